@@ -1,0 +1,1 @@
+"""Frozen models and pure functions: no I/O, no Qt, no HTTP."""

@@ -1,0 +1,1 @@
+"""Analysis providers behind one interface: the embedded local engine and cloud services."""

@@ -1,0 +1,46 @@
+"""Shared fixtures: an offscreen Qt application with one session-wide asyncio loop on it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+T = TypeVar("T")
+
+
+@pytest.fixture(scope="session")
+def qloop(qapp):
+    """The asyncio loop running on Qt's; never stopped or closed per test (that quits qapp)."""
+    import qasync
+
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.set_event_loop(loop)
+    yield loop
+
+
+@pytest.fixture
+def run_async(qloop, qtbot) -> Callable[..., object]:
+    """Runs a coroutine on the Qt loop while Qt keeps processing events; returns its result."""
+
+    def run(awaitable: Awaitable[T], timeout_s: float = 30.0) -> T:
+        task = asyncio.ensure_future(awaitable, loop=qloop)
+        qtbot.waitUntil(task.done, timeout=int(timeout_s * 1000))
+        return task.result()
+
+    return run
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """A fresh data folder (catalogue, cache) and config file for one test."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    monkeypatch.setenv("REELSCOPE_DATA_DIR", str(folder))
+    monkeypatch.setenv("REELSCOPE_CONFIG", str(tmp_path / "config.toml"))
+    return folder
