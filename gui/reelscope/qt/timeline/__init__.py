@@ -1,0 +1,5 @@
+"""The timeline pane: lanes of spans and graphs under a ruler, with a playhead (DESIGN.md §1)."""
+
+from .widget import TimelineWidget
+
+__all__ = ["TimelineWidget"]

@@ -1,0 +1,146 @@
+"""Track data prepared for fast drawing and hit-testing, no Qt: sorted numpy arrays per lane."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ...domain.timeline import TimelineSpan, TimelineTrack, TrackKind
+
+KEYED_SHADES = 4   # colour variants for tracks whose labels repeat (tags, sections, people)
+DENSE = -1         # colour index of a merged run of spans too narrow to draw one by one
+MIN_BODY_PX = 3    # a span narrower than this (in pixels) has no room for its 1 px gap
+
+
+@dataclass(eq=False)
+class SpanLane:
+    track: TimelineTrack
+    spans: tuple[TimelineSpan, ...]   # sorted by start
+    starts: np.ndarray
+    ends: np.ndarray
+    reach: np.ndarray                 # running maximum of ends: monotonic even when spans overlap
+    colours: np.ndarray               # colour index per span (0..KEYED_SHADES-1)
+
+    @classmethod
+    def from_track(cls, track: TimelineTrack) -> SpanLane:
+        spans = tuple(sorted(track.spans, key=lambda span: (span.start_s, span.end_s)))
+        starts = np.fromiter((s.start_s for s in spans), dtype=np.float64, count=len(spans))
+        ends = np.fromiter((max(s.end_s, s.start_s) for s in spans), dtype=np.float64, count=len(spans))
+        reach = np.maximum.accumulate(ends) if len(ends) else ends
+        labels = [s.label for s in spans]
+        if len(set(labels)) < len(labels):
+            colours = np.fromiter((zlib.crc32(x.encode()) % KEYED_SHADES for x in labels), np.int64, len(labels))
+        else:
+            colours = np.arange(len(spans), dtype=np.int64) % 2
+        return cls(track, spans, starts, ends, reach, colours)
+
+    @property
+    def end_s(self) -> float:
+        return float(self.reach[-1]) if len(self.reach) else 0.0
+
+    def visible_slice(self, start_s: float, end_s: float) -> tuple[int, int]:
+        """Index range [i0, i1) of the spans that may intersect [start_s, end_s]."""
+        i0 = int(np.searchsorted(self.reach, start_s, side="right"))
+        i1 = int(np.searchsorted(self.starts, end_s, side="right"))
+        return i0, max(i0, i1)
+
+    def index_at(self, seconds: float, tolerance_s: float = 0.0) -> int | None:
+        """The span drawn on top at seconds (the last one containing it), else the nearest within tolerance."""
+        i0, i1 = self.visible_slice(seconds - tolerance_s, seconds + tolerance_s)
+        best: int | None = None
+        best_distance = tolerance_s
+        for index in range(i1 - 1, i0 - 1, -1):
+            start, end = self.starts[index], self.ends[index]
+            if start <= seconds < end or (start == end == seconds):
+                return index
+            distance = start - seconds if seconds < start else seconds - end
+            if distance <= best_distance:
+                best, best_distance = index, distance
+        return best
+
+
+@dataclass(eq=False)
+class GraphLane:
+    track: TimelineTrack
+    values: np.ndarray
+    interval_s: float
+
+    @classmethod
+    def from_track(cls, track: TimelineTrack) -> GraphLane:
+        values = np.clip(np.asarray(track.values, dtype=np.float64), 0.0, 1.0)
+        return cls(track, values, track.interval_s if track.interval_s > 0 else 1.0)
+
+    @property
+    def end_s(self) -> float:
+        return len(self.values) * self.interval_s
+
+    def value_at(self, seconds: float) -> float | None:
+        index = int(seconds // self.interval_s)
+        if 0 <= index < len(self.values) and seconds >= 0:
+            return float(self.values[index])
+        return None
+
+    def column_envelope(self, start_s: float, s_per_px: float, columns: int) -> tuple[np.ndarray, np.ndarray]:
+        """Min and max value per pixel column from start_s; NaN where a column has no data."""
+        edges = start_s + np.arange(columns, dtype=np.float64) * s_per_px
+        first = np.floor(edges / self.interval_s).astype(np.int64)
+        inside = (first >= 0) & (first < len(self.values))
+        low = np.full(columns, np.nan)
+        high = np.full(columns, np.nan)
+        if not inside.any() or not len(self.values):
+            return low, high
+        bins = first[inside]
+        # reduceat runs its last bin to the end of the array: cut the array at the view's end.
+        end_s = start_s + columns * s_per_px
+        limit = min(len(self.values), max(int(bins[-1]) + 1, int(np.ceil(end_s / self.interval_s))))
+        visible = self.values[:limit]
+        low[inside] = np.minimum.reduceat(visible, bins)
+        high[inside] = np.maximum.reduceat(visible, bins)
+        return low, high
+
+
+Lane = SpanLane | GraphLane
+
+
+def build_lanes(tracks: Sequence[TimelineTrack]) -> list[Lane]:
+    return [GraphLane.from_track(t) if t.kind == TrackKind.GRAPH else SpanLane.from_track(t) for t in tracks]
+
+
+@dataclass
+class SpanGeometry:
+    """Span bodies in content pixels (x = seconds * px_per_s): x0, width and colour index per rect."""
+
+    x0: np.ndarray
+    width: np.ndarray
+    colour: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+
+
+def layout_spans(starts: np.ndarray, ends: np.ndarray, colours: np.ndarray, px_per_s: float) -> SpanGeometry:
+    """Whole-pixel rects, 1 px gap after each span; runs of too-narrow spans merge into one DENSE rect."""
+    a = np.rint(starts * px_per_s).astype(np.int64)
+    b = np.rint(ends * px_per_s).astype(np.int64)
+    wide = (b - a) >= MIN_BODY_PX
+    x0_parts = [a[wide]]
+    width_parts = [(b - a - 1)[wide]]
+    colour_parts = [colours[wide]]
+
+    narrow = np.flatnonzero(~wide)
+    if len(narrow):
+        # A run breaks at a wide span in between or at a visible hole between neighbours.
+        breaks = np.ones(len(narrow), dtype=bool)
+        breaks[1:] = (np.diff(narrow) != 1) | (a[narrow[1:]] > b[narrow[:-1]])
+        run_starts = np.flatnonzero(breaks)
+        run_lengths = np.diff(np.append(run_starts, len(narrow)))
+        run_x0 = a[narrow[run_starts]]
+        run_x1 = np.maximum.reduceat(b[narrow], run_starts)
+        single = run_lengths == 1
+        x0_parts.append(run_x0)
+        width_parts.append(np.maximum(1, run_x1 - run_x0))
+        colour_parts.append(np.where(single, colours[narrow[run_starts]], DENSE))
+
+    x0 = np.concatenate(x0_parts)
+    order = np.argsort(x0, kind="stable")
+    return SpanGeometry(x0[order], np.concatenate(width_parts)[order], np.concatenate(colour_parts)[order])

@@ -1,0 +1,330 @@
+"""The timeline widget: maths (no Qt), then the real widget shown offscreen."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QHelpEvent, QMouseEvent, QWheelEvent
+from PySide6.QtWidgets import QApplication, QToolTip
+
+from reelscope.domain.timeline import TimelineSpan, TimelineTrack, TrackKind
+from reelscope.qt.timeline import TimelineWidget
+from reelscope.qt.timeline import style
+from reelscope.qt.timeline.model import DENSE, GraphLane, SpanLane, layout_spans
+from reelscope.qt.timeline.ticks import choose_tick_scale, step_candidates, tick_label, tick_times
+from reelscope.qt.timeline.view_state import TimeAxis
+
+DURATION_S = 60.0
+SCENE_S = 6.0
+
+
+def scenes_track() -> TimelineTrack:
+    spans = tuple(
+        TimelineSpan(
+            start_s=i * SCENE_S,
+            end_s=(i + 1) * SCENE_S,
+            label=str(i + 1),
+            tooltip=f"Scene {i + 1}: {i * SCENE_S:.2f}s – {(i + 1) * SCENE_S:.2f}s",
+        )
+        for i in range(int(DURATION_S / SCENE_S))
+    )
+    return TimelineTrack(key="local/scenes", title="Scenes", kind=TrackKind.SPANS, provider="local", spans=spans)
+
+
+def activity_track() -> TimelineTrack:
+    values = tuple(float(v) for v in np.linspace(0.0, 1.0, int(DURATION_S * 2)))
+    return TimelineTrack(
+        key="local/activity", title="Activity", kind=TrackKind.GRAPH, provider="local", interval_s=0.5, values=values
+    )
+
+
+@pytest.fixture
+def timeline(qtbot) -> TimelineWidget:
+    widget = TimelineWidget()
+    qtbot.addWidget(widget)
+    widget.resize(900, 200)
+    widget.set_tracks([scenes_track(), activity_track()], DURATION_S)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def px_in_seconds(widget: TimelineWidget) -> float:
+    start, end = widget.visible_range()
+    return (end - start) / widget.lane_rect("local/scenes").width()
+
+
+def time_under(widget: TimelineWidget, x: float) -> float:
+    start, end = widget.visible_range()
+    lane = widget.lane_rect("local/scenes")
+    return start + (x - lane.left()) / lane.width() * (end - start)
+
+
+def wheel(widget: TimelineWidget, pos: QPoint, dy: int = 0, dx: int = 0, modifiers=Qt.KeyboardModifier.NoModifier):
+    point = QPointF(pos)
+    event = QWheelEvent(
+        point, QPointF(widget.mapToGlobal(pos)), QPoint(), QPoint(dx, dy),
+        Qt.MouseButton.NoButton, modifiers, Qt.ScrollPhase.NoScrollPhase, False,
+    )
+    QApplication.sendEvent(widget, event)
+
+
+def mouse(widget: TimelineWidget, kind: QEvent.Type, pos: QPoint) -> None:
+    held = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseButtonRelease else Qt.MouseButton.LeftButton
+    event = QMouseEvent(
+        kind, QPointF(pos), QPointF(widget.mapToGlobal(pos)), Qt.MouseButton.LeftButton, held,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(widget, event)
+
+
+# --- maths without Qt -------------------------------------------------------------------------------
+
+
+def test_axis_zoom_keeps_anchor_and_respects_limits():
+    axis = TimeAxis(width_px=1000)
+    axis.reset(100.0, 25.0)
+    assert axis.visible_range() == (0.0, 100.0)
+    anchor = axis.time_at(400)
+    axis.zoom_at(400, 4.0)
+    assert abs(axis.time_at(400) - anchor) <= 1 / axis.px_per_s
+    assert axis.visible_range()[1] - axis.visible_range()[0] == pytest.approx(25.0)
+    axis.zoom_at(400, 1e9)
+    assert axis.width_px / axis.px_per_s == pytest.approx(10 / 25.0)  # deepest zoom: 10 frames
+    axis.zoom_at(400, 1e-9)
+    assert axis.is_fitted and axis.offset_px == 0
+
+
+def test_axis_scroll_is_clamped_and_resize_keeps_fit():
+    axis = TimeAxis(width_px=500)
+    axis.reset(50.0, 25.0)
+    axis.zoom_at(0, 2.0)
+    axis.scroll_by(10**9)
+    assert axis.visible_range()[1] == pytest.approx(50.0, abs=1 / axis.px_per_s)
+    axis.fit()
+    axis.set_width(800)
+    assert axis.visible_range() == (0.0, 50.0)
+
+
+@pytest.mark.parametrize("px_per_s", [0.05, 0.5, 3.0, 20.0, 100.0, 700.0, 4000.0])
+def test_tick_labels_never_collide(px_per_s):
+    frame_px, clock_px = 70.0, 30.0
+    scale = choose_tick_scale(px_per_s, 25.0, frame_px, clock_px)
+    label_px = frame_px if scale.frames else clock_px
+    assert scale.major_s * px_per_s >= label_px or scale.major_s == step_candidates(25.0)[-1][0]
+    if scale.minor_s:
+        ratio = scale.major_s / scale.minor_s
+        assert abs(ratio - round(ratio)) < 0.01 and scale.minor_s * px_per_s >= 6
+
+
+def test_tick_choice_goes_from_frames_to_minutes():
+    fine = choose_tick_scale(2000.0, 25.0, 70.0, 30.0)
+    assert fine.frames and fine.major_s == pytest.approx(0.04 * 5)
+    assert tick_label(1.2, fine, 25.0, with_hours=False) == "00:00:01.05"
+    coarse = choose_tick_scale(0.5, 25.0, 70.0, 30.0)
+    assert not coarse.frames and coarse.major_s == 120
+    assert tick_label(120.0, coarse, 25.0, with_hours=False) == "2:00"
+    assert tick_times(0.5, 10.0, 5.0) == [5.0, 10.0]
+
+
+def test_span_lane_visible_slice_handles_overlaps_and_hits():
+    spans = (
+        TimelineSpan(start_s=0, end_s=50),   # long span overlapping the next ones
+        TimelineSpan(start_s=10, end_s=12),
+        TimelineSpan(start_s=20, end_s=22),
+    )
+    lane = SpanLane.from_track(TimelineTrack(key="x/tags", title="T", kind=TrackKind.SPANS, provider="x", spans=spans))
+    assert lane.visible_slice(30, 40) == (0, 3)  # the long one still counts; the others are culled by draw
+    assert lane.visible_slice(60, 70)[1] - lane.visible_slice(60, 70)[0] == 0
+    assert lane.index_at(11) == 1
+    assert lane.index_at(15) == 0
+    assert lane.index_at(51.0, tolerance_s=2.0) == 0
+    assert lane.index_at(60.0, tolerance_s=2.0) is None
+
+
+def test_layout_merges_runs_of_narrow_spans():
+    starts = np.arange(100) * 0.1
+    geometry = layout_spans(starts, starts + 0.1, np.arange(100) % 2, px_per_s=10.0)  # 1 px each
+    assert geometry.colour.tolist() == [DENSE] and geometry.width.tolist() == [100]
+    wide = layout_spans(np.array([0.0, 1.0]), np.array([1.0, 2.0]), np.array([0, 1]), px_per_s=10.0)
+    assert wide.x0.tolist() == [0, 10] and wide.width.tolist() == [9, 9]  # 1 px gap after each
+
+
+def test_graph_envelope_is_min_max_per_column():
+    lane = GraphLane.from_track(activity_track())
+    low, high = lane.column_envelope(0.0, 10.0, 8)  # 20 samples per column, data ends in column 6
+    values = lane.values
+    assert low[0] == values[0] and high[0] == values[19]
+    assert high[5] == values[119] and np.isnan(high[6:]).all()
+
+
+# --- the widget -------------------------------------------------------------------------------------
+
+
+def test_set_tracks_lays_out_lanes_and_fits(timeline):
+    scenes, activity = timeline.lane_rect("local/scenes"), timeline.lane_rect("local/activity")
+    assert scenes.isValid() and activity.isValid()
+    assert scenes.bottom() < activity.top()
+    assert scenes.height() == style.SPAN_LANE_HEIGHT and activity.height() == style.GRAPH_LANE_HEIGHT
+    assert timeline.visible_range() == pytest.approx((0.0, DURATION_S))
+    assert timeline.lane_rect("nope").isNull()
+    assert timeline.sizeHint().height() >= style.RULER_HEIGHT + scenes.height() + activity.height()
+
+
+def test_click_on_span_seeks_to_its_start(timeline, qtbot):
+    lane = timeline.lane_rect("local/scenes")
+    span = scenes_track().spans[3]
+    x = round(timeline.x_for_time((span.start_s + span.end_s) / 2))
+    with qtbot.waitSignal(timeline.seek_requested, timeout=1000) as blocker:
+        qtbot.mouseClick(timeline, Qt.MouseButton.LeftButton, pos=QPoint(x, lane.center().y()))
+    assert blocker.args == [pytest.approx(span.start_s)]
+    assert timeline.position() == pytest.approx(span.start_s)
+
+
+def test_click_on_ruler_seeks_to_time_under_cursor(timeline, qtbot):
+    x = 517
+    expected = time_under(timeline, x)
+    with qtbot.waitSignal(timeline.seek_requested, timeout=1000) as blocker:
+        qtbot.mouseClick(timeline, Qt.MouseButton.LeftButton, pos=QPoint(x, style.RULER_HEIGHT // 2))
+    assert blocker.args[0] == pytest.approx(expected, abs=px_in_seconds(timeline))
+
+
+def test_click_on_empty_graph_lane_seeks_to_time_under_cursor(timeline, qtbot):
+    lane = timeline.lane_rect("local/activity")
+    x = 300
+    with qtbot.waitSignal(timeline.seek_requested, timeout=1000) as blocker:
+        qtbot.mouseClick(timeline, Qt.MouseButton.LeftButton, pos=QPoint(x, lane.center().y()))
+    assert blocker.args[0] == pytest.approx(time_under(timeline, x), abs=px_in_seconds(timeline))
+
+
+def test_wheel_zooms_in_around_cursor(timeline):
+    lane = timeline.lane_rect("local/scenes")
+    cursor = QPoint(600, lane.center().y())
+    before_start, before_end = timeline.visible_range()
+    anchor = time_under(timeline, cursor.x())
+    wheel(timeline, cursor, dy=120)
+    wheel(timeline, cursor, dy=240)
+    start, end = timeline.visible_range()
+    assert end - start < (before_end - before_start) / 1.5
+    assert time_under(timeline, cursor.x()) == pytest.approx(anchor, abs=px_in_seconds(timeline))
+    wheel(timeline, cursor, dy=-120 * 50)
+    assert timeline.visible_range() == pytest.approx((0.0, DURATION_S))  # never zooms out past fit
+
+
+def test_shift_wheel_scrolls_and_scrollbar_follows(timeline):
+    lane = timeline.lane_rect("local/scenes")
+    wheel(timeline, lane.center(), dy=120 * 5)
+    start, _ = timeline.visible_range()
+    wheel(timeline, lane.center(), dy=-120, modifiers=Qt.KeyboardModifier.ShiftModifier)
+    assert timeline.visible_range()[0] > start
+    bar = timeline._hbar
+    assert bar.maximum() > 0 and bar.value() == round(timeline.x_for_time(0) * -1 + lane.left())
+    bar.setValue(0)
+    assert timeline.visible_range()[0] == pytest.approx(0.0)
+
+
+def test_set_position_far_away_scrolls_it_into_view(timeline):
+    lane = timeline.lane_rect("local/scenes")
+    wheel(timeline, QPoint(lane.left() + 10, lane.center().y()), dy=120 * 8)
+    start, end = timeline.visible_range()
+    assert end < 50.0
+    timeline.set_position(55.0)
+    start, end = timeline.visible_range()
+    assert start <= 55.0 <= end
+    assert lane.left() <= timeline.x_for_time(55.0) < lane.right()
+
+
+def test_playback_page_scrolls_while_following_but_not_after_manual_scroll(timeline):
+    lane = timeline.lane_rect("local/scenes")
+    wheel(timeline, QPoint(lane.left(), lane.center().y()), dy=120 * 8)
+    timeline.set_position(2.0)  # a jump: following resumes
+    position = 2.0
+    while position < 30.0:
+        position += 0.04
+        timeline.set_position(position)
+        start, end = timeline.visible_range()
+        assert start <= position <= end
+    wheel(timeline, lane.center(), dy=120, modifiers=Qt.KeyboardModifier.ShiftModifier)  # scroll back by hand
+    paused_range = timeline.visible_range()
+    for _ in range(100):
+        position += 0.04
+        timeline.set_position(position)
+    assert timeline.visible_range() == paused_range
+
+
+def test_dragging_the_playhead_seeks_continuously(timeline):
+    seeks: list[float] = []
+    timeline.seek_requested.connect(seeks.append)
+    y = style.RULER_HEIGHT // 2
+    mouse(timeline, QEvent.Type.MouseButtonPress, QPoint(200, y))
+    for x in (260, 330, 410, 500):
+        mouse(timeline, QEvent.Type.MouseMove, QPoint(x, y))
+    mouse(timeline, QEvent.Type.MouseButtonRelease, QPoint(500, y))
+    assert len(seeks) == 5
+    assert seeks == sorted(seeks) and seeks[0] < seeks[-1]
+    assert timeline.position() == pytest.approx(seeks[-1])
+    seeks.clear()
+    mouse(timeline, QEvent.Type.MouseMove, QPoint(600, y))  # released: no more seeking
+    assert seeks == []
+
+
+def test_tooltips_for_span_and_graph(timeline, qtbot):
+    span = scenes_track().spans[2]
+    lane = timeline.lane_rect("local/scenes")
+    pos = QPoint(round(timeline.x_for_time(span.start_s + 1.0)), lane.center().y())
+    assert timeline.tooltip_at(pos) == span.tooltip
+    QApplication.sendEvent(timeline, QHelpEvent(QEvent.Type.ToolTip, pos, timeline.mapToGlobal(pos)))
+    qtbot.waitUntil(QToolTip.isVisible, timeout=2000)
+    assert QToolTip.text() == span.tooltip
+    graph = timeline.lane_rect("local/activity")
+    text = timeline.tooltip_at(QPoint(round(timeline.x_for_time(30.25)), graph.center().y()))
+    assert text.startswith("Activity: 0.5") and "00:00:30" in text
+    assert timeline.tooltip_at(QPoint(5, 5)) == ""
+
+
+def test_span_at_returns_track_and_span(timeline):
+    lane = timeline.lane_rect("local/scenes")
+    track, span = timeline.span_at(QPoint(round(timeline.x_for_time(40.0)), lane.center().y()))
+    assert track.key == "local/scenes" and span.start_s == 36.0
+    assert timeline.span_at(timeline.lane_rect("local/activity").center()) is None
+
+
+def test_empty_state_paints_hint(qtbot):
+    widget = TimelineWidget()
+    qtbot.addWidget(widget)
+    widget.resize(900, 200)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.set_tracks([scenes_track()], DURATION_S)
+    widget.clear()
+    image = widget.grab().toImage()
+    background = image.pixelColor(5, 5)
+    centre_row = [image.pixelColor(x, 100) for x in range(300, 600)]
+    assert any(colour != background for colour in centre_row)  # the hint's text
+    assert widget.visible_range() == (0.0, 0.0)
+    assert widget.span_at(QPoint(450, 100)) is None
+
+
+def test_rendered_pixels_show_spans_and_playhead(timeline, qtbot):
+    timeline.set_position(33.3)
+    qtbot.wait(10)
+    image = timeline.grab().toImage()
+    assert image.width() == timeline.width()  # no device-pixel scaling in the offscreen grab
+    lane = timeline.lane_rect("local/scenes")
+    colours = style.span_colours(scenes_track())
+    y = lane.top() + style.SPAN_INSET + 1  # above the label text
+    for index in (1, 4):  # scenes alternate between two shades
+        span = scenes_track().spans[index]
+        x = round(timeline.x_for_time((span.start_s + span.end_s) / 2))
+        assert image.pixelColor(x, y).rgb() == colours[index % 2].rgb()
+    assert colours[0].rgb() != colours[1].rgb()
+    playhead_x = round(timeline.x_for_time(33.3))
+    graph = timeline.lane_rect("local/activity")
+    for probe_y in (lane.center().y(), graph.top() + 2):
+        assert image.pixelColor(playhead_x, probe_y).rgb() == style.PLAYHEAD.rgb()
+    assert image.pixelColor(playhead_x, 6).rgb() == style.PLAYHEAD.rgb()  # the handle in the ruler
+    # The activity ramps from 0 to 1: filled low down late in the clip, empty high up early on.
+    lane_background = image.pixelColor(round(timeline.x_for_time(2.0)), graph.top() + 4)
+    assert image.pixelColor(round(timeline.x_for_time(50.0)), graph.bottom() - 6) != lane_background
+    assert image.pixelColor(round(timeline.x_for_time(3.0)), graph.top() + 4) == lane_background
