@@ -1,0 +1,270 @@
+"""The library dock: a filter box over the list of clips, each with its thumbnail and analysis status."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QRect, QSize, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QStackedLayout,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.analysis import AnalysisStatus
+from ..domain.clips import Clip, ProviderStatus
+from ..domain.timecode import format_clock
+from .library_model import ClipListModel
+from .roles import (
+    FAILURE_COLOR,
+    RUNNING_COLOR,
+    SUCCESS_COLOR,
+    FilterRole,
+    ObjectRole,
+    muted_text_color,
+    provider_label,
+)
+from .thumbnail_loader import ThumbnailLoader
+
+THUMB_SIZE = QSize(96, 54)
+EMPTY_HINT = "Drop video files or folders here to add them"
+
+_PILL_MARKS = {
+    AnalysisStatus.QUEUED: ("queued", None),
+    AnalysisStatus.RUNNING: ("…", RUNNING_COLOR),
+    AnalysisStatus.FINISHED: ("✓", SUCCESS_COLOR),
+    AnalysisStatus.FAILED: ("✗", FAILURE_COLOR),
+}
+
+
+class LibraryPane(QWidget):
+    clip_selected = Signal(str)
+
+    def __init__(self, thumbnails: ThumbnailLoader, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._thumbnails = thumbnails
+        self._selected_id: str | None = None
+
+        self._model = ClipListModel(self)
+        self._proxy = QSortFilterProxyModel(self)
+        self._proxy.setSourceModel(self._model)
+        self._proxy.setFilterRole(FilterRole)
+        self._proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+        self._filter = QLineEdit(self)
+        self._filter.setPlaceholderText("Filter clips")
+        self._filter.setClearButtonEnabled(True)
+        self._filter.textChanged.connect(self._on_filter_changed)
+
+        self._list = QListView(self)
+        self._list.setUniformItemSizes(True)
+        self._list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self._list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self._list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._list.setItemDelegate(ClipDelegate(thumbnails, self._list))
+        self._list.setModel(self._proxy)
+        self._list.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        thumbnails.loaded.connect(self._list.viewport().update)
+
+        self._hint = QLabel(EMPTY_HINT, self)
+        self._hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._hint.setWordWrap(True)
+        self._hint.setMargin(16)
+        self._hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+
+        self._stack = QStackedLayout()
+        self._stack.addWidget(self._list)
+        self._stack.addWidget(self._hint)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addWidget(self._filter)
+        layout.addLayout(self._stack)
+        self._update_empty_state()
+
+    # -- public API --------------------------------------------------------------------------
+
+    def set_clips(self, clips: Sequence[Clip]) -> None:
+        """Replaces every clip; the selection stays on the same clip if it is still there."""
+        keep = self._selected_id
+        self._model.set_clips(clips)
+        row = self._model.row_of(keep) if keep is not None else None
+        if row is None:
+            self._selected_id = None
+        else:
+            self._select(self._proxy.mapFromSource(self._model.index(row)))
+        self._update_empty_state()
+
+    def update_clip(self, clip: Clip) -> None:
+        self._model.update_clip(clip)
+        self._update_empty_state()
+
+    def select_clip(self, video_id: str) -> None:
+        """Selects and shows the clip (clearing the filter if it hides it); emits clip_selected on a change."""
+        row = self._model.row_of(video_id)
+        if row is None:
+            return
+        index = self._proxy.mapFromSource(self._model.index(row))
+        if not index.isValid():
+            self._filter.clear()
+            index = self._proxy.mapFromSource(self._model.index(row))
+        self._select(index)
+
+    def selected_clip(self) -> Clip | None:
+        row = self._model.row_of(self._selected_id) if self._selected_id else None
+        return None if row is None else self._model.clip_at(row)
+
+    def clip_count(self) -> int:
+        return self._proxy.rowCount()
+
+    # -- internals -----------------------------------------------------------------------------
+
+    @property
+    def list_view(self) -> QListView:
+        return self._list
+
+    @property
+    def filter_edit(self) -> QLineEdit:
+        return self._filter
+
+    def _select(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self._list.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            self._list.scrollTo(index)
+
+    def _on_filter_changed(self, text: str) -> None:
+        self._proxy.setFilterFixedString(text.strip())
+        self._update_empty_state()
+
+    def _on_selection_changed(self, *_args) -> None:
+        rows = self._list.selectionModel().selectedRows()
+        if not rows:
+            return
+        clip = rows[0].data(ObjectRole)
+        if clip.id != self._selected_id:
+            self._selected_id = clip.id
+            self.clip_selected.emit(clip.id)
+
+    def _update_empty_state(self) -> None:
+        if self._proxy.rowCount():
+            self._stack.setCurrentWidget(self._list)
+            return
+        text = self._filter.text().strip()
+        self._hint.setText(f"No clips match “{text}”" if self._model.rowCount() and text else EMPTY_HINT)
+        self._stack.setCurrentWidget(self._hint)
+
+
+class ClipDelegate(QStyledItemDelegate):
+    """Thumbnail left; title, duration and format, and one pill per provider on the right."""
+
+    MARGIN = 6
+    GAP = 10
+
+    def __init__(self, thumbnails: ThumbnailLoader, parent=None) -> None:
+        super().__init__(parent)
+        self._thumbnails = thumbnails
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        return QSize(240, THUMB_SIZE.height() + 2 * self.MARGIN)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        clip: Clip = index.data(ObjectRole)
+        widget = option.widget
+        style = widget.style() if widget else None
+        if style:
+            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
+
+        painter.save()
+        rect = option.rect
+        palette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        text_color = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+
+        thumb = QRect(rect.left() + self.MARGIN, rect.top() + self.MARGIN, THUMB_SIZE.width(), THUMB_SIZE.height())
+        self._paint_thumbnail(painter, thumb, clip.thumbnail_path, palette)
+
+        left = thumb.right() + self.GAP
+        width = rect.right() - self.MARGIN - left
+        base_font = QFont(option.font)
+        title_font = QFont(base_font)
+        title_font.setBold(True)
+        small_font = QFont(base_font)
+        small_font.setPointSizeF(max(6.0, base_font.pointSizeF() - 1))
+
+        title_metrics = QFontMetrics(title_font)
+        painter.setFont(title_font)
+        painter.setPen(text_color)
+        title_rect = QRect(left, thumb.top() - 1, width, title_metrics.height())
+        painter.drawText(title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         title_metrics.elidedText(clip.title, Qt.TextElideMode.ElideRight, width))
+
+        small_metrics = QFontMetrics(small_font)
+        painter.setFont(small_font)
+        painter.setPen(text_color if selected else muted_text_color(palette))
+        meta_rect = QRect(left, title_rect.bottom() + 1, width, small_metrics.height())
+        painter.drawText(meta_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         small_metrics.elidedText(_facts(clip), Qt.TextElideMode.ElideRight, width))
+
+        pill_height = small_metrics.height() + 2
+        self._paint_pills(painter, QRect(left, thumb.bottom() + 1 - pill_height, width, pill_height),
+                          clip.statuses, small_metrics, palette)
+        painter.restore()
+
+    def _paint_thumbnail(self, painter: QPainter, rect: QRect, path: str | None, palette: QPalette) -> None:
+        painter.fillRect(rect, palette.color(QPalette.ColorRole.Shadow))
+        pixmap = self._thumbnails.pixmap(path)
+        if pixmap is None:
+            painter.setPen(palette.color(QPalette.ColorRole.Mid))
+            painter.drawRect(rect.adjusted(0, 0, -1, -1))
+            return
+        size = pixmap.deviceIndependentSize().toSize().scaled(rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        target = QRect(0, 0, size.width(), size.height())
+        target.moveCenter(rect.center())
+        painter.drawPixmap(target, pixmap)
+
+    def _paint_pills(self, painter: QPainter, rect: QRect, statuses: Sequence[ProviderStatus],
+                     metrics: QFontMetrics, palette: QPalette) -> None:
+        text_color = palette.color(QPalette.ColorRole.Text)
+        base = palette.color(QPalette.ColorRole.Base)
+        x = rect.left()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        for status in statuses:
+            mark, color = _PILL_MARKS.get(status.status, (str(status.status), None))
+            color = color or text_color
+            label = f"{provider_label(status.provider)} {mark}"
+            pill_width = metrics.horizontalAdvance(label) + 12
+            if x + pill_width > rect.right() + 1:
+                break
+            pill = QRect(x, rect.top(), pill_width, rect.height())
+            shape = pill.adjusted(0, 0, -1, -1)
+            radius = pill.height() / 2
+            tint = QColor(color)
+            tint.setAlpha(40)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(base)  # opaque underlay keeps the pill readable on a selected row
+            painter.drawRoundedRect(shape, radius, radius)
+            painter.setPen(color)
+            painter.setBrush(tint)
+            painter.drawRoundedRect(shape, radius, radius)
+            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, label)
+            x += pill_width + 4
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+
+
+def _facts(clip: Clip) -> str:
+    video = clip.video
+    parts = [format_clock(video.duration_s)]
+    if video.width and video.height:
+        parts.append(f"{video.width}×{video.height}")
+    if video.fps:
+        parts.append(f"{video.fps:.2f}".rstrip("0").rstrip(".") + " fps")
+    return "  ·  ".join(parts)

@@ -1,0 +1,243 @@
+"""The upload queue as a Qt table: one row per job (file x target), plus transient refusal rows."""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Callable, Sequence
+from enum import IntEnum
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from ..domain.jobs import Job, JobPhase, JobState, estimate_eta_s
+from ..domain.media import Refusal
+from ..domain.timecode import format_clock
+from .roles import (
+    FAILURE_COLOR,
+    RUNNING_COLOR,
+    SUCCESS_COLOR,
+    WARNING_COLOR,
+    ActionRole,
+    ObjectRole,
+    ProgressRole,
+    SortRole,
+    provider_label,
+)
+
+_Index = QModelIndex | QPersistentModelIndex
+QueueRow = Job | Refusal
+
+
+class Column(IntEnum):
+    FILE = 0
+    TARGET = 1
+    PROGRESS = 2
+    STATE = 3
+    ETA = 4
+    ACTIONS = 5
+
+
+HEADERS = {
+    Column.FILE: "File",
+    Column.TARGET: "Target",
+    Column.PROGRESS: "Progress",
+    Column.STATE: "State",
+    Column.ETA: "ETA",
+    Column.ACTIONS: "",
+}
+
+_PHASE_WORDS = {
+    JobPhase.WAITING: "Starting",
+    JobPhase.UPLOADING: "Uploading",
+    JobPhase.PROCESSING: "Processing",
+}
+
+_STATE_WORDS = {
+    JobState.QUEUED: "Queued",
+    JobState.RUNNING: "Running",
+    JobState.DONE: "Done",
+    JobState.FAILED: "Failed",
+    JobState.CANCELLED: "Cancelled",
+}
+
+_STATE_COLORS = {
+    JobState.RUNNING: RUNNING_COLOR,
+    JobState.DONE: SUCCESS_COLOR,
+    JobState.FAILED: FAILURE_COLOR,
+}
+
+
+class QueueModel(QAbstractTableModel):
+    def __init__(self, parent=None, clock: Callable[[], float] = time.time) -> None:
+        super().__init__(parent)
+        self._clock = clock
+        self._rows: list[QueueRow] = []
+        self._job_rows: dict[int, int] = {}
+
+    # -- Qt model ------------------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[Column(section)]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        column = Column(index.column())
+        if role == ObjectRole:
+            return row
+        if isinstance(row, Refusal):
+            return _refusal_data(row, column, role)
+        return self._job_data(row, column, role)
+
+    # -- updates -------------------------------------------------------------------------------
+
+    def set_jobs(self, jobs: Sequence[Job]) -> None:
+        """Replaces every job row; refusal rows stay, after the jobs."""
+        self.beginResetModel()
+        self._rows = [*jobs, *self.refusals()]
+        self._reindex()
+        self.endResetModel()
+
+    def update_job(self, job: Job) -> None:
+        row = self._job_rows.get(job.id)
+        if row is None:
+            row = len(self._rows)
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._rows.append(job)
+            self._job_rows[job.id] = row
+            self.endInsertRows()
+            return
+        self._rows[row] = job
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
+
+    def add_refusals(self, refusals: Sequence[Refusal]) -> None:
+        if not refusals:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(refusals) - 1)
+        self._rows.extend(refusals)
+        self.endInsertRows()
+
+    def remove_refusals(self) -> None:
+        for row in range(len(self._rows) - 1, -1, -1):
+            if isinstance(self._rows[row], Refusal):
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._rows[row]
+                self.endRemoveRows()
+        self._reindex()
+
+    def refresh_eta(self) -> None:
+        """Repaints the ETA cells of running jobs (their estimate depends on the clock)."""
+        for row, item in enumerate(self._rows):
+            if isinstance(item, Job) and item.state is JobState.RUNNING:
+                index = self.index(row, Column.ETA)
+                self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole])
+
+    # -- queries -------------------------------------------------------------------------------
+
+    def jobs(self) -> list[Job]:
+        return [row for row in self._rows if isinstance(row, Job)]
+
+    def refusals(self) -> list[Refusal]:
+        return [row for row in self._rows if isinstance(row, Refusal)]
+
+    def row_of_job(self, job_id: int) -> int | None:
+        return self._job_rows.get(job_id)
+
+    def item_at(self, row: int) -> QueueRow:
+        return self._rows[row]
+
+    def _reindex(self) -> None:
+        self._job_rows = {row.id: i for i, row in enumerate(self._rows) if isinstance(row, Job)}
+
+    def _job_data(self, job: Job, column: Column, role: int):
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column is Column.FILE:
+                return os.path.basename(job.path) or job.path
+            if column is Column.TARGET:
+                return provider_label(job.provider)
+            if column is Column.PROGRESS:
+                return progress_text(job)
+            if column is Column.STATE:
+                return state_text(job)
+            if column is Column.ETA:
+                eta = estimate_eta_s(job, self._clock())
+                return "" if eta is None else format_clock(math.ceil(eta))
+            if column is Column.ACTIONS:
+                return {"cancel": "Cancel", "retry": "Retry"}.get(_action(job), "")
+        elif role == Qt.ItemDataRole.ToolTipRole:
+            if column is Column.FILE:
+                return job.path
+            if column is Column.PROGRESS and job.bytes_total:
+                return f"{_megabytes(job.bytes_done)} of {_megabytes(job.bytes_total)} uploaded"
+            if job.error and column in (Column.STATE, Column.PROGRESS, Column.ACTIONS):
+                return job.error
+        elif role == Qt.ItemDataRole.ForegroundRole and column is Column.STATE:
+            return _STATE_COLORS.get(job.state)
+        elif role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.ETA, Column.ACTIONS):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        elif role == ProgressRole:
+            return 1.0 if job.state is JobState.DONE else job.progress
+        elif role == ActionRole:
+            return _action(job)
+        elif role == SortRole:
+            return job.id
+        return None
+
+
+def progress_text(job: Job) -> str:
+    if job.state is JobState.QUEUED:
+        return "Queued"
+    if job.state is JobState.DONE:
+        return "Done"
+    percent = f"{round(job.progress * 100)}%"
+    if job.state is JobState.RUNNING:
+        return f"{_PHASE_WORDS[job.phase]} {percent}"
+    return f"{_STATE_WORDS[job.state]} at {percent}"
+
+
+def state_text(job: Job) -> str:
+    word = _STATE_WORDS[job.state]
+    if job.state is JobState.FAILED and job.error:
+        return f"{word}: {job.error.splitlines()[0]}"
+    return word
+
+
+def _action(job: Job) -> str | None:
+    if job.can_cancel:
+        return "cancel"
+    if job.can_retry:
+        return "retry"
+    return None
+
+
+def _refusal_data(refusal: Refusal, column: Column, role: int):
+    if role == Qt.ItemDataRole.DisplayRole:
+        if column is Column.FILE:
+            return os.path.basename(refusal.path) or refusal.path
+        if column is Column.TARGET:
+            return "—"
+        if column is Column.STATE:
+            return f"Refused: {refusal.reason}"
+        return ""
+    if role == Qt.ItemDataRole.ToolTipRole:
+        return refusal.path if column is Column.FILE else f"Not queued: {refusal.reason}"
+    if role == Qt.ItemDataRole.ForegroundRole and column is Column.STATE:
+        return WARNING_COLOR
+    if role == SortRole:
+        return math.inf
+    return None
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"

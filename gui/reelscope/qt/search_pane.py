@@ -1,0 +1,343 @@
+"""The search dock: a query box, a status line and a paged grid of moment thumbnails."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QProgressBar,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.search import SearchHit, SearchResult
+from .roles import FAILURE_COLOR, SUCCESS_COLOR, WARNING_COLOR, ObjectRole, muted_text_color
+from .search_model import SearchHitModel, confidence_text, score_fraction, time_range_text
+from .thumbnail_loader import ThumbnailLoader
+
+THUMB_SIZE = QSize(160, 90)
+DEBOUNCE_MS = 300
+
+_CONFIDENCE_COLORS = {"high": SUCCESS_COLOR, "medium": WARNING_COLOR}
+
+
+class SearchPane(QWidget):
+    search_requested = Signal(str)
+    more_requested = Signal()
+    hit_activated = Signal(object)
+
+    def __init__(self, thumbnails: ThumbnailLoader, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._last_query = ""
+        self._status_before_busy: str | None = None
+
+        self._query = QLineEdit(self)
+        self._query.setPlaceholderText("Search moments: words, text on screen, tags…")
+        self._query.setClearButtonEnabled(True)
+        self._query.textEdited.connect(self._on_text_edited)
+        self._query.returnPressed.connect(self._search_now)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self._on_debounced)
+
+        self._group = QCheckBox("Group by clip", self)
+        self._group.toggled.connect(self._on_group_toggled)
+
+        self._status = QLabel(self)
+        self._status.setWordWrap(True)
+        self._status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self._busy = QProgressBar(self)
+        self._busy.setRange(0, 0)
+        self._busy.setTextVisible(False)
+        self._busy.setFixedHeight(4)
+        self._busy.hide()
+
+        self._model = SearchHitModel(self)
+        self._model.more_requested.connect(self.more_requested)
+
+        self._grid = HitGrid(self)
+        self._delegate = HitDelegate(thumbnails, self._grid)
+        self._grid.setItemDelegate(self._delegate)
+        self._grid.setModel(self._model)
+        self._grid.setUniformItemSizes(True)
+        self._grid.clicked.connect(self._activate)
+        self._grid.enter_pressed.connect(self._activate)
+        thumbnails.loaded.connect(self._grid.viewport().update)
+
+        options = QHBoxLayout()
+        options.setContentsMargins(0, 0, 0, 0)
+        options.addWidget(self._status, 1)
+        options.addWidget(self._group, 0, Qt.AlignmentFlag.AlignTop)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addWidget(self._query)
+        layout.addLayout(options)
+        layout.addWidget(self._busy)
+        layout.addWidget(self._grid, 1)
+        self._show_status("Type to search the moments in your clips")
+
+    # -- public API --------------------------------------------------------------------------
+
+    def set_query(self, text: str) -> None:
+        """Shows `text` in the query box and searches for it at once (unless it is blank)."""
+        self._query.setText(text)
+        self._search_now()
+
+    def set_results(self, result: SearchResult, *, append: bool = False) -> None:
+        hits = result.hits
+        if not hits and result.groups:
+            hits = tuple(hit for group in result.groups for hit in group.hits)
+        if append:
+            self._model.append_hits(hits)
+        else:
+            self._model.set_hits(hits)
+            self._grid.scrollToTop()
+        self._show_status(self._summary(result))
+
+    def set_has_more(self, has_more: bool) -> None:
+        self._model.set_has_more(has_more)
+        if has_more:
+            # The grid may not fill the view: ask for the next page as a scroll to the end would.
+            QTimer.singleShot(0, self._fetch_if_at_end)
+
+    def set_busy(self, busy: bool) -> None:
+        self._busy.setVisible(busy)
+        if busy and self._status_before_busy is None:
+            self._status_before_busy = self._status.text()
+            self._show_status("Searching…")
+        elif not busy and self._status_before_busy is not None:
+            if self._status.text() == "Searching…":
+                self._show_status(self._status_before_busy)
+            self._status_before_busy = None
+
+    def show_error(self, message: str) -> None:
+        self._busy.hide()
+        self._status_before_busy = None
+        self._show_status(message, error=True)
+
+    def hit_count(self) -> int:
+        return self._model.hit_count()
+
+    @property
+    def status_text(self) -> str:
+        return self._status.text()
+
+    @property
+    def query_edit(self) -> QLineEdit:
+        return self._query
+
+    @property
+    def group_checkbox(self) -> QCheckBox:
+        return self._group
+
+    @property
+    def grid(self) -> QListView:
+        return self._grid
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _on_text_edited(self, _text: str) -> None:
+        self._debounce.start()
+
+    def _on_debounced(self) -> None:
+        query = self._query.text().strip()
+        if query and query != self._last_query:
+            self._emit_search(query)
+
+    def _search_now(self) -> None:
+        self._debounce.stop()
+        query = self._query.text().strip()
+        if query:
+            self._emit_search(query)
+
+    def _emit_search(self, query: str) -> None:
+        self._last_query = query
+        self.search_requested.emit(query)
+
+    def _activate(self, index: QModelIndex) -> None:
+        item = index.data(ObjectRole)
+        if isinstance(item, SearchHit):
+            self.hit_activated.emit(item)
+
+    def _on_group_toggled(self, grouped: bool) -> None:
+        self._grid.setUniformItemSizes(not grouped)
+        self._model.set_grouped(grouped)
+
+    def _fetch_if_at_end(self) -> None:
+        root = QModelIndex()
+        if not self._model.canFetchMore(root):
+            return
+        last = self._model.rowCount() - 1
+        if last < 0 or self._grid.viewport().rect().intersects(self._grid.visualRect(self._model.index(last))):
+            self._model.fetchMore(root)
+
+    def _summary(self, result: SearchResult) -> str:
+        count = self._model.hit_count()
+        if count == 0:
+            return f"No results for “{result.query}”"
+        clips = self._model.clip_count()
+        total = f" of {result.total}" if result.total and result.total > count else ""
+        moments = "moment" if count == 1 and not total else "moments"
+        return f"{count}{total} {moments} in {clips} clip{'' if clips == 1 else 's'}"
+
+    def _show_status(self, text: str, *, error: bool = False) -> None:
+        palette = self._status.palette()
+        color = FAILURE_COLOR if error else muted_text_color(self.palette())
+        palette.setColor(QPalette.ColorRole.WindowText, color)
+        self._status.setPalette(palette)
+        self._status.setText(text)
+
+
+class HitGrid(QListView):
+    """A wrapping thumbnail grid; Enter activates the current hit (clicks come from `clicked`)."""
+
+    enter_pressed = Signal(QModelIndex)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setViewMode(QListView.ViewMode.IconMode)
+        self.setMovement(QListView.Movement.Static)
+        self.setFlow(QListView.Flow.LeftToRight)
+        self.setWrapping(True)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setSpacing(4)
+        self.setDragEnabled(False)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.verticalScrollBar().setSingleStep(24)
+        self.setMouseTracking(True)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.enter_pressed.emit(self.currentIndex())
+            return
+        super().keyPressEvent(event)
+
+
+class HitDelegate(QStyledItemDelegate):
+    """A moment: thumbnail with its time range, the clip title, a score bar and the confidence.
+
+    In grouped mode, a clip's header row spans the grid's width.
+    """
+
+    PAD = 6
+    HEADER_HEIGHT = 30
+
+    def __init__(self, thumbnails: ThumbnailLoader, view: QListView) -> None:
+        super().__init__(view)
+        self._thumbnails = thumbnails
+        self._view = view
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        if not isinstance(index.data(ObjectRole), SearchHit):
+            width = self._view.viewport().width() - 2 * self._view.spacing() - 1
+            return QSize(max(width, THUMB_SIZE.width()), self.HEADER_HEIGHT)
+        line = option.fontMetrics.height()
+        return QSize(THUMB_SIZE.width() + 2 * self.PAD, THUMB_SIZE.height() + 2 * self.PAD + 2 * line + 8)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        item = index.data(ObjectRole)
+        painter.save()
+        if isinstance(item, SearchHit):
+            self._paint_hit(painter, option, item)
+        else:
+            self._paint_header(painter, option, index.data(Qt.ItemDataRole.DisplayRole))
+        painter.restore()
+
+    def _paint_header(self, painter: QPainter, option: QStyleOptionViewItem, text: str) -> None:
+        rect = option.rect
+        font = QFont(option.font)
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(option.palette.color(QPalette.ColorRole.Text))
+        text_rect = rect.adjusted(self.PAD, 0, -self.PAD, -2)
+        elided = QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, text_rect.width())
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, elided)
+        painter.setPen(option.palette.color(QPalette.ColorRole.Mid))
+        painter.drawLine(rect.left() + self.PAD, rect.bottom(), rect.right() - self.PAD, rect.bottom())
+
+    def _paint_hit(self, painter: QPainter, option: QStyleOptionViewItem, hit: SearchHit) -> None:
+        widget = option.widget
+        if widget:
+            widget.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
+        rect = option.rect
+        palette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        text_color = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        muted = text_color if selected else muted_text_color(palette)
+        metrics = option.fontMetrics
+        line = metrics.height()
+
+        thumb = QRect(rect.left() + self.PAD, rect.top() + self.PAD, THUMB_SIZE.width(), THUMB_SIZE.height())
+        self._paint_thumbnail(painter, thumb, hit, palette)
+        self._paint_time_badge(painter, thumb, time_range_text(hit), option.font)
+
+        title_rect = QRect(thumb.left(), thumb.bottom() + 5, thumb.width(), line)
+        painter.setFont(option.font)
+        painter.setPen(text_color)
+        painter.drawText(title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         metrics.elidedText(hit.title, Qt.TextElideMode.ElideRight, title_rect.width()))
+
+        info_rect = QRect(thumb.left(), title_rect.bottom() + 2, thumb.width(), line)
+        bar_color = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Highlight)
+        self._paint_score(painter, info_rect, score_fraction(hit.score), bar_color, palette, muted)
+        confidence = confidence_text(hit.confidence)
+        if confidence:
+            painter.setPen(_CONFIDENCE_COLORS.get(hit.confidence or "", muted))
+            painter.drawText(info_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, confidence)
+
+    def _paint_thumbnail(self, painter: QPainter, rect: QRect, hit: SearchHit, palette: QPalette) -> None:
+        painter.fillRect(rect, palette.color(QPalette.ColorRole.Shadow))
+        pixmap = self._thumbnails.pixmap(hit.thumbnail_url)
+        if pixmap is None:
+            painter.setPen(palette.color(QPalette.ColorRole.Mid))
+            painter.drawRect(rect.adjusted(0, 0, -1, -1))
+            return
+        size = pixmap.deviceIndependentSize().toSize().scaled(rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        target = QRect(0, 0, size.width(), size.height())
+        target.moveCenter(rect.center())
+        painter.drawPixmap(target, pixmap)
+
+    @staticmethod
+    def _paint_time_badge(painter: QPainter, thumb: QRect, text: str, base_font: QFont) -> None:
+        font = QFont(base_font)
+        font.setPointSizeF(max(6.0, base_font.pointSizeF() - 1))
+        metrics = QFontMetrics(font)
+        badge = QRect(0, 0, metrics.horizontalAdvance(text) + 10, metrics.height() + 2)
+        badge.moveBottomLeft(thumb.bottomLeft() + QPoint(4, -4))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(0, 0, 0, 170))
+        painter.drawRoundedRect(badge, 3, 3)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setFont(font)
+        painter.setPen(QColor(255, 255, 255))  # on the picture, not on the palette
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
+
+    @staticmethod
+    def _paint_score(painter: QPainter, rect: QRect, fraction: float | None, bar_color: QColor,
+                     palette: QPalette, text_color: QColor) -> None:
+        if fraction is None:
+            return
+        bar = QRect(rect.left(), rect.center().y() - 2, 44, 5)
+        painter.fillRect(bar, palette.color(QPalette.ColorRole.Mid))
+        filled = QRect(bar)
+        filled.setWidth(max(1, round(bar.width() * fraction)))
+        painter.fillRect(filled, bar_color)
+        painter.setPen(text_color)
+        text_rect = QRect(bar.right() + 6, rect.top(), rect.width() - bar.width() - 6, rect.height())
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"{fraction:.0%}")

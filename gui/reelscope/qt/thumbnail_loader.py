@@ -1,0 +1,132 @@
+"""Thumbnails decoded off the GUI thread, kept as pixmaps in a small LRU cache."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections import OrderedDict
+
+from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtGui import QGuiApplication, QImage, QImageReader, QPixmap
+
+DEFAULT_CACHE_SIZE = 600
+RETRY_UNREADABLE_S = 10.0
+
+
+class _Delivery(QObject):
+    """Carries decoded images from pool threads back to the GUI thread (queued connection)."""
+
+    decoded = Signal(str, QImage)
+
+
+class _DecodeJob(QRunnable):
+    def __init__(self, path: str, file_path: str, size: QSize, delivery: _Delivery) -> None:
+        super().__init__()
+        self._path = path
+        self._file_path = file_path
+        self._size = size
+        self._delivery = delivery
+
+    def run(self) -> None:
+        reader = QImageReader(self._file_path)
+        reader.setAutoTransform(True)
+        source = reader.size()
+        if source.isValid():
+            # Decoding at the target size lets libjpeg skip most of the work.
+            reader.setScaledSize(source.scaled(self._size, Qt.AspectRatioMode.KeepAspectRatio))
+        image = reader.read()
+        try:
+            self._delivery.decoded.emit(self._path, image)
+        except RuntimeError:  # the loader was deleted while this job ran
+            pass
+
+
+class ThumbnailLoader(QObject):
+    """Gives pixmaps for image files, fitted within `size`; decodes in a thread pool on a miss.
+
+    Paths may be plain file paths or file:// URLs; other URLs (http) are not fetched and give None.
+    A file that could not be read (e.g. not written yet) is tried again after RETRY_UNREADABLE_S.
+    """
+
+    loaded = Signal(str)
+
+    def __init__(self, size: QSize, parent: QObject | None = None, cache_size: int = DEFAULT_CACHE_SIZE) -> None:
+        super().__init__(parent)
+        self._size = QSize(size)
+        self._ratio = QGuiApplication.instance().devicePixelRatio() if QGuiApplication.instance() else 1.0
+        self._cache: OrderedDict[str, QPixmap] = OrderedDict()
+        self._cache_size = cache_size
+        self._pending: set[str] = set()
+        self._unreadable: dict[str, float] = {}  # path -> when it failed
+        self._priority = itertools.count()
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(2)
+        self._delivery = _Delivery(self)
+        self._delivery.decoded.connect(self._on_decoded)
+
+    @property
+    def size(self) -> QSize:
+        return QSize(self._size)
+
+    def pixmap(self, path: str | None) -> QPixmap | None:
+        """The cached pixmap for `path`, or None (and a decode starts unless one is under way)."""
+        if not path:
+            return None
+        cached = self._cache.get(path)
+        if cached is not None:
+            self._cache.move_to_end(path)
+            return cached
+        if path not in self._pending and not self._recently_unreadable(path):
+            self._start(path)
+        return None
+
+    def invalidate(self, path: str | None = None) -> None:
+        """Forgets one path (its file was rewritten) or, without one, everything cached."""
+        if path is None:
+            self._cache.clear()
+            self._unreadable.clear()
+        else:
+            self._cache.pop(path, None)
+            self._unreadable.pop(path, None)
+
+    def wait_idle(self, timeout_ms: int = 5000) -> bool:
+        """Blocks until no decode is running (for tests and benchmarks); results still arrive queued."""
+        return self._pool.waitForDone(timeout_ms)
+
+    def _start(self, path: str) -> None:
+        file_path = _local_file(path)
+        if file_path is None:
+            self._unreadable[path] = float("inf")  # remote: never fetched here
+            return
+        self._pending.add(path)
+        target = self._size * self._ratio
+        # Newer requests first: what the user scrolled to last is what they look at.
+        self._pool.start(_DecodeJob(path, file_path, target, self._delivery), next(self._priority))
+
+    def _on_decoded(self, path: str, image: QImage) -> None:
+        self._pending.discard(path)
+        if image.isNull():
+            self._unreadable[path] = time.monotonic()
+            return
+        pixmap = QPixmap.fromImage(image)
+        pixmap.setDevicePixelRatio(self._ratio)
+        self._cache[path] = pixmap
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        self.loaded.emit(path)
+
+    def _recently_unreadable(self, path: str) -> bool:
+        failed_at = self._unreadable.get(path)
+        if failed_at is None:
+            return False
+        if failed_at == float("inf") or time.monotonic() - failed_at < RETRY_UNREADABLE_S:
+            return True
+        del self._unreadable[path]
+        return False
+
+
+def _local_file(path: str) -> str | None:
+    if "://" not in path:
+        return path
+    url = QUrl(path)
+    return url.toLocalFile() if url.isLocalFile() else None

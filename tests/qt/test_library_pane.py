@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+from PySide6.QtCore import QPoint, QSize, Qt
+from PySide6.QtGui import QColor
+
+from reelscope.domain.analysis import AnalysisStatus, VideoInfo
+from reelscope.domain.clips import Clip, ProviderStatus
+from reelscope.qt.library_pane import EMPTY_HINT, THUMB_SIZE, ClipDelegate, LibraryPane
+from reelscope.qt.roles import ObjectRole
+from reelscope.qt.thumbnail_loader import ThumbnailLoader
+
+RED = (220, 30, 30)
+
+
+def make_clip(n: int, title: str, *, added_at: float | None = None, thumbnail: str | None = None,
+              statuses: tuple[ProviderStatus, ...] = (), folder: str = "/footage") -> Clip:
+    video = VideoInfo(id=f"clip{n}", path=f"{folder}/{title}.mov", title=title, duration_s=65.0 + n,
+                      fps=25.0, width=1920, height=1080, size_bytes=1000, sha256=f"{n:064d}")
+    return Clip(video=video, added_at=added_at if added_at is not None else float(n),
+                thumbnail_path=thumbnail, statuses=statuses)
+
+
+@pytest.fixture
+def loader():
+    return ThumbnailLoader(THUMB_SIZE)
+
+
+@pytest.fixture
+def pane(qtbot, loader):
+    widget = LibraryPane(loader)
+    qtbot.addWidget(widget)
+    widget.resize(380, 520)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def visible_titles(pane: LibraryPane) -> list[str]:
+    model = pane.list_view.model()
+    return [model.index(row, 0).data(ObjectRole).title for row in range(model.rowCount())]
+
+
+def click_row(qtbot, pane: LibraryPane, row: int) -> None:
+    view = pane.list_view
+    rect = view.visualRect(view.model().index(row, 0))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_rows_are_newest_first(pane):
+    pane.set_clips([make_clip(1, "oldest"), make_clip(3, "newest"), make_clip(2, "middle")])
+    assert visible_titles(pane) == ["newest", "middle", "oldest"]
+
+
+def test_filter_matches_title_and_path_case_insensitively(qtbot, pane):
+    pane.set_clips([
+        make_clip(1, "Harbour at dawn"),
+        make_clip(2, "Market stalls"),
+        make_clip(3, "Boat leaving", folder="/footage/HARBOUR day"),
+    ])
+    assert pane.clip_count() == 3
+    qtbot.keyClicks(pane.filter_edit, "harbour")
+    assert pane.clip_count() == 2
+    assert sorted(visible_titles(pane)) == ["Boat leaving", "Harbour at dawn"]
+
+    pane.filter_edit.clear()
+    assert pane.clip_count() == 3
+
+
+def test_filter_without_match_says_so(qtbot, pane):
+    pane.set_clips([make_clip(1, "Harbour at dawn")])
+    qtbot.keyClicks(pane.filter_edit, "zebra")
+    assert pane.clip_count() == 0
+    assert pane._hint.isVisible()
+    assert "zebra" in pane._hint.text()
+
+
+def test_empty_library_shows_drop_hint(pane):
+    assert pane.clip_count() == 0
+    assert pane._hint.isVisible()
+    assert pane._hint.text() == EMPTY_HINT
+    assert pane.filter_edit.placeholderText() == "Filter clips"
+
+    pane.set_clips([make_clip(1, "one")])
+    assert not pane._hint.isVisible()
+    assert pane.list_view.isVisible()
+
+
+def test_clicking_a_row_emits_clip_selected(qtbot, pane):
+    pane.set_clips([make_clip(1, "first"), make_clip(2, "second"), make_clip(3, "third")])
+    with qtbot.waitSignal(pane.clip_selected, timeout=1000) as signal:
+        click_row(qtbot, pane, 1)
+    assert signal.args == ["clip2"]
+    assert pane.selected_clip().id == "clip2"
+
+
+def test_keyboard_selection_emits_clip_selected(qtbot, pane):
+    pane.set_clips([make_clip(1, "first"), make_clip(2, "second"), make_clip(3, "third")])
+    click_row(qtbot, pane, 0)
+    with qtbot.waitSignal(pane.clip_selected, timeout=1000) as signal:
+        qtbot.keyClick(pane.list_view, Qt.Key.Key_Down)
+    assert signal.args == ["clip2"]
+
+
+def test_update_clip_replaces_the_row_in_place(qtbot, pane):
+    pane.set_clips([make_clip(1, "first"), make_clip(2, "second"), make_clip(3, "third")])
+    click_row(qtbot, pane, 1)
+    done = (ProviderStatus(provider="local", status=AnalysisStatus.FINISHED),)
+
+    with qtbot.assertNotEmitted(pane.clip_selected):
+        pane.update_clip(make_clip(2, "second, renamed", statuses=done))
+
+    assert visible_titles(pane) == ["third", "second, renamed", "first"]
+    assert pane.selected_clip().title == "second, renamed"
+    assert pane.selected_clip().statuses == done
+
+    pane.update_clip(make_clip(4, "brand new"))
+    assert visible_titles(pane) == ["brand new", "third", "second, renamed", "first"]
+    assert pane.selected_clip().id == "clip2"
+
+
+def test_set_clips_keeps_the_selection(qtbot, pane):
+    pane.set_clips([make_clip(1, "first"), make_clip(2, "second")])
+    click_row(qtbot, pane, 0)
+    assert pane.selected_clip().id == "clip2"
+    with qtbot.assertNotEmitted(pane.clip_selected):
+        pane.set_clips([make_clip(1, "first"), make_clip(2, "second"), make_clip(5, "newer")])
+    assert pane.selected_clip().id == "clip2"
+    selected = pane.list_view.selectionModel().selectedRows()
+    assert [index.data(ObjectRole).id for index in selected] == ["clip2"]
+
+
+def test_select_clip_reveals_a_filtered_out_clip(qtbot, pane):
+    pane.set_clips([make_clip(1, "first"), make_clip(2, "second")])
+    qtbot.keyClicks(pane.filter_edit, "first")
+    with qtbot.waitSignal(pane.clip_selected, timeout=1000) as signal:
+        pane.select_clip("clip2")
+    assert signal.args == ["clip2"]
+    assert pane.filter_edit.text() == ""
+
+
+def test_failed_provider_error_is_in_the_tooltip(pane):
+    failed = ProviderStatus(provider="twelvelabs", status=AnalysisStatus.FAILED, error="HTTP 401: bad key")
+    pane.set_clips([make_clip(1, "clip", statuses=(failed,))])
+    tooltip = pane.list_view.model().index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Twelve Labs" in tooltip and "HTTP 401: bad key" in tooltip
+
+
+def test_delegate_paints_the_thumbnail(qtbot, pane, loader, tmp_path):
+    jpeg = tmp_path / "red.jpg"
+    Image.new("RGB", (192, 108), RED).save(jpeg, quality=95)
+    pane.set_clips([make_clip(2, "with thumbnail", thumbnail=str(jpeg)), make_clip(1, "without")])
+
+    qtbot.waitUntil(lambda: loader.pixmap(str(jpeg)) is not None, timeout=3000)
+    view = pane.list_view
+    view.viewport().repaint()
+    image = view.viewport().grab().toImage()
+
+    def thumbnail_centre(row: int) -> QColor:
+        rect = view.visualRect(view.model().index(row, 0))
+        offset = QPoint(ClipDelegate.MARGIN + THUMB_SIZE.width() // 2, ClipDelegate.MARGIN + THUMB_SIZE.height() // 2)
+        return image.pixelColor(rect.topLeft() + offset)
+
+    painted = thumbnail_centre(0)
+    assert abs(painted.red() - RED[0]) < 25 and painted.green() < 60 and painted.blue() < 60
+    placeholder = thumbnail_centre(1)
+    assert abs(placeholder.red() - placeholder.green()) < 20  # a neutral placeholder, not the picture
+
+
+def test_thumbnail_loader_scales_and_signals(qtbot, tmp_path):
+    jpeg = tmp_path / "wide.jpg"
+    Image.new("RGB", (1280, 720), RED).save(jpeg)
+    loader = ThumbnailLoader(QSize(96, 54))
+    assert loader.pixmap(str(jpeg)) is None
+    with qtbot.waitSignal(loader.loaded, timeout=3000) as signal:
+        pass
+    assert signal.args == [str(jpeg)]
+    pixmap = loader.pixmap(str(jpeg))
+    assert pixmap.deviceIndependentSize().toSize() == QSize(96, 54)
+    assert loader.pixmap(None) is None
+    assert loader.pixmap("https://example.com/thumb.jpg") is None
+
+
+def test_thumbnail_loader_retries_a_file_written_later(qtbot, tmp_path):
+    jpeg = tmp_path / "later.jpg"
+    loader = ThumbnailLoader(QSize(96, 54))
+    assert loader.pixmap(str(jpeg)) is None
+    assert loader.wait_idle()
+    qtbot.wait(20)  # the failure arrives queued
+    Image.new("RGB", (192, 108), RED).save(jpeg)
+    assert loader.pixmap(str(jpeg)) is None  # failed just now: not retried at once
+    loader.invalidate(str(jpeg))
+    loader.pixmap(str(jpeg))
+    qtbot.waitUntil(lambda: loader.pixmap(str(jpeg)) is not None, timeout=3000)
