@@ -1,0 +1,122 @@
+"""The unified models keep their JSON contract; the pure helpers say what the user will read."""
+
+import json
+
+import pytest
+from pydantic import ValidationError
+
+from reelscope.domain.analysis import (
+    Activity,
+    Analysis,
+    AnalysisStatus,
+    MusicMatch,
+    OcrText,
+    PeopleSpan,
+    PersonPresence,
+    Scene,
+    Section,
+    Tag,
+    TimeSpan,
+    VideoInfo,
+)
+from reelscope.domain.jobs import Job, JobState, estimate_eta_s
+from reelscope.domain.media import refusal_reason, title_from_name
+from reelscope.domain.overlay import overlay_lines
+from reelscope.domain.search import SearchHit, SearchResult, group_by_video
+from reelscope.domain.timecode import format_clock, format_timecode
+from reelscope.domain.timeline import TrackKind, tracks_from_analysis
+
+VIDEO = VideoInfo(
+    id="0123456789abcdef", path="/media/beach.mp4", title="beach", duration_s=12.0, fps=25.0,
+    width=1280, height=720, size_bytes=1_000_000, sha256="0123456789abcdef" * 4,
+)
+
+
+def full_analysis() -> Analysis:
+    return Analysis(
+        provider="local",
+        status=AnalysisStatus.FINISHED,
+        video=VIDEO,
+        scenes=(Scene(start_s=0, end_s=4), Scene(start_s=4, end_s=12)),
+        activity=Activity(interval_s=0.04, values=(0.0, 0.5, 1.0)),
+        sections=(Section(tag="intro", segments=(TimeSpan(start_s=0, end_s=4),), thumbnail_s=1.0, confidence=0.9),),
+        ocr=(OcrText(text="OPEN DAILY", language="en", start_s=1, end_s=2, confidence=0.97),),
+        people=(PeopleSpan(start_s=2, end_s=5, persons=(PersonPresence(person_id="p1", age=30, gender="f"),)),),
+        tags=(Tag(tag="wide shot", category="shot size", probability=0.8, start_s=0, end_s=4),),
+        music=(MusicMatch(title="Tide", artist="Waves", isrc="XX0000000001", score=88, start_s=0, end_s=12),),
+    )
+
+
+def test_analysis_json_has_the_documented_shape_and_round_trips():
+    analysis = full_analysis()
+    payload = json.loads(analysis.to_json())
+    assert payload["schema"] == "reelscope.analysis/1"
+    assert set(payload) == {"schema", "provider", "status", "error", "video", "scenes", "activity",
+                            "sections", "ocr", "people", "tags", "music"}
+    assert payload["scenes"][1] == {"start_s": 4.0, "end_s": 12.0}
+    assert payload["people"][0]["persons"][0]["person_id"] == "p1"
+    assert Analysis.from_json(analysis.to_json()) == analysis
+
+
+def test_missing_categories_are_empty_lists_and_null():
+    payload = json.loads(Analysis(provider="local", status="failed", error="empty file", video=VIDEO).to_json())
+    assert payload["scenes"] == [] and payload["music"] == [] and payload["activity"] is None
+    assert payload["error"] == "empty file"
+
+
+def test_models_are_frozen_and_reject_reversed_spans():
+    with pytest.raises(ValidationError):
+        VIDEO.title = "other"
+    with pytest.raises(ValidationError):
+        Scene(start_s=5, end_s=1)
+
+
+def test_scene_lookup_at_playhead():
+    analysis = full_analysis()
+    assert analysis.scene_index_at(0.0) == 0
+    assert analysis.scene_index_at(4.0) == 1
+    assert analysis.scene_index_at(12.0) == 1
+    assert overlay_lines([analysis], 5.0) == ["Scene 2 of 2"]
+
+
+def test_timeline_tracks_from_an_analysis():
+    tracks = tracks_from_analysis(full_analysis())
+    assert [t.title for t in tracks] == ["Scenes", "Activity"]
+    scenes, activity = tracks
+    assert [s.label for s in scenes.spans] == ["1", "2"]
+    assert activity.kind is TrackKind.GRAPH and max(activity.values) == 1.0
+
+
+def test_refusals_explain_themselves():
+    assert refusal_reason("clip.MP4", 10) is None
+    assert "not a video" in refusal_reason("notes.txt", 10)
+    assert "without an extension" in refusal_reason("README", 10)
+    assert refusal_reason("empty.mov", 0) == "empty file (0 bytes)"
+    assert title_from_name("beach day.mov") == "beach day"
+
+
+def test_time_formats():
+    assert format_clock(75.4) == "1:15"
+    assert format_clock(3725) == "01:02:05"
+    assert format_timecode(72.16, 25) == "00:01:12.04"
+    assert format_timecode(1.0 / 30 * 31, 30) == "00:00:01.01"
+
+
+def test_eta_extrapolates_from_progress():
+    job = Job(id=1, path="/a.mp4", provider="local", state=JobState.RUNNING, progress=0.25,
+              created_at=0, started_at=100)
+    assert estimate_eta_s(job, now=110) == pytest.approx(30)
+    assert estimate_eta_s(job.model_copy(update={"state": JobState.QUEUED}), now=110) is None
+
+
+def test_search_result_groups_by_clip_in_first_seen_order():
+    hits = [
+        SearchHit(video_id="b", title="B", start_s=0, end_s=1, score=0.9),
+        SearchHit(video_id="a", title="A", start_s=2, end_s=3, score=0.8),
+        SearchHit(video_id="b", title="B", start_s=5, end_s=6, score=0.7),
+    ]
+    groups = group_by_video(hits)
+    assert [g.video_id for g in groups] == ["b", "a"]
+    assert [h.start_s for h in groups[0].hits] == [0, 5]
+    payload = json.loads(SearchResult(provider="local", query="x", total=3, hits=tuple(hits), groups=groups).to_json())
+    assert payload["schema"] == "reelscope.search/1" and len(payload["groups"]) == 2
