@@ -1,0 +1,314 @@
+"""The library: clips, their analyses per provider, and the full-text index over both."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from ..domain.analysis import Analysis, AnalysisStatus, PeopleSpan, VideoInfo
+from ..domain.clips import Clip, ProviderStatus
+from ..domain.media import title_from_name
+from ..domain.search import SearchHit
+from .db import transaction
+from .thumbnails import ThumbnailCache
+
+LOCAL = "local"
+VIDEO_LEVEL = ""
+"""The provider column of index rows that belong to the clip itself (title, file name)."""
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    kind: str
+    text: str
+    start_s: float
+    end_s: float
+
+
+class Catalogue:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        thumbnails: ThumbnailCache,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._conn = conn
+        self._thumbnails = thumbnails
+        self._clock = clock
+
+    @property
+    def thumbnails(self) -> ThumbnailCache:
+        return self._thumbnails
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def upsert_video(self, video: VideoInfo) -> None:
+        with transaction(self._conn):
+            self._upsert_video(video)
+
+    def set_analysis_status(
+        self, video_id: str, provider: str, status: AnalysisStatus, error: str | None = None
+    ) -> None:
+        """Records where a provider's analysis stands; the clip must already be in the catalogue."""
+        with transaction(self._conn):
+            if not self._has_video(video_id):
+                raise KeyError(f"no clip {video_id!r} in the catalogue")
+            self._conn.execute(
+                """INSERT INTO analyses (video_id, provider, status, error, updated_at)
+                   VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT (video_id, provider) DO UPDATE SET
+                     status = excluded.status, error = excluded.error,
+                     updated_at = excluded.updated_at""",
+                (video_id, provider, status.value, error, self._clock()),
+            )
+
+    def save_analysis(self, analysis: Analysis) -> None:
+        video = analysis.video
+        with transaction(self._conn):
+            self._upsert_video(video)
+            self._conn.execute(
+                """INSERT INTO analyses
+                     (video_id, provider, status, error, json, scene_count, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (video_id, provider) DO UPDATE SET
+                     status = excluded.status, error = excluded.error, json = excluded.json,
+                     scene_count = excluded.scene_count, updated_at = excluded.updated_at""",
+                (
+                    video.id, analysis.provider, analysis.status.value, analysis.error,
+                    analysis.to_json(), len(analysis.scenes), self._clock(),
+                ),
+            )
+            self._reindex(video.id, analysis.provider, analysis_index_rows(analysis))
+
+    def remove_clip(self, video_id: str) -> None:
+        """Forgets a clip, its analyses, index rows and thumbnails (never the media file)."""
+        with transaction(self._conn):
+            row = self._conn.execute("SELECT sha256 FROM videos WHERE id = ?", (video_id,)).fetchone()
+            if row is None:
+                return
+            self._conn.execute("DELETE FROM videos WHERE id = ?", (video_id,))
+        self._thumbnails.remove(row["sha256"])
+
+    def _has_video(self, video_id: str) -> bool:
+        return self._conn.execute("SELECT 1 FROM videos WHERE id = ?", (video_id,)).fetchone() is not None
+
+    def _upsert_video(self, video: VideoInfo) -> None:
+        now = self._clock()
+        self._conn.execute(
+            """INSERT INTO videos (id, sha256, path, title, json, added_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (id) DO UPDATE SET
+                 sha256 = excluded.sha256, path = excluded.path, title = excluded.title,
+                 json = excluded.json, updated_at = excluded.updated_at""",
+            (video.id, video.sha256, video.path, video.title, video.model_dump_json(), now, now),
+        )
+        self._reindex(video.id, VIDEO_LEVEL, [video_index_row(video)])
+
+    def _reindex(self, video_id: str, provider: str, rows: Iterable[IndexRow]) -> None:
+        self._conn.execute(
+            "DELETE FROM search_rows WHERE video_id = ? AND provider = ?", (video_id, provider)
+        )
+        self._conn.executemany(
+            """INSERT INTO search_rows (video_id, provider, kind, text, start_s, end_s)
+               VALUES (?, ?, ?, ?, ?, ?)""",
+            [(video_id, provider, r.kind, r.text, r.start_s, r.end_s) for r in rows if r.text.strip()],
+        )
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def analysis(self, video_id: str, provider: str) -> Analysis | None:
+        row = self._conn.execute(
+            "SELECT json FROM analyses WHERE video_id = ? AND provider = ?", (video_id, provider)
+        ).fetchone()
+        return Analysis.from_json(row["json"]) if row and row["json"] else None
+
+    def analyses(self, video_id: str) -> list[Analysis]:
+        """Every stored analysis of a clip, the local one first, then by provider id."""
+        rows = self._conn.execute(
+            """SELECT json FROM analyses WHERE video_id = ? AND json IS NOT NULL
+               ORDER BY provider != ?, provider""",
+            (video_id, LOCAL),
+        ).fetchall()
+        return [Analysis.from_json(row["json"]) for row in rows]
+
+    def clips(self, filter_text: str = "") -> list[Clip]:
+        """Clips newest first; filter_text keeps those whose title or path contains it (any case)."""
+        needle = filter_text.strip().casefold()
+        videos = self._conn.execute(
+            "SELECT id, json, added_at FROM videos ORDER BY added_at DESC, rowid DESC"
+        ).fetchall()
+        if needle:
+            videos = [v for v in videos if _matches(_video_of(v), needle)]
+        statuses = self._status_rows(None if not needle else [v["id"] for v in videos])
+        return [self._clip(v, statuses.get(v["id"], [])) for v in videos]
+
+    def clip(self, video_id: str) -> Clip | None:
+        row = self._conn.execute(
+            "SELECT id, json, added_at FROM videos WHERE id = ?", (video_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        return self._clip(row, self._status_rows([video_id]).get(video_id, []))
+
+    def clip_by_sha256(self, sha256: str) -> Clip | None:
+        row = self._conn.execute(
+            "SELECT id FROM videos WHERE sha256 = ? ORDER BY updated_at DESC LIMIT 1", (sha256,)
+        ).fetchone()
+        return self.clip(row["id"]) if row else None
+
+    def _status_rows(self, video_ids: list[str] | None) -> dict[str, list[sqlite3.Row]]:
+        query = "SELECT video_id, provider, status, error, scene_count FROM analyses"
+        params: list[str] = []
+        if video_ids is not None:
+            if not video_ids:
+                return {}
+            params = video_ids
+            query += f" WHERE video_id IN ({','.join('?' * len(video_ids))})"
+        grouped: dict[str, list[sqlite3.Row]] = {}
+        for row in self._conn.execute(query + " ORDER BY provider != ?, provider", (*params, LOCAL)):
+            grouped.setdefault(row["video_id"], []).append(row)
+        return grouped
+
+    def _clip(self, video_row: sqlite3.Row, status_rows: list[sqlite3.Row]) -> Clip:
+        video = _video_of(video_row)
+        thumbnail = self._thumbnails.existing_scene_path(video.sha256, 0)
+        return Clip(
+            video=video,
+            added_at=video_row["added_at"],
+            thumbnail_path=str(thumbnail) if thumbnail else None,
+            scene_count=_best_scene_count(status_rows),
+            statuses=tuple(
+                ProviderStatus(provider=r["provider"], status=r["status"], error=r["error"])
+                for r in status_rows
+            ),
+        )
+
+    # -- search ------------------------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 50, offset: int = 0) -> tuple[list[SearchHit], int]:
+        """One page of matching index rows, best first, and how many rows match in all."""
+        expression = fts_query(query)
+        if not expression:
+            return [], 0
+        total = self._conn.execute(
+            "SELECT count(*) FROM search_fts WHERE search_fts MATCH ?", (expression,)
+        ).fetchone()[0]
+        rows = self._conn.execute(
+            """SELECT r.video_id, r.provider, r.text, r.start_s, r.end_s,
+                      bm25(search_fts) AS rank, v.title, v.path
+               FROM search_fts
+               JOIN search_rows AS r ON r.id = search_fts.rowid
+               JOIN videos AS v ON v.id = r.video_id
+               WHERE search_fts MATCH ?
+               ORDER BY rank, v.added_at DESC, r.video_id, r.start_s
+               LIMIT ? OFFSET ?""",
+            (expression, max(0, limit), max(0, offset)),
+        ).fetchall()
+        scene_sources: dict[str, Analysis | None] = {}
+        hits = []
+        for row in rows:
+            video_id = row["video_id"]
+            if video_id not in scene_sources:
+                scene_sources[video_id] = self._scene_source(video_id)
+            source = scene_sources[video_id]
+            thumbnail = self._thumbnails.thumbnail_at(source, row["start_s"]) if source else None
+            hits.append(
+                SearchHit(
+                    video_id=video_id,
+                    title=row["title"],
+                    local_path=row["path"],
+                    start_s=row["start_s"],
+                    end_s=row["end_s"],
+                    score=score_from_bm25(row["rank"]),
+                    thumbnail_url=str(thumbnail) if thumbnail else None,
+                    snippet=row["text"],
+                )
+            )
+        return hits, total
+
+    def _scene_source(self, video_id: str) -> Analysis | None:
+        """The analysis whose scenes the thumbnails were made from: the local one if present."""
+        return next((a for a in self.analyses(video_id) if a.scenes), None)
+
+
+def _video_of(row: sqlite3.Row) -> VideoInfo:
+    return VideoInfo.model_validate_json(row["json"])
+
+
+def _matches(video: VideoInfo, needle: str) -> bool:
+    return needle in video.title.casefold() or needle in video.path.casefold()
+
+
+def _best_scene_count(status_rows: list[sqlite3.Row]) -> int:
+    for row in status_rows:
+        if row["provider"] == LOCAL and row["scene_count"]:
+            return row["scene_count"]
+    return max((row["scene_count"] for row in status_rows), default=0)
+
+
+# -- full-text index --------------------------------------------------------------------------
+
+
+def fts_query(text: str) -> str:
+    """An FTS5 expression matching every word of text, the last one as a prefix.
+
+    Each word is quoted as an FTS5 string, so operators and punctuation in user input are
+    searched for as text and never parsed as query syntax.
+    """
+    words = text.split()
+    if not words:
+        return ""
+    quoted = ['"' + word.replace('"', '""') + '"' for word in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def score_from_bm25(rank: float) -> float:
+    """FTS5's bm25 is negative, lower is better; map it to 0..1, higher is better."""
+    relevance = max(0.0, -rank)
+    return relevance / (1.0 + relevance)
+
+
+def video_index_row(video: VideoInfo) -> IndexRow:
+    name = PurePath(video.path).name
+    text = name if title_from_name(name) == video.title else f"{video.title} — {name}"
+    return IndexRow("title", text, 0.0, max(0.0, video.duration_s))
+
+
+def analysis_index_rows(analysis: Analysis) -> Iterator[IndexRow]:
+    whole = (0.0, max(0.0, analysis.video.duration_s))
+    for ocr in analysis.ocr:
+        yield IndexRow("ocr", ocr.text, ocr.start_s, ocr.end_s)
+    for section in analysis.sections:
+        for segment in section.segments or ():
+            yield IndexRow("section", section.tag, segment.start_s, segment.end_s)
+        if not section.segments:
+            yield IndexRow("section", section.tag, *whole)
+    for tag in analysis.tags:
+        yield IndexRow("tag", tag.tag, tag.start_s, tag.end_s)
+    for music in analysis.music:
+        text = f"{music.title} — {music.artist}" if music.artist else music.title
+        yield IndexRow("music", text, music.start_s, music.end_s)
+    for person_id, start_s, end_s in _person_spans(analysis.people):
+        yield IndexRow("person", person_id, start_s, end_s)
+
+
+def _person_spans(people: Iterable[PeopleSpan]) -> Iterator[tuple[str, float, float]]:
+    """Each person's presence, with overlapping or touching spans merged."""
+    by_person: dict[str, list[tuple[float, float]]] = {}
+    for span in people:
+        for person in span.persons:
+            by_person.setdefault(person.person_id, []).append((span.start_s, span.end_s))
+    for person_id, spans in by_person.items():
+        spans.sort()
+        start_s, end_s = spans[0]
+        for next_start, next_end in spans[1:]:
+            if next_start <= end_s:
+                end_s = max(end_s, next_end)
+            else:
+                yield person_id, start_s, end_s
+                start_s, end_s = next_start, next_end
+        yield person_id, start_s, end_s

@@ -1,0 +1,156 @@
+"""The catalogue database: one SQLite file, schema versioned with PRAGMA user_version."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..domain.errors import ReelscopeError
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _v1_core(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        """CREATE TABLE videos (
+            id TEXT PRIMARY KEY,
+            sha256 TEXT NOT NULL,
+            path TEXT NOT NULL,
+            title TEXT NOT NULL,
+            json TEXT NOT NULL,
+            added_at REAL NOT NULL,
+            updated_at REAL NOT NULL
+        )"""
+    )
+    conn.execute("CREATE INDEX videos_sha256 ON videos (sha256)")
+    conn.execute(
+        """CREATE TABLE analyses (
+            video_id TEXT NOT NULL REFERENCES videos (id) ON DELETE CASCADE,
+            provider TEXT NOT NULL,
+            status TEXT NOT NULL,
+            error TEXT,
+            json TEXT,
+            updated_at REAL NOT NULL,
+            PRIMARY KEY (video_id, provider)
+        )"""
+    )
+    conn.execute(
+        """CREATE TABLE jobs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            path TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            state TEXT NOT NULL,
+            phase TEXT NOT NULL,
+            progress REAL NOT NULL DEFAULT 0,
+            bytes_total INTEGER NOT NULL DEFAULT 0,
+            bytes_done INTEGER NOT NULL DEFAULT 0,
+            error TEXT,
+            video_id TEXT,
+            created_at REAL NOT NULL,
+            started_at REAL,
+            finished_at REAL
+        )"""
+    )
+    conn.execute("CREATE INDEX jobs_path_provider ON jobs (path, provider)")
+    # Search rows live in a plain table (indexed by clip) that an FTS5 index mirrors via triggers.
+    conn.execute(
+        """CREATE TABLE search_rows (
+            id INTEGER PRIMARY KEY,
+            video_id TEXT NOT NULL REFERENCES videos (id) ON DELETE CASCADE,
+            provider TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            text TEXT NOT NULL,
+            start_s REAL NOT NULL,
+            end_s REAL NOT NULL
+        )"""
+    )
+    conn.execute("CREATE INDEX search_rows_video ON search_rows (video_id, provider)")
+    conn.execute(
+        """CREATE VIRTUAL TABLE search_fts USING fts5 (
+            text, content='search_rows', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2', prefix='2 3'
+        )"""
+    )
+    conn.execute(
+        """CREATE TRIGGER search_rows_insert AFTER INSERT ON search_rows BEGIN
+            INSERT INTO search_fts (rowid, text) VALUES (new.id, new.text);
+        END"""
+    )
+    conn.execute(
+        """CREATE TRIGGER search_rows_delete AFTER DELETE ON search_rows BEGIN
+            INSERT INTO search_fts (search_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        END"""
+    )
+
+
+def _v2_scene_count(conn: sqlite3.Connection) -> None:
+    """Lets the library list show scene counts without parsing every analysis."""
+    conn.execute("ALTER TABLE analyses ADD COLUMN scene_count INTEGER NOT NULL DEFAULT 0")
+    conn.execute(
+        """UPDATE analyses SET scene_count = coalesce(json_array_length(json, '$.scenes'), 0)
+           WHERE json IS NOT NULL"""
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_core, _v2_scene_count)
+"""Migration i brings a database from version i to i + 1; append, never edit a released one."""
+
+SCHEMA_VERSION: int = len(MIGRATIONS)
+
+
+class CatalogueTooNew(ReelscopeError):
+    pass
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (the connection is in autocommit)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> None:
+    """Applies the missing migrations up to target, each in its own transaction."""
+    current = schema_version(conn)
+    if current > SCHEMA_VERSION:
+        raise CatalogueTooNew(
+            f"the catalogue has schema version {current}, newer than this Reelscope "
+            f"understands ({SCHEMA_VERSION}); update Reelscope"
+        )
+    for version in range(current, target):
+        with transaction(conn):
+            MIGRATIONS[version](conn)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A configured connection without migrations (open_database is what the app uses)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return conn
+
+
+def open_database(path: Path) -> sqlite3.Connection:
+    conn = connect(path)
+    try:
+        migrate(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn

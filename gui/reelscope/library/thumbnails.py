@@ -1,0 +1,34 @@
+"""Scene thumbnails on disk, laid out by content hash (domain.thumbnails)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from ..domain.analysis import Analysis
+from ..domain.thumbnails import scene_thumbnail_relpath
+
+
+class ThumbnailCache:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def scene_path(self, sha256: str, scene_index: int) -> Path:
+        return self.root / scene_thumbnail_relpath(sha256, scene_index)
+
+    def existing_scene_path(self, sha256: str, scene_index: int) -> Path | None:
+        path = self.scene_path(sha256, scene_index)
+        return path if path.is_file() else None
+
+    def thumbnail_at(self, analysis: Analysis, t: float) -> Path | None:
+        """The thumbnail of the scene covering time t, if that file is on disk."""
+        index = analysis.scene_index_at(t)
+        if index is None:
+            return None
+        return self.existing_scene_path(analysis.video.sha256, index)
+
+    def remove(self, sha256: str) -> None:
+        """Deletes every thumbnail of one clip's content."""
+        folder = self.scene_path(sha256, 0).parent
+        if folder.is_dir() and folder.resolve().is_relative_to(self.root.resolve()):
+            shutil.rmtree(folder, ignore_errors=True)
