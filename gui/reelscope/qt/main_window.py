@@ -1,0 +1,199 @@
+"""The main window: arranges the panes as docks around the player, with toolbar, menus and status bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QSizePolicy,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
+
+from ..domain.media import VIDEO_EXTENSIONS
+
+LAYOUT_VERSION = 1
+
+
+class MainWindow(QMainWindow):
+    add_paths_requested = Signal(list)      # list[Path], from the Add clips dialog
+    settings_requested = Signal()
+    quick_search_requested = Signal(str)
+
+    def __init__(
+        self,
+        *,
+        library: QWidget,
+        player: QWidget,
+        timeline: QWidget,
+        search: QWidget,
+        queue: QWidget,
+        layout_store: QSettings,
+        providers: dict[str, str],
+    ) -> None:
+        super().__init__()
+        self.setObjectName("MainWindow")
+        self.setWindowTitle("Reelscope")
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks
+            | QMainWindow.DockOption.AllowNestedDocks
+            | QMainWindow.DockOption.AllowTabbedDocks
+        )
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._layout_store = layout_store
+        self.player = player
+        self.setCentralWidget(player)
+
+        self.library_dock = self._dock("Library", "LibraryDock", library, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.search_dock = self._dock("Search", "SearchDock", search, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.timeline_dock = self._dock("Timeline", "TimelineDock", timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.queue_dock = self._dock("Upload queue", "QueueDock", queue, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.splitDockWidget(self.timeline_dock, self.queue_dock, Qt.Orientation.Vertical)
+
+        self._target_actions: dict[str, QAction] = {}
+        self._build_toolbar(providers)
+        self._build_menus()
+        self.activity_label = QLabel(self)
+        self.statusBar().addPermanentWidget(self.activity_label)
+
+        self.resize(1480, 900)
+        self.resizeDocks([self.library_dock, self.search_dock], [300, 360], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.timeline_dock, self.queue_dock], [230, 140], Qt.Orientation.Vertical)
+        self._default_state = self.saveState(LAYOUT_VERSION)
+
+    # -- construction ------------------------------------------------------------------------------
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_toolbar(self, providers: dict[str, str]) -> None:
+        toolbar = QToolBar("Main", self)
+        toolbar.setObjectName("MainToolBar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+
+        self.add_action = QAction("Add clips…", self)
+        self.add_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.add_action.setToolTip("Add video files to analyse (or drop files and folders anywhere on the window)")
+        self.add_action.triggered.connect(self.choose_files)
+        toolbar.addAction(self.add_action)
+
+        targets_menu = QMenu(self)
+        for provider_id, display_name in providers.items():
+            action = QAction(display_name, self, checkable=True)
+            action.setChecked(provider_id == "local")
+            targets_menu.addAction(action)
+            self._target_actions[provider_id] = action
+        self.targets_button = QToolButton(self)
+        self.targets_button.setMenu(targets_menu)
+        self.targets_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.targets_button.setToolTip("Where new clips are analysed")
+        targets_menu.triggered.connect(lambda _action: self._update_targets_text())
+        self._update_targets_text()
+        toolbar.addWidget(self.targets_button)
+
+        spacer = QWidget(self)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+
+        self.quick_search = QLineEdit(self)
+        self.quick_search.setPlaceholderText("Search moments…  (Ctrl+F)")
+        self.quick_search.setClearButtonEnabled(True)
+        self.quick_search.setMinimumWidth(320)
+        self.quick_search.returnPressed.connect(
+            lambda: self.quick_search_requested.emit(self.quick_search.text().strip())
+        )
+        toolbar.addWidget(self.quick_search)
+        focus_search = QAction(self)
+        focus_search.setShortcut(QKeySequence.StandardKey.Find)
+        focus_search.triggered.connect(lambda: (self.quick_search.setFocus(), self.quick_search.selectAll()))
+        self.addAction(focus_search)
+
+        self.settings_action = QAction("Settings", self)
+        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.settings_action.triggered.connect(self.settings_requested)
+        toolbar.addAction(self.settings_action)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.add_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        quit_action = file_menu.addAction("Quit")
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+
+        view_menu = self.menuBar().addMenu("&View")
+        for dock in (self.library_dock, self.timeline_dock, self.search_dock, self.queue_dock):
+            view_menu.addAction(dock.toggleViewAction())
+        view_menu.addSeparator()
+        view_menu.addAction("Reset layout", self.reset_layout)
+
+        self.playback_menu = self.menuBar().addMenu("&Playback")
+
+    def add_playback_action(self, text: str, shortcut: str, slot) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.playback_menu.addAction(action)
+        return action
+
+    # -- state -------------------------------------------------------------------------------------
+    def target_providers(self) -> list[str]:
+        return [provider_id for provider_id, action in self._target_actions.items() if action.isChecked()]
+
+    def _update_targets_text(self) -> None:
+        names = [action.text() for action in self._target_actions.values() if action.isChecked()]
+        self.targets_button.setText("Analyse with: " + (", ".join(names) if names else "nothing"))
+
+    def choose_files(self) -> None:
+        dialog = QFileDialog(self, "Add clips")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        patterns = " ".join(f"*{extension}" for extension in sorted(VIDEO_EXTENSIONS))
+        dialog.setNameFilters([f"Video files ({patterns})", "All files (*)"])
+        dialog.filesSelected.connect(lambda files: self.add_paths_requested.emit([Path(f) for f in files]))
+        dialog.open()
+
+    def restore_layout(self) -> None:
+        geometry = self._layout_store.value("window/geometry")
+        state = self._layout_store.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state, LAYOUT_VERSION)
+
+    def save_layout(self) -> None:
+        self._layout_store.setValue("window/geometry", self.saveGeometry())
+        self._layout_store.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        self._layout_store.sync()
+
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state, LAYOUT_VERSION)
+        for dock in (self.library_dock, self.timeline_dock, self.search_dock, self.queue_dock):
+            dock.setFloating(False)
+            dock.show()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self.save_layout()
+        super().closeEvent(event)

@@ -1,0 +1,66 @@
+"""Runs coroutines for the GUI by key and routes their failures to one error reporter."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from ..domain.errors import ReelscopeError
+
+log = logging.getLogger(__name__)
+
+ErrorSink = Callable[[str, str | None], None]
+"""(message for the user, technical details or None)."""
+
+
+class TaskRunner:
+    """One live task per key: starting a key again cancels the stale task (a new search cancels the old)."""
+
+    def __init__(self, report_error: ErrorSink) -> None:
+        self._report_error = report_error
+        self._tasks: dict[str, asyncio.Task] = {}
+
+    def start(self, key: str, coroutine: Coroutine[Any, Any, Any]) -> asyncio.Task:
+        self.cancel(key)
+        task = asyncio.ensure_future(coroutine)
+        self._tasks[key] = task
+        task.add_done_callback(lambda done: self._finished(key, done))
+        return task
+
+    def cancel(self, key: str) -> None:
+        task = self._tasks.pop(key, None)
+        if task is not None and not task.done():
+            task.cancel()
+
+    def is_running(self, key: str) -> bool:
+        task = self._tasks.get(key)
+        return task is not None and not task.done()
+
+    async def aclose(self) -> None:
+        tasks = list(self._tasks.values())
+        self._tasks.clear()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _finished(self, key: str, task: asyncio.Task) -> None:
+        if self._tasks.get(key) is task:
+            del self._tasks[key]
+        if task.cancelled():
+            return
+        error = task.exception()
+        if error is None:
+            return
+        if isinstance(error, ReelscopeError):
+            self._report_error(str(error), None)
+        else:
+            log.error("task %s failed", key, exc_info=error)
+            self._report_error(f"Unexpected error: {error}", _format_details(error))
+
+
+def _format_details(error: BaseException) -> str:
+    import traceback
+
+    return "".join(traceback.format_exception(type(error), error, error.__traceback__))

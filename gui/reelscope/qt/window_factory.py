@@ -1,0 +1,71 @@
+"""Builds the main window and its panes around a Core and wires them with a Workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QSize
+
+from ..library.config import config_path, save_user_choices
+from .error_reporter import ErrorReporter
+from .library_pane import LibraryPane
+from .main_window import MainWindow
+from .player import PlayerPane
+from .queue_pane import QueuePane
+from .search_pane import SearchPane
+from .settings_dialog import SettingsDialog
+from .tasks import TaskRunner
+from .thumbnail_loader import ThumbnailLoader
+from .timeline import TimelineWidget
+from .workspace import Workspace
+
+
+def build_window(core, config_dir: Path) -> tuple[MainWindow, Workspace, TaskRunner]:
+    clip_thumbnails = ThumbnailLoader(QSize(96, 54))
+    hit_thumbnails = ThumbnailLoader(QSize(160, 90))
+    library = LibraryPane(clip_thumbnails)
+    player = PlayerPane()
+    timeline = TimelineWidget()
+    search = SearchPane(hit_thumbnails)
+    queue = QueuePane()
+    layout_store = QSettings(str(config_dir / "window.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(
+        library=library,
+        player=player,
+        timeline=timeline,
+        search=search,
+        queue=queue,
+        layout_store=layout_store,
+        providers={provider_id: provider.display_name for provider_id, provider in core.providers.items()},
+    )
+    clip_thumbnails.setParent(window)
+    hit_thumbnails.setParent(window)
+    reporter = ErrorReporter(window)
+    tasks = TaskRunner(reporter)
+    workspace = Workspace(
+        window,
+        library=library,
+        player=player,
+        timeline=timeline,
+        search=search,
+        queue=queue,
+        catalogue=core.catalogue,
+        analysis=core.analysis,
+        search_service=core.search,
+        tasks=tasks,
+        report_error=reporter,
+    )
+    window.settings_requested.connect(lambda: _open_settings(window, core))
+    window.error_reporter = reporter
+    return window, workspace, tasks
+
+
+def _open_settings(window: MainWindow, core) -> None:
+    dialog = SettingsDialog(core.settings.data_dir, core.settings.local_workers, window)
+
+    def save(data_dir: str, workers: int) -> None:
+        save_user_choices(config_path(), data_dir=data_dir, local_workers=workers)
+        window.statusBar().showMessage("Settings saved; they apply at the next start.", 8000)
+
+    dialog.settings_accepted.connect(save)
+    dialog.open()
