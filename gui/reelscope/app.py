@@ -1,0 +1,145 @@
+"""Composition root: builds settings, storage, providers, services and the main window; owns shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .domain.errors import ReelscopeError
+from .domain.settings import Settings
+from .library.catalogue import Catalogue
+from .library.config import config_path, load_settings
+from .library.db import open_database
+from .library.jobs import JobStore
+from .library.thumbnails import ThumbnailCache
+from .providers.base import Provider
+from .providers.local import LocalProvider
+from .services.analysis import AnalysisService
+from .services.search import SearchService
+
+log = logging.getLogger(__name__)
+
+SCREENSHOT_FRAME_TIMEOUT_S = 15.0
+
+
+@dataclass
+class Core:
+    """Everything but the GUI: shared by the CLI and the window."""
+
+    settings: Settings
+    catalogue: Catalogue
+    jobs: JobStore
+    thumbnails: ThumbnailCache
+    providers: dict[str, Provider]
+    analysis: AnalysisService
+    search: SearchService
+    _connection: object
+
+    async def aclose(self) -> None:
+        await self.analysis.aclose()
+        for provider in self.providers.values():
+            await provider.aclose()
+        self._connection.close()
+
+
+def build_core(settings: Settings | None = None) -> Core:
+    settings = settings or load_settings()
+    data_dir = Path(settings.data_dir)
+    connection = open_database(data_dir / "catalogue.sqlite")
+    thumbnails = ThumbnailCache(data_dir / "thumbnails")
+    catalogue = Catalogue(connection, thumbnails)
+    jobs = JobStore(connection)
+    providers: dict[str, Provider] = {
+        "local": LocalProvider(thumbnails.root, max_workers=settings.local_workers),
+    }
+    analysis = AnalysisService(catalogue, jobs, providers, max_parallel=settings.local_workers)
+    return Core(settings, catalogue, jobs, thumbnails, providers, analysis, SearchService(catalogue), connection)
+
+
+def run_gui(files: Sequence[Path], screenshot: Path | None = None) -> int:
+    """Runs the window until it is closed; with a screenshot path, captures it once FILES are analysed."""
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from .qt.theme import apply_dark_theme
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Reelscope")
+    app.setOrganizationName("Reelscope")
+    app.setQuitOnLastWindowClosed(False)
+    apply_dark_theme(app)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    try:
+        core = build_core()
+    except (ReelscopeError, ValueError, OSError) as error:
+        print(f"reelscope: {error}", file=sys.stderr)
+        return 2
+    with loop:
+        return loop.run_until_complete(_gui_main(app, core, files, screenshot))
+
+
+async def _gui_main(app, core: Core, files: Sequence[Path], screenshot: Path | None) -> int:
+    from .qt.window_factory import build_window
+
+    window, workspace, tasks = build_window(core, config_path().parent)
+    closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    app.lastWindowClosed.connect(lambda: closed.done() or closed.set_result(None))
+    window.restore_layout()
+    window.show()
+    core.analysis.start()
+    if files:
+        workspace.add_paths(list(files))
+    exit_code = 0
+    try:
+        if screenshot is not None:
+            exit_code = await _capture_when_analysed(core, window, workspace, files, screenshot)
+            window.close()
+        else:
+            await closed
+    finally:
+        workspace.close()
+        await tasks.aclose()
+        await core.aclose()
+    return exit_code
+
+
+async def _capture_when_analysed(core: Core, window, workspace, files: Sequence[Path], target: Path) -> int:
+    from .domain.jobs import JobState
+
+    await core.analysis.wait_idle()
+    wanted = {str(Path(f).resolve()) for f in files}
+    jobs = [job for job in core.analysis.jobs() if job.path in wanted]
+    failed = [job for job in jobs if job.state is not JobState.DONE]
+    for job in failed:
+        print(f"reelscope: {job.provider}: {job.path}: {job.error or job.state.value}", file=sys.stderr)
+    done = [job for job in jobs if job.state is JobState.DONE and job.video_id]
+    if done:
+        clip = core.catalogue.clip(done[0].video_id)
+        workspace.open_clip(done[0].video_id, at_s=clip.video.duration_s * 0.4 if clip else 0.0)
+        await _wait_for(lambda: workspace.player.has_frame(), SCREENSHOT_FRAME_TIMEOUT_S)
+    await asyncio.sleep(0.3)  # let docks settle and the overlay paint
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(target)):
+        print(f"reelscope: could not write the screenshot to {target}", file=sys.stderr)
+        return 1
+    return 1 if failed else 0
+
+
+async def _wait_for(condition, timeout_s: float) -> bool:
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            return False
+        await asyncio.sleep(0.05)
+    return True
+
+
+def configure_logging() -> None:
+    level = os.environ.get("REELSCOPE_LOG", "WARNING").upper()
+    logging.basicConfig(level=getattr(logging, level, logging.WARNING), format="%(levelname)s %(name)s: %(message)s")

@@ -1,0 +1,99 @@
+"""The command line as scripts use it: JSON lines on stdout, one clear line on stderr for bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from fakes.media import make_clip, make_empty_file, make_text_file, make_truncated_copy
+from reelscope.domain.analysis import Analysis
+
+
+@pytest.fixture
+def cli_env(tmp_path):
+    env = dict(os.environ)
+    env["REELSCOPE_DATA_DIR"] = str(tmp_path / "data")
+    env["REELSCOPE_CONFIG"] = str(tmp_path / "config.toml")
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    return env
+
+
+def reelscope(env, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "reelscope", *args], env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def test_analyze_prints_the_unified_analysis_and_fills_the_library(cli_env, tmp_path):
+    clip = make_clip(tmp_path / "pier.mp4", cut_frames=(20, 40), total_frames=60)
+    result = reelscope(cli_env, "analyze", str(clip), "--json")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1
+    analysis = Analysis.from_json(lines[0])
+    assert analysis.provider == "local" and analysis.status == "finished"
+    assert analysis.video.path == str(clip.resolve()) and analysis.video.title == "pier"
+    assert [round(s.start_s * 25) for s in analysis.scenes] == [0, 20, 40]
+
+    library = reelscope(cli_env, "library", "--json")
+    assert library.returncode == 0, library.stderr
+    rows = [json.loads(line) for line in library.stdout.splitlines()]
+    assert [row["video"]["title"] for row in rows] == ["pier"]
+    assert rows[0]["analyses"][0]["schema"] == "reelscope.analysis/1"
+
+    search = reelscope(cli_env, "search", "pie", "--json")
+    assert search.returncode == 0, search.stderr
+    payload = json.loads(search.stdout)
+    assert payload["schema"] == "reelscope.search/1" and payload["total"] >= 1
+    assert payload["hits"][0]["video_id"] == analysis.video.id
+
+
+@pytest.mark.parametrize(
+    ("maker", "expected"),
+    [
+        (lambda d: make_empty_file(d / "empty.mp4"), "empty"),
+        (lambda d: make_text_file(d / "notes.mp4"), "not"),
+        (lambda d: make_truncated_copy(make_clip(d / "whole.mp4", total_frames=50), d / "cut.mp4", 2000), "truncated"),
+        (lambda d: make_text_file(d / "notes.txt"), "not a video"),
+    ],
+    ids=["zero-byte", "text-named-mp4", "truncated", "text-file"],
+)
+def test_bad_files_give_one_line_on_stderr_and_a_failing_exit(cli_env, tmp_path, maker, expected):
+    bad = maker(tmp_path)
+    result = reelscope(cli_env, "analyze", str(bad), "--json")
+    assert result.returncode != 0
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert bad.name in lines[0] and expected in lines[0].lower()
+    assert "Traceback" not in result.stderr
+
+
+def test_gui_screenshot_waits_for_analysis_and_shows_the_picture(cli_env, tmp_path):
+    clips = [
+        make_clip(tmp_path / "one.mp4", cut_frames=(25,), total_frames=75, size=(640, 360)),
+        make_clip(tmp_path / "two.mp4", cut_frames=(30,), total_frames=60, size=(640, 360)),
+    ]
+    png = tmp_path / "window.png"
+    result = reelscope(cli_env, "gui", *map(str, clips), "--screenshot", str(png), timeout=180)
+    assert result.returncode == 0, result.stderr[-3000:]
+    image = Image.open(png).convert("RGB")
+    assert image.width >= 1000 and image.height >= 600
+    library = reelscope(cli_env, "library", "--json")
+    assert len(library.stdout.splitlines()) == 2
+    # The generated clips are brightly coloured: the centre of the player must not be the empty dark view.
+    centre = image.crop((image.width // 2 - 40, image.height // 3 - 40, image.width // 2 + 40, image.height // 3 + 40))
+    brightest = max(centre.convert("L").getextrema())
+    assert brightest > 120, "the video picture is missing from the capture"
+
+
+def test_unknown_provider_is_an_error_line(cli_env, tmp_path):
+    clip = make_clip(tmp_path / "a.mp4", total_frames=25)
+    result = reelscope(cli_env, "analyze", str(clip), "--provider", "nosuch")
+    assert result.returncode != 0 and "nosuch" in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,55 @@
+"""A real Reelscope window over a fresh data folder, with the real local engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from reelscope.app import Core, build_core
+from reelscope.qt.main_window import MainWindow
+from reelscope.qt.tasks import TaskRunner
+from reelscope.qt.theme import apply_dark_theme
+from reelscope.qt.window_factory import build_window
+from reelscope.qt.workspace import Workspace
+
+
+@dataclass
+class OpenApp:
+    core: Core
+    window: MainWindow
+    workspace: Workspace
+    tasks: TaskRunner
+
+
+@pytest.fixture
+def open_app(qapp, qloop, qtbot, run_async, data_dir, tmp_path):
+    """Opens the app like `reelscope gui` does; call the returned function again to simulate a restart."""
+    apply_dark_theme(qapp)
+    opened: list[OpenApp] = []
+
+    def open_window(start: bool = True) -> OpenApp:
+        core = build_core()
+        window, workspace, tasks = build_window(core, tmp_path)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        if start:
+            core.analysis.start()
+        app = OpenApp(core, window, workspace, tasks)
+        opened.append(app)
+        return app
+
+    def close(app: OpenApp) -> None:
+        if app not in opened:
+            return
+        opened.remove(app)
+        app.workspace.close()
+        app.window.close()
+        run_async(app.tasks.aclose())
+        run_async(app.core.aclose(), timeout_s=60)
+
+    open_window.close = close
+    yield open_window
+    for app in list(opened):
+        close(app)

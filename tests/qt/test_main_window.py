@@ -1,0 +1,137 @@
+"""The whole window, driven as an editor would: drop clips, watch them analysed, open one, click a scene."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from fakes.media import make_clip, make_text_file
+from reelscope.domain.jobs import JobState
+
+FPS = 25
+
+
+def drop_paths(widget, paths: list[Path]) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    centre = widget.rect().center()
+    enter = QDragEnterEvent(centre, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, enter)
+    assert enter.isAccepted(), "the window refused the drag"
+    drop = QDropEvent(QPointF(centre), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, drop)
+
+
+def three_clips(folder: Path) -> list[Path]:
+    return [
+        make_clip(folder / "harbour.mp4", cut_frames=(20, 45), total_frames=70, fps=FPS),
+        make_clip(folder / "market.mp4", cut_frames=(30,), total_frames=60, fps=FPS),
+        make_clip(folder / "tunnel.mp4", total_frames=40, fps=FPS),
+    ]
+
+
+def test_drop_analyse_open_and_seek_by_scene(open_app, qtbot, tmp_path):
+    media = tmp_path / "media"
+    clips = three_clips(media)
+    notes = make_text_file(media / "notes.txt")
+    app = open_app()
+
+    drop_paths(app.window.player.view.viewport(), [*clips, notes])  # over the picture itself
+
+    jobs = app.core.analysis.jobs()
+    assert sorted(Path(job.path).name for job in jobs) == ["harbour.mp4", "market.mp4", "tunnel.mp4"]
+    assert app.workspace.queue.row_count() == 4, "three jobs and one refusal"
+    assert "notes.txt" in _queue_text(app.workspace.queue) and "not a video" in _queue_text(app.workspace.queue)
+
+    qtbot.waitUntil(lambda: all(job.state is JobState.DONE for job in app.core.analysis.jobs()), timeout=60_000)
+    qtbot.waitUntil(lambda: app.workspace.library.clip_count() == 3, timeout=5_000)
+
+    harbour = next(c for c in app.core.catalogue.clips() if c.title == "harbour")
+    app.workspace.library.select_clip(harbour.id)
+    qtbot.waitUntil(lambda: app.workspace.current_clip_id() == harbour.id, timeout=5_000)
+    timeline = app.workspace.timeline
+    qtbot.waitUntil(lambda: timeline.lane_rect("local/scenes").height() > 0, timeout=5_000)
+
+    scenes = app.core.catalogue.analysis(harbour.id, "local").scenes
+    assert len(scenes) == 3
+    second = scenes[1]
+    lane = timeline.lane_rect("local/scenes")
+    x = int((timeline.x_for_time(second.start_s) + timeline.x_for_time(second.end_s)) / 2)
+    qtbot.mouseClick(timeline, Qt.MouseButton.LeftButton, pos=QPoint(x, lane.center().y()))
+
+    player = app.workspace.player
+    assert abs(player.position() - second.start_s) <= 1.0 / FPS
+    qtbot.waitUntil(lambda: abs(player.player_position() - second.start_s) <= 1.0 / FPS, timeout=5_000)
+    assert abs(timeline.position() - second.start_s) <= 1.0 / FPS
+    assert player.view.overlay_text() == "Scene 2 of 3"
+
+
+def test_unfinished_queue_survives_a_restart(open_app, qtbot, tmp_path):
+    clips = three_clips(tmp_path / "media")
+    first = open_app(start=False)          # quit before anything ran, as after a crash
+    first.workspace.add_paths(clips)
+    assert first.workspace.queue.row_count() == 3
+    open_app.close(first)
+
+    second = open_app(start=False)
+    assert second.workspace.queue.row_count() == 3
+    assert all(job.state is JobState.QUEUED for job in second.core.analysis.jobs())
+    second.core.analysis.start()
+    qtbot.waitUntil(lambda: second.workspace.library.clip_count() == 3, timeout=60_000)
+
+
+def test_failed_file_shows_its_reason_and_keeps_the_rest(open_app, qtbot, tmp_path):
+    good = make_clip(tmp_path / "good.mp4", cut_frames=(10,), total_frames=30)
+    broken = make_text_file(tmp_path / "broken.mp4")   # a video name, not video content
+    app = open_app()
+    app.workspace.add_paths([good, broken])
+    qtbot.waitUntil(lambda: all(job.state.is_finished for job in app.core.analysis.jobs()), timeout=60_000)
+    states = {Path(job.path).name: job for job in app.core.analysis.jobs()}
+    assert states["good.mp4"].state is JobState.DONE
+    assert states["broken.mp4"].state is JobState.FAILED and states["broken.mp4"].error
+    assert states["broken.mp4"].error in _queue_text(app.workspace.queue)
+    assert app.workspace.library.clip_count() == 1
+
+
+def test_search_hit_opens_the_clip_at_that_moment(open_app, qtbot, tmp_path):
+    clip = make_clip(tmp_path / "lighthouse.mp4", cut_frames=(25,), total_frames=50)
+    app = open_app()
+    app.workspace.add_paths([clip])
+    qtbot.waitUntil(lambda: app.workspace.library.clip_count() == 1, timeout=60_000)
+
+    app.window.quick_search.setText("lighth")
+    qtbot.keyClick(app.window.quick_search, Qt.Key.Key_Return)
+    grid = app.workspace.search.grid
+    qtbot.waitUntil(lambda: app.workspace.search.hit_count() >= 1, timeout=5_000)
+    first = grid.model().index(0, 0)
+    qtbot.mouseClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=grid.visualRect(first).center())
+
+    video_id = app.core.catalogue.clips()[0].id
+    qtbot.waitUntil(lambda: app.workspace.current_clip_id() == video_id, timeout=5_000)
+    assert app.workspace.library.selected_clip().id == video_id
+
+
+def test_layout_is_restored_at_the_next_start(open_app, qtbot):
+    first = open_app(start=False)
+    first.window.search_dock.hide()
+    open_app.close(first)
+    second = open_app(start=False)
+    second.window.restore_layout()
+    assert not second.window.search_dock.isVisible()
+    assert second.window.library_dock.isVisible()
+
+
+def _queue_text(pane) -> str:
+    model = pane.table.model()
+    cells = []
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            index = model.index(row, column)
+            for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                value = model.data(index, role)
+                if value:
+                    cells.append(str(value))
+    return "\n".join(cells)
