@@ -1,0 +1,37 @@
+"""One clip's local analysis, in the calling process: probe, one decoding pass, thumbnails."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ...domain.analysis import Analysis, AnalysisStatus
+from .probe import probe_video
+from .scan import ProgressSink, scan_video
+from .thumbnails import SceneThumbnailWriter
+
+PROVIDER_ID = "local"
+
+
+def analyze_file(
+    path: Path | str, thumbnail_root: Path | str, on_progress: ProgressSink | None = None
+) -> Analysis:
+    """Raises MediaError for unreadable media; on_progress may raise to abort."""
+    probed = probe_video(path)
+    video = probed.info
+    thumbnails = SceneThumbnailWriter(Path(thumbnail_root), video.sha256, probed.pixel_aspect)
+    result = scan_video(
+        Path(video.path),
+        fps=video.fps,
+        duration_s=video.duration_s,
+        on_progress=on_progress,
+        on_scene_frame=thumbnails,
+    )
+    if result.duration_s != video.duration_s:
+        video = video.model_copy(update={"duration_s": result.duration_s})
+    return Analysis(
+        provider=PROVIDER_ID,
+        status=AnalysisStatus.FINISHED,
+        video=video,
+        scenes=result.scenes,
+        activity=result.activity,
+    )

@@ -1,0 +1,119 @@
+"""What a video file is: its stream facts and content hash, with failures in the user's words."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import av.error
+
+from ...domain.analysis import VideoInfo
+from ...domain.errors import MediaError
+from ...domain.media import title_from_name
+from ...domain.thumbnails import video_id_for
+
+HASH_CHUNK_BYTES = 1 << 20
+FALLBACK_FPS = 25.0
+UNREADABLE_HINT = "the file may be truncated or not a video"
+
+
+@dataclass(frozen=True)
+class ProbedVideo:
+    info: VideoInfo
+    pixel_aspect: float  # width of a pixel over its height: 1.0 but for anamorphic video
+
+
+def probe(path: Path | str) -> VideoInfo:
+    """Reads the container header and hashes the file; raises MediaError if it is not a video."""
+    return probe_video(path).info
+
+
+def probe_video(path: Path | str) -> ProbedVideo:
+    path = Path(path).absolute()
+    size_bytes = _checked_size(path)
+    with open_video(path) as container:
+        stream = container.streams.video[0]
+        info = VideoInfo(
+            id="",
+            path=str(path),
+            title=title_from_name(path.name),
+            duration_s=_duration_s(container, stream),
+            fps=nominal_fps(stream),
+            width=stream.codec_context.width,
+            height=stream.codec_context.height,
+            size_bytes=size_bytes,
+            sha256="",
+            codec=stream.codec_context.name,
+            has_audio=bool(container.streams.audio),
+        )
+        pixel_aspect = float(stream.sample_aspect_ratio or 1) or 1.0
+    sha256 = file_sha256(path)
+    info = info.model_copy(update={"sha256": sha256, "id": video_id_for(sha256)})
+    return ProbedVideo(info, pixel_aspect)
+
+
+@contextmanager
+def open_video(path: Path) -> Iterator[av.container.InputContainer]:
+    """Opens path for decoding; every PyAV failure on opening comes out as MediaError."""
+    try:
+        container = av.open(str(path), mode="r")
+    except FileNotFoundError as error:
+        raise MediaError(str(path), "file not found") from error
+    except av.error.FFmpegError as error:
+        reason = f"cannot be read as video: {UNREADABLE_HINT} ({describe_av_error(error)})"
+        raise MediaError(str(path), reason) from error
+    except OSError as error:
+        raise MediaError(str(path), f"cannot be opened ({error.strerror or error})") from error
+    with container:
+        if not container.streams.video:
+            raise MediaError(str(path), "no video stream (an audio or data file, not a video)")
+        yield container
+
+
+def nominal_fps(stream: av.video.stream.VideoStream) -> float:
+    """The stream's average frame rate (frames over duration), which also suits variable rates."""
+    for rate in (stream.average_rate, stream.guessed_rate, stream.base_rate):
+        if rate and 0 < float(rate) < 1000:
+            return float(rate)
+    return FALLBACK_FPS
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        while chunk := file.read(HASH_CHUNK_BYTES):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _checked_size(path: Path) -> int:
+    try:
+        stat = path.stat()
+    except FileNotFoundError as error:
+        raise MediaError(str(path), "file not found") from error
+    except OSError as error:
+        raise MediaError(str(path), f"cannot be read ({error.strerror or error})") from error
+    if path.is_dir():
+        raise MediaError(str(path), "is a folder, not a video file")
+    if stat.st_size == 0:
+        raise MediaError(str(path), "empty file (0 bytes)")
+    return stat.st_size
+
+
+def _duration_s(
+    container: av.container.InputContainer, stream: av.video.stream.VideoStream
+) -> float:
+    """The video stream's own duration when known, else the container's; 0.0 when neither is."""
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / av.time_base
+    return 0.0
+
+
+def describe_av_error(error: av.error.FFmpegError) -> str:
+    return error.strerror or type(error).__name__

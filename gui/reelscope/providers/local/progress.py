@@ -1,0 +1,63 @@
+"""Progress from a worker process to a callback on the event loop thread."""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import threading
+
+from ..base import ProgressCallback
+from .worker import END_OF_PROGRESS
+
+PROGRESS_POLL_S = 0.1
+
+
+class ProgressRelay:
+    """Carries a worker's progress to on_progress, called on the event loop thread only.
+
+    Values only ever increase, none arrive after close(), and finish() ends them with 1.0.
+    """
+
+    def __init__(
+        self, progress_queue, loop: asyncio.AbstractEventLoop, on_progress: ProgressCallback | None
+    ) -> None:
+        self._queue = progress_queue
+        self._loop = loop
+        self._on_progress = on_progress
+        self._last = -1.0
+        self._closed = False
+        self._stopping = threading.Event()
+        if on_progress is not None:
+            reader = threading.Thread(target=self._read, name="reelscope-progress", daemon=True)
+            reader.start()
+
+    def close(self) -> None:
+        self._closed = True
+        self._stopping.set()
+
+    def finish(self) -> None:
+        self.close()
+        if self._on_progress is not None and self._last < 1.0:
+            self._last = 1.0
+            self._on_progress(1.0)
+
+    def _read(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                item = self._queue.get(timeout=PROGRESS_POLL_S)
+            except queue.Empty:
+                continue
+            except (OSError, EOFError):
+                return
+            if item is END_OF_PROGRESS:
+                return
+            try:
+                self._loop.call_soon_threadsafe(self._deliver, item)
+            except RuntimeError:  # the loop is closed
+                return
+
+    def _deliver(self, fraction: float) -> None:
+        if self._closed or self._on_progress is None or fraction <= self._last:
+            return
+        self._last = fraction
+        self._on_progress(fraction)

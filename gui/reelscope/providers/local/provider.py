@@ -1,0 +1,163 @@
+"""The local engine behind the provider interface: analyses run in a pool of spawned processes.
+
+Each job gets a progress queue and a cancel event from a multiprocessing Manager. A reader
+thread waits on the queue and hands values to the event loop (progress.py); cancelling the
+awaiting task sets the event, which the worker checks every few frames.
+
+Nothing here blocks the event loop: every call that talks to another process runs in a thread
+of the provider's own small pool, not in the loop's default executor (qasync's is made of
+QThreads, which abort the process if still running at exit).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from multiprocessing.managers import SyncManager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ...domain.analysis import Analysis
+from ...domain.errors import AnalysisCancelled, ReelscopeError
+from ..base import Capability, ProgressCallback
+from .pipeline import PROVIDER_ID
+from .progress import ProgressRelay
+from .worker import WorkerFailure, run_job
+
+# Never fork: the parent may have Qt loaded, and forked Qt state is undefined behaviour.
+_PROCESS_CONTEXT = multiprocessing.get_context("spawn")
+STOP_WAIT_S = 1.0
+T = TypeVar("T")
+
+
+class LocalProvider:
+    id = PROVIDER_ID
+    display_name = "Local"
+    capabilities = frozenset({Capability.ANALYZE})
+
+    def __init__(self, thumbnail_root: Path, max_workers: int = 2) -> None:
+        self.thumbnail_root = Path(thumbnail_root)
+        self.max_workers = max_workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._manager: SyncManager | None = None
+        self._manager_lock = threading.Lock()
+        self._io_threads: ThreadPoolExecutor | None = None
+        self._jobs: set[_Job] = set()
+
+    async def analyze(self, path: Path, on_progress: ProgressCallback | None = None) -> Analysis:
+        path = Path(path).absolute()
+        manager = await self._started_manager()
+        job = await self._in_thread(_Job.open, manager)
+        # On the loop thread: submitting is quick, even when it starts a worker (vfork + exec).
+        job.future = self._submit(
+            run_job, str(path), str(self.thumbnail_root), job.progress, job.cancel
+        )
+        self._jobs.add(job)
+        relay = ProgressRelay(job.progress, asyncio.get_running_loop(), on_progress)
+        try:
+            analysis = await asyncio.wrap_future(job.future)
+        except asyncio.CancelledError:
+            if not _is_being_cancelled():  # the job, not this task, was cancelled: by aclose()
+                raise AnalysisCancelled(str(path)) from None
+            await self._stop(job)
+            raise
+        except WorkerFailure as failure:
+            raise failure.to_domain_error() from None
+        except BrokenProcessPool as error:
+            self._discard_pool()
+            reason = "the local analysis process stopped unexpectedly"
+            raise ReelscopeError(f"{path}: {reason}") from error
+        finally:
+            relay.close()
+            self._jobs.discard(job)
+        relay.finish()
+        return analysis
+
+    async def aclose(self) -> None:
+        """Stops running analyses and the worker processes; a later analyze starts them again."""
+        pool, manager, jobs = self._pool, self._manager, list(self._jobs)
+        self._pool = self._manager = None
+        if pool is None and manager is None:
+            return
+        await self._in_thread(_shut_down, pool, manager, jobs)
+        io_threads, self._io_threads = self._io_threads, None
+        if io_threads is not None:
+            io_threads.shutdown(wait=False)
+
+    async def _in_thread(self, function: Callable[..., T], *args: Any) -> T:
+        if self._io_threads is None:
+            self._io_threads = ThreadPoolExecutor(2, thread_name_prefix="reelscope-local-io")
+        return await asyncio.get_running_loop().run_in_executor(self._io_threads, function, *args)
+
+    async def _started_manager(self) -> SyncManager:
+        if self._manager is not None:
+            return self._manager
+        # Shielded: a manager started for a cancelled call is kept, not leaked.
+        return await asyncio.shield(self._in_thread(self._start_manager))
+
+    def _start_manager(self) -> SyncManager:
+        with self._manager_lock:
+            if self._manager is None:
+                manager = SyncManager(ctx=_PROCESS_CONTEXT)
+                manager.start()
+                self._manager = manager
+            return self._manager
+
+    def _submit(self, function: Callable[..., Analysis], *args: Any) -> Future:
+        """Submits to the pool, replacing a broken one; worker processes start on demand."""
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.max_workers, mp_context=_PROCESS_CONTEXT)
+        try:
+            return self._pool.submit(function, *args)
+        except BrokenProcessPool:
+            self._discard_pool()
+            return self._submit(function, *args)
+
+    async def _stop(self, job: _Job) -> None:
+        """Asks the worker to stop and gives it a moment to do so, freeing its process."""
+        job.future.cancel()
+        await self._in_thread(job.request_cancel)
+        await asyncio.wait({asyncio.wrap_future(job.future)}, timeout=STOP_WAIT_S)
+
+    def _discard_pool(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+@dataclass(eq=False)
+class _Job:
+    progress: Any  # Manager().Queue() proxy
+    cancel: Any  # Manager().Event() proxy
+    future: Future | None = field(default=None)
+
+    @classmethod
+    def open(cls, manager: SyncManager) -> _Job:
+        return cls(progress=manager.Queue(), cancel=manager.Event())
+
+    def request_cancel(self) -> None:
+        try:
+            self.cancel.set()
+        except (OSError, EOFError):  # the manager has already gone: so has the worker's job
+            pass
+
+
+def _is_being_cancelled() -> bool:
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
+def _shut_down(
+    pool: ProcessPoolExecutor | None, manager: SyncManager | None, jobs: list[_Job]
+) -> None:
+    for job in jobs:
+        job.request_cancel()
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+    if manager is not None:
+        manager.shutdown()
