@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 import pytest
@@ -21,7 +22,11 @@ def qloop(qapp):
 
     loop = qasync.QEventLoop(qapp, already_running=True)
     asyncio.set_event_loop(loop)
+    # As in the app: qasync's default QThread executor would abort the process at exit.
+    executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="test-loop")
+    loop.set_default_executor(executor)
     yield loop
+    executor.shutdown(wait=True, cancel_futures=True)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,13 +76,19 @@ def run_gui(files: Sequence[Path], screenshot: Path | None = None) -> int:
     apply_dark_theme(app)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    # qasync's default executor runs QThreads that abort the process if still alive at exit.
+    executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="reelscope")
+    loop.set_default_executor(executor)
     try:
         core = build_core()
     except (ReelscopeError, ValueError, OSError) as error:
         print(f"reelscope: {error}", file=sys.stderr)
         return 2
-    with loop:
-        return loop.run_until_complete(_gui_main(app, core, files, screenshot))
+    try:
+        with loop:
+            return loop.run_until_complete(_gui_main(app, core, files, screenshot))
+    finally:
+        executor.shutdown(wait=False, cancel_futures=True)
 
 
 async def _gui_main(app, core: Core, files: Sequence[Path], screenshot: Path | None) -> int:

@@ -135,3 +135,27 @@ def _queue_text(pane) -> str:
                 if value:
                     cells.append(str(value))
     return "\n".join(cells)
+
+
+def test_playback_moves_the_playhead_and_the_overlay(open_app, qtbot, tmp_path):
+    clip = make_clip(tmp_path / "river.mp4", cut_frames=(15,), total_frames=100, fps=FPS)
+    app = open_app()
+    app.workspace.add_paths([clip])
+    qtbot.waitUntil(lambda: app.workspace.library.clip_count() == 1, timeout=60_000)
+    app.workspace.library.select_clip(app.core.catalogue.clips()[0].id)
+    player, timeline = app.workspace.player, app.workspace.timeline
+    qtbot.waitUntil(player.has_frame, timeout=5_000)
+    assert player.view.overlay_text() == "Scene 1 of 2"
+
+    qtbot.keyClick(app.window, Qt.Key.Key_Space)       # the editor's play key
+    qtbot.waitUntil(lambda: player.position() > 1.0, timeout=10_000)
+    assert player.is_playing()
+    assert abs(timeline.position() - player.position()) < 0.1
+    assert player.view.overlay_text() == "Scene 2 of 2"
+    qtbot.keyClick(app.window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not player.is_playing(), timeout=2_000)
+
+    stopped_at = player.position()
+    qtbot.keyClick(app.window, Qt.Key.Key_Right)        # one frame forward
+    assert abs(player.position() - (stopped_at + 1 / FPS)) < 1e-6
+    assert player.transport.time_label.text().startswith("00:00:0")

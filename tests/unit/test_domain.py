@@ -120,3 +120,16 @@ def test_search_result_groups_by_clip_in_first_seen_order():
     assert [h.start_s for h in groups[0].hits] == [0, 5]
     payload = json.loads(SearchResult(provider="local", query="x", total=3, hits=tuple(hits), groups=groups).to_json())
     assert payload["schema"] == "reelscope.search/1" and len(payload["groups"]) == 2
+
+
+def test_activity_lane_holds_cut_jumps_so_motion_inside_shots_shows():
+    motion = [0.1, 0.2, 0.1, 0.2, 0.9, 0.2, 0.1, 0.4, 0.1, 0.1]   # the 0.9 is the cut at sample 4
+    analysis = Analysis(
+        provider="local", status="finished", video=VIDEO,
+        scenes=(Scene(start_s=0, end_s=0.4), Scene(start_s=0.4, end_s=1.0)),
+        activity=Activity(interval_s=0.1, values=tuple(motion)),
+    )
+    graph = next(t for t in tracks_from_analysis(analysis) if t.kind is TrackKind.GRAPH)
+    assert max(graph.values) == 1.0
+    assert graph.values[7] == 1.0, "the largest motion inside a shot is the peak, not the cut"
+    assert graph.values[3:6] == pytest.approx((0.25, 0.25, 0.25)), "held at the level before the cut"

@@ -8,6 +8,9 @@ from .analysis import Analysis
 from .base import Frozen
 
 
+CUT_GUARD_SAMPLES = 1
+
+
 class TrackKind(StrEnum):
     SPANS = "spans"
     GRAPH = "graph"
@@ -53,7 +56,6 @@ def tracks_from_analysis(analysis: Analysis) -> list[TimelineTrack]:
             )
         )
     if analysis.activity and analysis.activity.values:
-        peak = max(analysis.activity.values) or 1.0
         tracks.append(
             TimelineTrack(
                 key=f"{provider}/activity",
@@ -61,7 +63,28 @@ def tracks_from_analysis(analysis: Analysis) -> list[TimelineTrack]:
                 kind=TrackKind.GRAPH,
                 provider=provider,
                 interval_s=analysis.activity.interval_s,
-                values=tuple(min(1.0, v / peak) for v in analysis.activity.values),
+                values=activity_within_shots(analysis),
             )
         )
     return tracks
+
+
+def activity_within_shots(analysis: Analysis) -> tuple[float, ...]:
+    """Activity scaled to its peak, with the jump at each cut held at the level before it.
+
+    A cut changes every pixel, so left in place it dwarfs the motion inside the shots; the scenes
+    lane already marks it.
+    """
+    assert analysis.activity is not None
+    interval = analysis.activity.interval_s
+    values = list(analysis.activity.values)
+    for scene in analysis.scenes[1:]:
+        cut = round(scene.start_s / interval) if interval > 0 else 0
+        before = cut - CUT_GUARD_SAMPLES - 1
+        held = values[before] if 0 <= before < len(values) else 0.0
+        for index in range(max(0, cut - CUT_GUARD_SAMPLES), min(len(values), cut + CUT_GUARD_SAMPLES + 1)):
+            values[index] = held
+    peak = max(values, default=0.0)
+    if peak <= 0:
+        return tuple(0.0 for _ in values)
+    return tuple(value / peak for value in values)

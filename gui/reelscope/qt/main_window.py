@@ -68,7 +68,7 @@ class MainWindow(QMainWindow):
 
         self.resize(1480, 900)
         self.resizeDocks([self.library_dock, self.search_dock], [300, 360], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.timeline_dock, self.queue_dock], [230, 140], Qt.Orientation.Vertical)
+        self.resizeDocks([self.timeline_dock, self.queue_dock], [200, 150], Qt.Orientation.Vertical)
         self._default_state = self.saveState(LAYOUT_VERSION)
 
     # -- construction ------------------------------------------------------------------------------
