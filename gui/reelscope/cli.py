@@ -6,13 +6,17 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .domain.errors import MediaError, ReelscopeError
 from .domain.media import refusal_reason
 from .domain.search import group_by_video
 from .domain.timecode import format_timecode
+
+if TYPE_CHECKING:
+    from .app import Core
 
 SUBCOMMANDS = ("gui", "analyze", "upload", "search", "collections", "providers", "library")
 
@@ -52,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("files", nargs="+", type=Path)
     analyze.add_argument("--provider", default="local")
     _json_flag(analyze)
-    analyze.set_defaults(handler=_analyze)
+    analyze.set_defaults(handler=_with_core(_analyze))
 
     upload = commands.add_parser("upload", help="upload files to a cloud provider")
     upload.add_argument("files", nargs="+", type=Path)
@@ -70,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--all", action="store_true", help="fetch every page")
     search.add_argument("--group-by", choices=("video", "clip"))
     _json_flag(search)
-    search.set_defaults(handler=_search)
+    search.set_defaults(handler=_with_core(_search))
 
     collections = commands.add_parser("collections", help="list or create collections of a cloud provider")
     collections.add_argument("--provider", default="seeknetic")
@@ -80,11 +84,11 @@ def _parser() -> argparse.ArgumentParser:
 
     providers = commands.add_parser("providers", help="configured providers and what they can do")
     _json_flag(providers)
-    providers.set_defaults(handler=_providers)
+    providers.set_defaults(handler=_with_core(_providers))
 
     library = commands.add_parser("library", help="clips in the catalogue with their analyses")
     _json_flag(library)
-    library.set_defaults(handler=_library)
+    library.set_defaults(handler=_with_core(_library))
     return parser
 
 
@@ -102,37 +106,46 @@ def _gui(args: argparse.Namespace) -> int:
     return run_gui(args.files, args.screenshot)
 
 
-def _analyze(args: argparse.Namespace) -> int:
-    from .app import build_core
+def _with_core(command: Callable[[Core, argparse.Namespace], Awaitable[int]]) -> Callable[[argparse.Namespace], int]:
+    """Runs an async command with a Core built for it and closed after it, whatever happens."""
 
-    async def run() -> int:
-        core = build_core()
+    def handler(args: argparse.Namespace) -> int:
+        from .app import build_core
+
+        async def run() -> int:
+            core = build_core()
+            try:
+                return await command(core, args)
+            finally:
+                await core.aclose()
+
+        return asyncio.run(run())
+
+    return handler
+
+
+async def _analyze(core: Core, args: argparse.Namespace) -> int:
+    provider = core.providers.get(args.provider)
+    if provider is None:
+        raise CliError(f"{args.provider}: no such provider (available: {', '.join(core.providers)})")
+    failures = 0
+    for path in args.files:
         try:
-            provider = core.providers.get(args.provider)
-            if provider is None:
-                raise CliError(f"{args.provider}: no such provider (available: {', '.join(core.providers)})")
-            failures = 0
-            for path in args.files:
-                try:
-                    analysis = await provider.analyze(_checked_video(path))
-                except MediaError as error:
-                    print(f"reelscope: {args.provider}: {error}", file=sys.stderr)
-                    failures += 1
-                    continue
-                core.catalogue.save_analysis(analysis)
-                if args.json:
-                    print(analysis.to_json(), flush=True)
-                else:
-                    video = analysis.video
-                    print(
-                        f"{video.path}: {len(analysis.scenes)} scenes, {format_timecode(video.duration_s, video.fps)}, "
-                        f"{video.width}x{video.height} @ {video.fps:g} fps"
-                    )
-            return 1 if failures else 0
-        finally:
-            await core.aclose()
-
-    return asyncio.run(run())
+            analysis = await provider.analyze(_checked_video(path))
+        except MediaError as error:
+            print(f"reelscope: {args.provider}: {error}", file=sys.stderr)
+            failures += 1
+            continue
+        core.catalogue.save_analysis(analysis)
+        if args.json:
+            print(analysis.to_json(), flush=True)
+        else:
+            video = analysis.video
+            print(
+                f"{video.path}: {len(analysis.scenes)} scenes, {format_timecode(video.duration_s, video.fps)}, "
+                f"{video.width}x{video.height} @ {video.fps:g} fps"
+            )
+    return 1 if failures else 0
 
 
 def _checked_video(path: Path) -> Path:
@@ -146,87 +159,58 @@ def _checked_video(path: Path) -> Path:
     return path.resolve()
 
 
-def _search(args: argparse.Namespace) -> int:
-    from .app import build_core
-
-    async def run() -> int:
-        core = build_core()
-        try:
-            if args.provider != "local":
-                raise CliError(f"{args.provider}: search is not available for this provider yet (available: local)")
-            limit = max(1, args.page_limit)
-            result = await core.search.search(args.query, limit=limit)
-            hits = list(result.hits)
-            while args.all and result.total is not None and len(hits) < result.total and result.hits:
-                result = await core.search.search(args.query, limit=limit, offset=len(hits))
-                hits.extend(result.hits)
-            result = result.model_copy(
-                update={"hits": tuple(hits), "groups": group_by_video(hits) if args.group_by else None}
-            )
-            if args.json:
-                print(result.to_json(), flush=True)
-            else:
-                print(f"{len(hits)} of {result.total} moments for {args.query!r}")
-                for hit in hits:
-                    score = f"{hit.score:.2f}" if hit.score is not None else "-"
-                    print(f"  {hit.title}  {format_timecode(hit.start_s, 25)}–{format_timecode(hit.end_s, 25)}  score {score}")
-            return 0
-        finally:
-            await core.aclose()
-
-    return asyncio.run(run())
+async def _search(core: Core, args: argparse.Namespace) -> int:
+    if args.provider != "local":
+        raise CliError(f"{args.provider}: search is not available for this provider yet (available: local)")
+    limit = max(1, args.page_limit)
+    result = await core.search.search(args.query, limit=limit)
+    hits = list(result.hits)
+    while args.all and result.total is not None and len(hits) < result.total and result.hits:
+        result = await core.search.search(args.query, limit=limit, offset=len(hits))
+        hits.extend(result.hits)
+    result = result.model_copy(update={"hits": tuple(hits), "groups": group_by_video(hits) if args.group_by else None})
+    if args.json:
+        print(result.to_json(), flush=True)
+        return 0
+    print(f"{len(hits)} of {result.total} moments for {args.query!r}")
+    for hit in hits:
+        score = f"{hit.score:.2f}" if hit.score is not None else "-"
+        print(f"  {hit.title}  {hit.start_s:.2f}–{hit.end_s:.2f} s  score {score}")
+    return 0
 
 
-def _providers(args: argparse.Namespace) -> int:
-    from .app import build_core
+async def _providers(core: Core, args: argparse.Namespace) -> int:
+    for provider in core.providers.values():
+        row = {
+            "id": provider.id,
+            "display_name": provider.display_name,
+            "capabilities": sorted(capability.value for capability in provider.capabilities),
+            "configured": True,
+            "reachable": True,
+        }
+        if args.json:
+            _print_json(row)
+        else:
+            print(f"{row['id']:<12} {row['display_name']:<14} {', '.join(row['capabilities'])}")
+    return 0
 
-    async def run() -> int:
-        core = build_core()
-        try:
-            for provider in core.providers.values():
-                row = {
-                    "id": provider.id,
-                    "display_name": provider.display_name,
-                    "capabilities": sorted(capability.value for capability in provider.capabilities),
-                    "configured": True,
-                    "reachable": True,
+
+async def _library(core: Core, args: argparse.Namespace) -> int:
+    for clip in core.catalogue.clips():
+        analyses = core.catalogue.analyses(clip.id)
+        if args.json:
+            _print_json(
+                {
+                    "video": clip.video.model_dump(mode="json"),
+                    "added_at": clip.added_at,
+                    "statuses": [status.model_dump(mode="json") for status in clip.statuses],
+                    "analyses": [analysis.model_dump(mode="json", by_alias=True) for analysis in analyses],
                 }
-                if args.json:
-                    _print_json(row)
-                else:
-                    print(f"{row['id']:<12} {row['display_name']:<14} {', '.join(row['capabilities'])}")
-            return 0
-        finally:
-            await core.aclose()
-
-    return asyncio.run(run())
-
-
-def _library(args: argparse.Namespace) -> int:
-    from .app import build_core
-
-    async def run() -> int:
-        core = build_core()
-        try:
-            for clip in core.catalogue.clips():
-                analyses = core.catalogue.analyses(clip.id)
-                if args.json:
-                    _print_json(
-                        {
-                            "video": clip.video.model_dump(mode="json"),
-                            "added_at": clip.added_at,
-                            "statuses": [status.model_dump(mode="json") for status in clip.statuses],
-                            "analyses": [analysis.model_dump(mode="json", by_alias=True) for analysis in analyses],
-                        }
-                    )
-                else:
-                    statuses = ", ".join(f"{s.provider}: {s.status.value}" for s in clip.statuses)
-                    print(f"{clip.title}  {format_timecode(clip.video.duration_s, clip.video.fps)}  {statuses}")
-            return 0
-        finally:
-            await core.aclose()
-
-    return asyncio.run(run())
+            )
+        else:
+            statuses = ", ".join(f"{s.provider}: {s.status.value}" for s in clip.statuses)
+            print(f"{clip.title}  {format_timecode(clip.video.duration_s, clip.video.fps)}  {statuses}")
+    return 0
 
 
 def _cloud_only(args: argparse.Namespace) -> int:
