@@ -280,7 +280,8 @@ def test_scores_are_between_0_and_1_best_first(tmp_path):
     hits, total = catalogue.search("harbour")
     assert total == 2
     assert [h.snippet for h in hits][0] == "harbour boats harbour"
-    assert all(0 < h.score < 1 for h in hits)
+    assert hits[0].score == 1.0, "the best match is the reference"
+    assert all(0 < h.score <= 1 for h in hits)
     assert hits[0].score > hits[1].score
 
 

@@ -133,3 +133,11 @@ def test_activity_lane_holds_cut_jumps_so_motion_inside_shots_shows():
     assert max(graph.values) == 1.0
     assert graph.values[7] == 1.0, "the largest motion inside a shot is the peak, not the cut"
     assert graph.values[3:6] == pytest.approx((0.25, 0.25, 0.25)), "held at the level before the cut"
+
+
+def test_a_still_clip_draws_a_flat_activity_lane():
+    noise = (0.0, 0.0004, 0.0, 0.0008, 0.0, 0.0)
+    analysis = Analysis(provider="local", status="finished", video=VIDEO,
+                        scenes=(Scene(start_s=0, end_s=0.6),), activity=Activity(interval_s=0.1, values=noise))
+    graph = next(t for t in tracks_from_analysis(analysis) if t.kind is TrackKind.GRAPH)
+    assert max(graph.values) < 0.05

@@ -9,6 +9,7 @@ from .base import Frozen
 
 
 CUT_GUARD_SAMPLES = 1
+ACTIVITY_QUIET_CEILING = 0.02  # mean luma change per sample, as a fraction of full scale
 
 
 class TrackKind(StrEnum):
@@ -73,7 +74,8 @@ def activity_within_shots(analysis: Analysis) -> tuple[float, ...]:
     """Activity scaled to its peak, with the jump at each cut held at the level before it.
 
     A cut changes every pixel, so left in place it dwarfs the motion inside the shots; the scenes
-    lane already marks it.
+    lane already marks it. A clip whose peak is below ACTIVITY_QUIET_CEILING is drawn against that
+    ceiling instead, so encoder noise in a still shot stays flat rather than filling the lane.
     """
     assert analysis.activity is not None
     interval = analysis.activity.interval_s
@@ -84,7 +86,5 @@ def activity_within_shots(analysis: Analysis) -> tuple[float, ...]:
         held = values[before] if 0 <= before < len(values) else 0.0
         for index in range(max(0, cut - CUT_GUARD_SAMPLES), min(len(values), cut + CUT_GUARD_SAMPLES + 1)):
             values[index] = held
-    peak = max(values, default=0.0)
-    if peak <= 0:
-        return tuple(0.0 for _ in values)
-    return tuple(value / peak for value in values)
+    scale = max(max(values, default=0.0), ACTIVITY_QUIET_CEILING)
+    return tuple(min(1.0, value / scale) for value in values)

@@ -196,6 +196,11 @@ class Catalogue:
         total = self._conn.execute(
             "SELECT count(*) FROM search_fts WHERE search_fts MATCH ?", (expression,)
         ).fetchone()[0]
+        if total == 0:
+            return [], 0
+        best_rank = self._conn.execute(
+            "SELECT bm25(search_fts) FROM search_fts WHERE search_fts MATCH ? ORDER BY rank LIMIT 1", (expression,)
+        ).fetchone()[0]
         rows = self._conn.execute(
             """SELECT r.video_id, r.provider, r.text, r.start_s, r.end_s,
                       bm25(search_fts) AS rank, v.title, v.path
@@ -222,7 +227,7 @@ class Catalogue:
                     local_path=row["path"],
                     start_s=row["start_s"],
                     end_s=row["end_s"],
-                    score=score_from_bm25(row["rank"]),
+                    score=score_from_bm25(row["rank"], best_rank),
                     thumbnail_url=str(thumbnail) if thumbnail else None,
                     snippet=row["text"],
                 )
@@ -266,10 +271,15 @@ def fts_query(text: str) -> str:
     return " ".join(quoted)
 
 
-def score_from_bm25(rank: float) -> float:
-    """FTS5's bm25 is negative, lower is better; map it to 0..1, higher is better."""
-    relevance = max(0.0, -rank)
-    return relevance / (1.0 + relevance)
+def score_from_bm25(rank: float, best_rank: float) -> float:
+    """Relevance relative to the query's best match: 1.0 for the best, towards 0 for the weakest.
+
+    FTS5's bm25 is negative (lower is better) and its size depends on the catalogue (a word found in
+    most rows scores near 0), so only its ratio to the best match means anything to a user.
+    """
+    if best_rank >= 0:
+        return 1.0
+    return min(1.0, max(0.0, rank / best_rank))
 
 
 def video_index_row(video: VideoInfo) -> IndexRow:
