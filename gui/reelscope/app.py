@@ -95,7 +95,9 @@ async def _gui_main(app, core: Core, files: Sequence[Path], screenshot: Path | N
     from .qt.window_factory import build_window
 
     window, workspace, tasks = build_window(core, config_path().parent)
-    closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    loop = asyncio.get_running_loop()
+    window.error_reporter.install_hooks(loop)
+    closed: asyncio.Future[None] = loop.create_future()
     app.lastWindowClosed.connect(lambda: closed.done() or closed.set_result(None))
     window.restore_layout()
     window.show()
@@ -113,6 +115,7 @@ async def _gui_main(app, core: Core, files: Sequence[Path], screenshot: Path | N
         workspace.close()
         await tasks.aclose()
         await core.aclose()
+        window.error_reporter.uninstall_hooks(loop)
     return exit_code
 
 

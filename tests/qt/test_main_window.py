@@ -159,3 +159,49 @@ def test_playback_moves_the_playhead_and_the_overlay(open_app, qtbot, tmp_path):
     qtbot.keyClick(app.window, Qt.Key.Key_Right)        # one frame forward
     assert abs(player.position() - (stopped_at + 1 / FPS)) < 1e-6
     assert player.transport.time_label.text().startswith("00:00:0")
+
+
+def test_an_exception_in_a_slot_reaches_the_user(open_app, qtbot, qloop):
+    app = open_app(start=False)
+    reporter = app.window.error_reporter
+    reporter.install_hooks(qloop)
+    try:
+        def broken_slot():
+            raise RuntimeError("catalogue went away")
+
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, broken_slot)
+        qtbot.waitUntil(lambda: "catalogue went away" in app.window.statusBar().currentMessage(), timeout=3_000)
+        assert reporter.last_message == "Unexpected error: catalogue went away"
+    finally:
+        reporter.uninstall_hooks(qloop)
+
+
+def test_settings_dialog_saves_the_data_folder_and_workers(open_app, qtbot, tmp_path, monkeypatch):
+    from reelscope.library.config import load_settings
+    from reelscope.qt.settings_dialog import SettingsDialog
+
+    app = open_app(start=False)
+    monkeypatch.delenv("REELSCOPE_DATA_DIR")   # the folder now comes from the file the dialog writes
+    app.window.settings_action.trigger()
+    dialog = app.window.findChild(SettingsDialog)
+    qtbot.waitUntil(dialog.isVisible, timeout=2_000)
+    dialog.data_dir_edit.setText(str(tmp_path / "elsewhere"))
+    dialog.workers_spin.setValue(1)
+    dialog.accept()
+    settings = load_settings()
+    assert settings.data_dir == str(tmp_path / "elsewhere") and settings.local_workers == 1
+    assert "next start" in app.window.statusBar().currentMessage()
+
+
+def test_settings_show_a_data_folder_fixed_by_the_environment(open_app, qtbot):
+    from reelscope.qt.settings_dialog import SettingsDialog
+
+    app = open_app(start=False)
+    app.window.settings_action.trigger()
+    dialog = app.window.findChild(SettingsDialog)
+    qtbot.waitUntil(dialog.isVisible, timeout=2_000)
+    assert dialog.data_dir_edit.isReadOnly()
+    assert "REELSCOPE_DATA_DIR" in dialog.data_dir_edit.toolTip()
+    dialog.reject()

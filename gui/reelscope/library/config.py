@@ -13,6 +13,7 @@ import tomli_w
 from ..domain.settings import ProviderSettings, Settings
 
 APP_NAME = "reelscope"
+DATA_DIR_VARIABLE = "REELSCOPE_DATA_DIR"
 CLOUD_PROVIDERS = ("seeknetic", "noxovision", "slipstream", "twelvelabs", "eluvio")
 
 
@@ -33,7 +34,7 @@ def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise ValueError(f"configuration file {path} is not valid TOML: {error}") from error
 
-    data_dir = env.get("REELSCOPE_DATA_DIR") or file_values.get("data_dir") or platformdirs.user_data_dir(APP_NAME)
+    data_dir = env.get(DATA_DIR_VARIABLE) or file_values.get("data_dir") or platformdirs.user_data_dir(APP_NAME)
     providers = {
         provider_id: _provider_settings(provider_id, file_values.get("providers", {}).get(provider_id, {}), env)
         for provider_id in CLOUD_PROVIDERS
@@ -56,11 +57,14 @@ def _provider_settings(provider_id: str, values: Mapping, env: Mapping[str, str]
 
 
 def save_user_choices(path: Path, *, data_dir: str | None, local_workers: int) -> None:
-    """Writes the settings the GUI edits, keeping every other table of the file as it was."""
+    """Writes the settings the GUI edits, keeping every other table of the file as it was.
+
+    data_dir None leaves the file's value alone; an empty string goes back to the default folder.
+    """
     values: dict = tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     if data_dir:
         values["data_dir"] = data_dir
-    else:
+    elif data_dir == "":
         values.pop("data_dir", None)
     values.setdefault("local", {})["workers"] = int(local_workers)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import sys
+import traceback
+
 from PySide6.QtWidgets import QMainWindow, QMessageBox
+
+log = logging.getLogger(__name__)
 
 STATUS_TIMEOUT_MS = 12_000
 
@@ -19,6 +26,28 @@ class ErrorReporter:
         if details:
             self._show_dialog(message, details)
 
+    def report_exception(self, error: BaseException) -> None:
+        log.error("unexpected error", exc_info=error)
+        self(f"Unexpected error: {error}", format_details(error))
+
+    def install_hooks(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Routes exceptions escaping Qt slots and loop callbacks here instead of only to the console."""
+        sys.excepthook = lambda _type, error, _tb: self.report_exception(error)
+
+        def on_loop_error(_loop: asyncio.AbstractEventLoop, context: dict) -> None:
+            error = context.get("exception")
+            if error is None:
+                log.warning("event loop: %s", context.get("message"))
+            else:
+                self.report_exception(error)
+
+        loop.set_exception_handler(on_loop_error)
+
+    @staticmethod
+    def uninstall_hooks(loop: asyncio.AbstractEventLoop) -> None:
+        sys.excepthook = sys.__excepthook__
+        loop.set_exception_handler(None)
+
     def _show_dialog(self, message: str, details: str) -> None:
         if self._dialog is not None and self._dialog.isVisible():
             return  # one dialog at a time; the status bar already says what happened
@@ -27,3 +56,7 @@ class ErrorReporter:
         dialog.setDetailedText(details)
         dialog.open()  # never exec(): it would nest an event loop under asyncio
         self._dialog = dialog
+
+
+def format_details(error: BaseException) -> str:
+    return "".join(traceback.format_exception(type(error), error, error.__traceback__))

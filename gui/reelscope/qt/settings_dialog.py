@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 class SettingsDialog(QDialog):
     settings_accepted = Signal(str, int)   # data folder, local workers
 
-    def __init__(self, data_dir: str, local_workers: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, data_dir: str, local_workers: int, parent: QWidget | None = None, *, data_dir_override: str | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.setMinimumWidth(520)
@@ -31,6 +33,10 @@ class SettingsDialog(QDialog):
         self.data_dir_edit = QLineEdit(data_dir, self)
         browse = QPushButton("Browse…", self)
         browse.clicked.connect(self._browse)
+        if data_dir_override:
+            self.data_dir_edit.setReadOnly(True)
+            self.data_dir_edit.setToolTip(f"Set by the environment variable {data_dir_override}; change it there")
+            browse.setEnabled(False)
         data_row = QHBoxLayout()
         data_row.addWidget(self.data_dir_edit, 1)
         data_row.addWidget(browse)

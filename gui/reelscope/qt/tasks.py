@@ -8,6 +8,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from ..domain.errors import ReelscopeError
+from .error_reporter import format_details
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +58,4 @@ class TaskRunner:
             self._report_error(str(error), None)
         else:
             log.error("task %s failed", key, exc_info=error)
-            self._report_error(f"Unexpected error: {error}", _format_details(error))
-
-
-def _format_details(error: BaseException) -> str:
-    import traceback
-
-    return "".join(traceback.format_exception(type(error), error, error.__traceback__))
+            self._report_error(f"Unexpected error: {error}", format_details(error))

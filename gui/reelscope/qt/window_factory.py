@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QSize
 
-from ..library.config import config_path, save_user_choices
+from ..library.config import DATA_DIR_VARIABLE, config_path, save_user_choices
 from .error_reporter import ErrorReporter
 from .library_pane import LibraryPane
 from .main_window import MainWindow
@@ -61,10 +62,11 @@ def build_window(core, config_dir: Path) -> tuple[MainWindow, Workspace, TaskRun
 
 
 def _open_settings(window: MainWindow, core) -> None:
-    dialog = SettingsDialog(core.settings.data_dir, core.settings.local_workers, window)
+    override = DATA_DIR_VARIABLE if os.environ.get(DATA_DIR_VARIABLE) else None
+    dialog = SettingsDialog(core.settings.data_dir, core.settings.local_workers, window, data_dir_override=override)
 
     def save(data_dir: str, workers: int) -> None:
-        save_user_choices(config_path(), data_dir=data_dir, local_workers=workers)
+        save_user_choices(config_path(), data_dir=None if override else data_dir, local_workers=workers)
         window.statusBar().showMessage("Settings saved; they apply at the next start.", 8000)
 
     dialog.settings_accepted.connect(save)
