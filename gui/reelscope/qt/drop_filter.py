@@ -13,6 +13,7 @@ class DropFilter(QObject):
     """An application-wide event filter: child widgets that take drops themselves never see file drops."""
 
     paths_dropped = Signal(list)   # list[Path]
+    drag_hovering = Signal(int)    # how many paths are being dragged over the window; 0 when it leaves
 
     _DRAG_EVENTS = (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
 
@@ -23,13 +24,19 @@ class DropFilter(QObject):
         QApplication.instance().installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.DragLeave and watched is self._window:
+            self.drag_hovering.emit(0)
+            return False
         if event.type() not in self._DRAG_EVENTS or not self._is_inside_window(watched):
             return False
         paths = _local_paths(event)
         if not paths:
             return False
         event.acceptProposedAction()
-        if event.type() == QEvent.Type.Drop:
+        if event.type() == QEvent.Type.DragEnter:
+            self.drag_hovering.emit(len(paths))
+        elif event.type() == QEvent.Type.Drop:
+            self.drag_hovering.emit(0)
             self.paths_dropped.emit(paths)
         return True
 

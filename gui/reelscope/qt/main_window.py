@@ -163,9 +163,12 @@ class MainWindow(QMainWindow):
     def target_providers(self) -> list[str]:
         return [provider_id for provider_id, action in self._target_actions.items() if action.isChecked()]
 
-    def _update_targets_text(self) -> None:
+    def target_names(self) -> str:
         names = [action.text() for action in self._target_actions.values() if action.isChecked()]
-        self.targets_button.setText("Analyse with: " + (", ".join(names) if names else "nothing"))
+        return ", ".join(names) if names else "nothing"
+
+    def _update_targets_text(self) -> None:
+        self.targets_button.setText("Analyse with: " + self.target_names())
 
     def choose_files(self) -> None:
         dialog = QFileDialog(self, "Add clips")

@@ -62,6 +62,7 @@ class Workspace(QObject):
 
         self.drops = DropFilter(window)
         self.drops.paths_dropped.connect(self.add_paths)
+        self.drops.drag_hovering.connect(self._show_drop_hint)
         window.add_paths_requested.connect(self.add_paths)
         window.quick_search_requested.connect(self._quick_search)
 
@@ -105,6 +106,13 @@ class Workspace(QObject):
         if report.refused:
             parts.append(f"refused {len(report.refused)} (reasons in the queue)")
         self.window.statusBar().showMessage("; ".join(parts), 8000)
+
+    def _show_drop_hint(self, count: int) -> None:
+        if count:
+            items = f"{count} item{'s' if count != 1 else ''}"
+            self.window.statusBar().showMessage(f"Drop to analyse {items} with {self.window.target_names()}")
+        else:
+            self.window.statusBar().clearMessage()
 
     def _on_job_changed(self, job: Job) -> None:
         self.queue.update_job(job)
