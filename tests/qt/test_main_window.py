@@ -26,6 +26,14 @@ def drop_paths(widget, paths: list[Path]) -> None:
     QApplication.sendEvent(widget, drop)
 
 
+def wait_until_analysed(app, qtbot, count: int) -> None:
+    qtbot.waitUntil(
+        lambda: len(jobs := app.core.analysis.jobs()) == count and all(j.state is JobState.DONE for j in jobs),
+        timeout=60_000,
+    )
+    qtbot.waitUntil(lambda: app.workspace.library.clip_count() == count, timeout=5_000)
+
+
 def three_clips(folder: Path) -> list[Path]:
     return [
         make_clip(folder / "harbour.mp4", cut_frames=(20, 45), total_frames=70, fps=FPS),
@@ -47,8 +55,7 @@ def test_drop_analyse_open_and_seek_by_scene(open_app, qtbot, tmp_path):
     assert app.workspace.queue.row_count() == 4, "three jobs and one refusal"
     assert "notes.txt" in _queue_text(app.workspace.queue) and "not a video" in _queue_text(app.workspace.queue)
 
-    qtbot.waitUntil(lambda: all(job.state is JobState.DONE for job in app.core.analysis.jobs()), timeout=60_000)
-    qtbot.waitUntil(lambda: app.workspace.library.clip_count() == 3, timeout=5_000)
+    wait_until_analysed(app, qtbot, 3)
 
     harbour = next(c for c in app.core.catalogue.clips() if c.title == "harbour")
     app.workspace.library.select_clip(harbour.id)
@@ -81,7 +88,7 @@ def test_unfinished_queue_survives_a_restart(open_app, qtbot, tmp_path):
     assert second.workspace.queue.row_count() == 3
     assert all(job.state is JobState.QUEUED for job in second.core.analysis.jobs())
     second.core.analysis.start()
-    qtbot.waitUntil(lambda: second.workspace.library.clip_count() == 3, timeout=60_000)
+    wait_until_analysed(second, qtbot, 3)
 
 
 def test_failed_file_shows_its_reason_and_keeps_the_rest(open_app, qtbot, tmp_path):
@@ -101,7 +108,7 @@ def test_search_hit_opens_the_clip_at_that_moment(open_app, qtbot, tmp_path):
     clip = make_clip(tmp_path / "lighthouse.mp4", cut_frames=(25,), total_frames=50)
     app = open_app()
     app.workspace.add_paths([clip])
-    qtbot.waitUntil(lambda: app.workspace.library.clip_count() == 1, timeout=60_000)
+    wait_until_analysed(app, qtbot, 1)
 
     app.window.quick_search.setText("lighth")
     qtbot.keyClick(app.window.quick_search, Qt.Key.Key_Return)
@@ -142,7 +149,7 @@ def test_playback_moves_the_playhead_and_the_overlay(open_app, qtbot, tmp_path):
     clip = make_clip(tmp_path / "river.mp4", cut_frames=(15,), total_frames=100, fps=FPS)
     app = open_app()
     app.workspace.add_paths([clip])
-    qtbot.waitUntil(lambda: app.workspace.library.clip_count() == 1, timeout=60_000)
+    wait_until_analysed(app, qtbot, 1)
     app.workspace.library.select_clip(app.core.catalogue.clips()[0].id)
     player, timeline = app.workspace.player, app.workspace.timeline
     qtbot.waitUntil(player.has_frame, timeout=5_000)
@@ -206,3 +213,23 @@ def test_settings_show_a_data_folder_fixed_by_the_environment(open_app, qtbot):
     assert dialog.data_dir_edit.isReadOnly()
     assert "REELSCOPE_DATA_DIR" in dialog.data_dir_edit.toolTip()
     dialog.reject()
+
+
+def test_a_clip_is_listed_while_it_is_analysed_and_its_timeline_fills_in(open_app, qtbot, tmp_path):
+    from fakes.media import make_looped_clip
+
+    pair = make_clip(tmp_path / "pair.mp4", cut_frames=(50,), total_frames=100)
+    long_clip = make_looped_clip(pair, tmp_path / "long take.mp4", repeats=80)   # 320 s: seconds to analyse
+    app = open_app()
+    app.workspace.add_paths([long_clip])
+    library = app.workspace.library
+    qtbot.waitUntil(lambda: library.clip_count() == 1, timeout=30_000)
+    clip = app.core.catalogue.clips()[0]
+    assert clip.status_for("local").status == "running"
+    assert app.core.analysis.jobs()[0].state is JobState.RUNNING
+
+    library.select_clip(clip.id)                     # open it before its analysis is done
+    qtbot.waitUntil(lambda: app.workspace.current_clip_id() == clip.id, timeout=5_000)
+    wait_until_analysed(app, qtbot, 1)
+    qtbot.waitUntil(lambda: app.workspace.timeline.lane_rect("local/scenes").height() > 0, timeout=5_000)
+    assert app.core.catalogue.clip(clip.id).status_for("local").status == "finished"

@@ -41,12 +41,14 @@ class ScriptedProvider:
         for name in names or tuple(self.gates):
             self.gates[name].set()
 
-    async def analyze(self, path: Path, on_progress=None):
+    async def analyze(self, path: Path, on_progress=None, on_video=None):
         name = path.name
         self.calls.append(name)
         self.running += 1
         self.max_running = max(self.max_running, self.running)
         try:
+            if on_video and not name.startswith("broken"):  # a broken file never gets past the probe
+                on_video(make_video(name, folder=str(path.parent)))
             for step in self.progress_steps:
                 if on_progress:
                     on_progress(step)
@@ -136,7 +138,7 @@ def test_jobs_run_to_done_with_progress_and_events(tmp_path, run_async):
     assert done.video_id == make_video("beach.mp4").id
     assert h.catalogue.clip(done.video_id).video.path == str(clip)
     assert h.catalogue.search("text of beach")[1] == 1
-    assert h.clips_changed == [done.video_id]
+    assert h.clips_changed == [done.video_id, done.video_id], "once when probed, once when analysed"
     states = [(e.state, e.phase) for e in h.events]
     assert states[0] == (JobState.QUEUED, JobPhase.WAITING)
     assert (JobState.RUNNING, JobPhase.PROCESSING) in states
@@ -205,7 +207,10 @@ def test_media_errors_and_bugs_fail_the_job_with_a_reason(tmp_path, run_async, c
     assert crash_job.state is JobState.FAILED
     assert crash_job.error == "Internal error: division by zero"
     assert "ZeroDivisionError" in caplog.text  # the traceback is logged
-    assert h.clips_changed == []
+    # A file that was never probed never reaches the library; one that was shows why it failed.
+    assert h.catalogue.clip(make_video("broken.mp4").id) is None
+    crash_status = h.catalogue.clip(crash_job.video_id).status_for("local")
+    assert (crash_status.status, crash_status.error) == ("failed", "Internal error: division by zero")
 
 
 def test_unknown_provider_fails_the_job_clearly(tmp_path, run_async):
@@ -373,3 +378,62 @@ def test_wait_idle_without_start(tmp_path, run_async):
     h.service.submit(h.files("a.mp4"))
     with pytest.raises(RuntimeError):
         run_async(h.service.wait_idle())
+
+
+def test_a_clip_shows_in_the_library_while_it_is_analysed(tmp_path, run_async):
+    provider = ScriptedProvider()
+    h = Harness(tmp_path, provider)
+    [clip] = h.files("dune.mp4")
+    provider.hold("dune.mp4")
+    video_id = make_video("dune.mp4").id
+
+    async def probed():
+        h.service.start()
+        h.service.submit([clip])
+        while h.catalogue.clip(video_id) is None:
+            await asyncio.sleep(0.01)
+
+    run_async(probed())
+    assert h.catalogue.clip(video_id).status_for("local").status == "running"
+    assert h.catalogue.analyses(video_id) == [], "no analysis until it is finished"
+
+    provider.release("dune.mp4")
+    run_async(h.service.wait_idle())
+    assert h.catalogue.clip(video_id).status_for("local").status == "finished"
+
+
+def test_cancel_takes_a_first_analysis_out_of_the_library_status(tmp_path, run_async):
+    provider = ScriptedProvider()
+    h = Harness(tmp_path, provider)
+    [clip] = h.files("dune.mp4")
+    provider.hold("dune.mp4")
+    video_id = make_video("dune.mp4").id
+
+    async def scenario():
+        h.service.start()
+        [job] = h.service.submit([clip]).queued
+        while h.catalogue.clip(video_id) is None:
+            await asyncio.sleep(0.01)
+        h.service.cancel(job.id)
+        await h.service.wait_idle()
+
+    run_async(scenario())
+    assert h.catalogue.clip(video_id).status_for("local") is None
+
+
+def test_quitting_mid_analysis_marks_the_clip_queued(tmp_path, run_async):
+    provider = ScriptedProvider()
+    h = Harness(tmp_path, provider)
+    [clip] = h.files("dune.mp4")
+    provider.hold("dune.mp4")
+    video_id = make_video("dune.mp4").id
+
+    async def scenario():
+        h.service.start()
+        h.service.submit([clip])
+        while h.catalogue.clip(video_id) is None:
+            await asyncio.sleep(0.01)
+        await h.service.aclose()
+
+    run_async(scenario())
+    assert h.catalogue.clip(video_id).status_for("local").status == "queued"

@@ -65,6 +65,23 @@ class Catalogue:
                 (video_id, provider, status.value, error, self._clock()),
             )
 
+    def abandon_analysis(self, video_id: str, provider: str) -> None:
+        """A provider's run stopped without a result: back to what its stored analysis says, or to none."""
+        with transaction(self._conn):
+            row = self._conn.execute(
+                "SELECT json FROM analyses WHERE video_id = ? AND provider = ?", (video_id, provider)
+            ).fetchone()
+            if row is None:
+                return
+            if row["json"] is None:
+                self._conn.execute("DELETE FROM analyses WHERE video_id = ? AND provider = ?", (video_id, provider))
+                return
+            stored = Analysis.from_json(row["json"])
+            self._conn.execute(
+                "UPDATE analyses SET status = ?, error = ?, updated_at = ? WHERE video_id = ? AND provider = ?",
+                (stored.status.value, stored.error, self._clock(), video_id, provider),
+            )
+
     def save_analysis(self, analysis: Analysis) -> None:
         video = analysis.video
         with transaction(self._conn):

@@ -55,6 +55,7 @@ class PlayerPane(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.transport)
         self._set_loaded(False)
+        self._update_time_label()
 
     # -- loading ---------------------------------------------------------------------------------
     def load(self, path: str, *, fps: float, duration_s: float, width: int, height: int) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..domain.analysis import AnalysisStatus
+from ..domain.analysis import AnalysisStatus, VideoInfo
 from ..domain.errors import AnalysisCancelled, MediaError, ReelscopeError
 from ..domain.jobs import Job, JobPhase, JobState
 from ..domain.media import Refusal
@@ -36,6 +36,8 @@ class _Run:
     """One running job: its task and the progress not yet written to the database."""
 
     job_id: int
+    provider: str = ""
+    video_id: str | None = None  # known once the provider has probed the file
     task: asyncio.Task[None] | None = None
     cancelled: bool = False
     last_persist: float = field(default=float("-inf"))
@@ -106,6 +108,7 @@ class AnalysisService:
             run.cancelled = True
             if run.task is not None:
                 run.task.cancel()
+            self._set_clip_status(run, None)
         self._schedule()
 
     def retry(self, job_id: int) -> Job:
@@ -156,7 +159,7 @@ class AnalysisService:
             if job.state is JobState.QUEUED and job.id not in self._runs
         ]
         for job in waiting[: max(0, self._max_parallel - len(self._runs))]:
-            run = _Run(job.id)
+            run = _Run(job.id, job.provider)
             self._runs[job.id] = run
             run.task = self._loop.create_task(self._analyze(job, run), name=f"analysis-job-{job.id}")
             run.task.add_done_callback(lambda task, run=run: self._on_run_done(run, task))
@@ -184,20 +187,22 @@ class AnalysisService:
             started_at=self._clock(), finished_at=None, error=None,
         )
         try:
-            analysis = await provider.analyze(Path(job.path), on_progress=self._progress_callback(run))
+            analysis = await provider.analyze(
+                Path(job.path), on_progress=self._progress_callback(run), on_video=self._video_callback(run)
+            )
             self._catalogue.save_analysis(analysis)
         except (asyncio.CancelledError, AnalysisCancelled):
             self._after_cancel(run)
             return
         except MediaError as error:
-            self._finish(job.id, JobState.FAILED, error.reason)
+            self._fail(run, error.reason)
             return
         except ReelscopeError as error:  # an expected failure, worded for the user
-            self._finish(job.id, JobState.FAILED, str(error))
+            self._fail(run, str(error))
             return
         except Exception as error:
             log.exception("analysis of %s by %s failed", job.path, job.provider)
-            self._finish(job.id, JobState.FAILED, f"Internal error: {_short(error)}")
+            self._fail(run, f"Internal error: {_short(error)}")
             return
         if run.cancelled:  # the provider finished despite the cancel: the user's choice stands
             return
@@ -214,8 +219,37 @@ class AnalysisService:
         if self._closing:
             self._update(run.job_id, state=JobState.QUEUED, phase=JobPhase.WAITING, progress=0.0,
                          bytes_done=0, started_at=None)
+            self._set_clip_status(run, AnalysisStatus.QUEUED)
         else:  # the provider gave up on its own
             self._finish(run.job_id, JobState.CANCELLED, None)
+            self._set_clip_status(run, None)
+
+    def _fail(self, run: _Run, reason: str) -> None:
+        self._finish(run.job_id, JobState.FAILED, reason)
+        self._set_clip_status(run, AnalysisStatus.FAILED, reason)
+
+    def _video_callback(self, run: _Run) -> Callable[[VideoInfo], None]:
+        """Puts the clip in the library, marked as being analysed, as soon as it is probed."""
+
+        def on_video(video: VideoInfo) -> None:
+            if run.cancelled or self._closing:
+                return
+            run.video_id = video.id
+            self._catalogue.upsert_video(video)
+            self._update(run.job_id, video_id=video.id)
+            self._set_clip_status(run, AnalysisStatus.RUNNING)
+
+        return on_video
+
+    def _set_clip_status(self, run: _Run, status: AnalysisStatus | None, error: str | None = None) -> None:
+        """Shows where this run leaves the clip's analysis; None: as if the run never happened."""
+        if run.video_id is None:
+            return
+        if status is None:
+            self._catalogue.abandon_analysis(run.video_id, run.provider)
+        else:
+            self._catalogue.set_analysis_status(run.video_id, run.provider, status, error)
+        self.clip_changed.emit(run.video_id)
 
     def _progress_callback(self, run: _Run) -> Callable[[float], None]:
         """Persists progress at most every PROGRESS_PERSIST_INTERVAL_S, the latest value last."""

@@ -66,6 +66,24 @@ def test_analyze_returns_a_finished_analysis_with_progress_on_the_loop(tmp_path,
         assert (root / scene_thumbnail_relpath(analysis.video.sha256, index)).is_file()
 
 
+def test_the_probed_clip_is_announced_on_the_loop_before_the_scan_ends(tmp_path, run_async):
+    long_clip = make_long_clip(tmp_path, repeats=40)
+    provider = LocalProvider(tmp_path / "thumbnails", max_workers=1)
+    announced: list[tuple[object, float, threading.Thread]] = []
+    progress: list[float] = []
+
+    def on_video(video) -> None:
+        announced.append((video, progress[-1] if progress else 0.0, threading.current_thread()))
+
+    analysis = run_async(closing(provider, provider.analyze(long_clip, progress.append, on_video)), timeout_s=60)
+
+    assert len(announced) == 1
+    video, progress_when_announced, thread = announced[0]
+    assert (video.id, video.path, video.sha256) == (analysis.video.id, analysis.video.path, analysis.video.sha256)
+    assert progress_when_announced < 0.5, "announced early, not with the result"
+    assert thread is threading.main_thread()
+
+
 def test_progress_is_throttled_and_ends_at_one(tmp_path, run_async):
     long_clip = make_long_clip(tmp_path, repeats=60)
     provider = LocalProvider(tmp_path / "thumbnails", max_workers=1)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...domain.analysis import Analysis, AnalysisStatus
+from collections.abc import Callable
+
+from ...domain.analysis import Analysis, AnalysisStatus, VideoInfo
 from .probe import probe_video
 from .scan import ProgressSink, scan_video
 from .thumbnails import SceneThumbnailWriter
@@ -13,11 +15,16 @@ PROVIDER_ID = "local"
 
 
 def analyze_file(
-    path: Path | str, thumbnail_root: Path | str, on_progress: ProgressSink | None = None
+    path: Path | str,
+    thumbnail_root: Path | str,
+    on_progress: ProgressSink | None = None,
+    on_video: Callable[[VideoInfo], None] | None = None,
 ) -> Analysis:
     """Raises MediaError for unreadable media; on_progress may raise to abort."""
     probed = probe_video(path)
     video = probed.info
+    if on_video is not None:
+        on_video(video)
     thumbnails = SceneThumbnailWriter(Path(thumbnail_root), video.sha256, probed.pixel_aspect)
     result = scan_video(
         Path(video.path),

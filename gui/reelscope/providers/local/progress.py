@@ -6,28 +6,33 @@ import asyncio
 import queue
 import threading
 
-from ..base import ProgressCallback
-from .worker import END_OF_PROGRESS
+from ..base import ProgressCallback, VideoCallback
+from .worker import END_OF_PROGRESS, VideoAnnouncement
 
 PROGRESS_POLL_S = 0.1
 
 
 class ProgressRelay:
-    """Carries a worker's progress to on_progress, called on the event loop thread only.
+    """Carries a worker's progress to on_progress (and its probed clip to on_video), on the loop thread only.
 
     Values only ever increase, none arrive after close(), and finish() ends them with 1.0.
     """
 
     def __init__(
-        self, progress_queue, loop: asyncio.AbstractEventLoop, on_progress: ProgressCallback | None
+        self,
+        progress_queue,
+        loop: asyncio.AbstractEventLoop,
+        on_progress: ProgressCallback | None,
+        on_video: VideoCallback | None = None,
     ) -> None:
         self._queue = progress_queue
         self._loop = loop
         self._on_progress = on_progress
+        self._on_video = on_video
         self._last = -1.0
         self._closed = False
         self._stopping = threading.Event()
-        if on_progress is not None:
+        if on_progress is not None or on_video is not None:
             reader = threading.Thread(target=self._read, name="reelscope-progress", daemon=True)
             reader.start()
 
@@ -51,10 +56,15 @@ class ProgressRelay:
                 return
             if item is END_OF_PROGRESS:
                 return
+            deliver = self._announce if isinstance(item, VideoAnnouncement) else self._deliver
             try:
-                self._loop.call_soon_threadsafe(self._deliver, item)
+                self._loop.call_soon_threadsafe(deliver, item)
             except RuntimeError:  # the loop is closed
                 return
+
+    def _announce(self, announcement: VideoAnnouncement) -> None:
+        if not self._closed and self._on_video is not None:
+            self._on_video(announcement.video())
 
     def _deliver(self, fraction: float) -> None:
         if self._closed or self._on_progress is None or fraction <= self._last:

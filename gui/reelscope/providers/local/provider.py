@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 from ...domain.analysis import Analysis
 from ...domain.errors import AnalysisCancelled, ReelscopeError
-from ..base import Capability, ProgressCallback
+from ..base import Capability, ProgressCallback, VideoCallback
 from .pipeline import PROVIDER_ID
 from .progress import ProgressRelay
 from .worker import WorkerFailure, run_job
@@ -49,7 +49,9 @@ class LocalProvider:
         self._io_threads: ThreadPoolExecutor | None = None
         self._jobs: set[_Job] = set()
 
-    async def analyze(self, path: Path, on_progress: ProgressCallback | None = None) -> Analysis:
+    async def analyze(
+        self, path: Path, on_progress: ProgressCallback | None = None, on_video: VideoCallback | None = None
+    ) -> Analysis:
         path = Path(path).absolute()
         manager = await self._started_manager()
         job = await self._in_thread(_Job.open, manager)
@@ -58,7 +60,7 @@ class LocalProvider:
             run_job, str(path), str(self.thumbnail_root), job.progress, job.cancel
         )
         self._jobs.add(job)
-        relay = ProgressRelay(job.progress, asyncio.get_running_loop(), on_progress)
+        relay = ProgressRelay(job.progress, asyncio.get_running_loop(), on_progress, on_video)
         try:
             analysis = await asyncio.wrap_future(job.future)
         except asyncio.CancelledError:

@@ -8,15 +8,26 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from ...domain.analysis import Analysis
+from ...domain.analysis import Analysis, VideoInfo
 from ...domain.errors import AnalysisCancelled, MediaError, ReelscopeError
 from .pipeline import analyze_file
 
 PROGRESS_INTERVAL_S = 0.1
 CANCEL_CHECK_INTERVAL_S = 0.05
 END_OF_PROGRESS = None
+
+
+@dataclass(frozen=True)
+class VideoAnnouncement:
+    """The probed clip, sent ahead of progress so the library can show it while the scan runs."""
+
+    video_json: str
+
+    def video(self) -> VideoInfo:
+        return VideoInfo.model_validate_json(self.video_json)
 
 
 class WorkerFailure(Exception):
@@ -66,10 +77,13 @@ class JobControl:
         if cancelled:
             raise AnalysisCancelled()
 
+    def announce(self, video: VideoInfo) -> None:
+        self._send(VideoAnnouncement(video.model_dump_json()))
+
     def close(self) -> None:
         self._send(END_OF_PROGRESS)
 
-    def _send(self, item: float | None) -> None:
+    def _send(self, item: float | VideoAnnouncement | None) -> None:
         try:
             self._progress_queue.put(item)
         except (OSError, EOFError):
@@ -81,7 +95,7 @@ def run_job(path: str, thumbnail_root: str, progress_queue, cancel_event) -> Ana
     control = JobControl(progress_queue, cancel_event)
     try:
         control.raise_if_cancelled()
-        return analyze_file(Path(path), Path(thumbnail_root), on_progress=control.report)
+        return analyze_file(Path(path), Path(thumbnail_root), on_progress=control.report, on_video=control.announce)
     except MediaError as error:
         raise WorkerFailure(WorkerFailure.MEDIA, error.path, error.reason) from None
     except AnalysisCancelled:
