@@ -5,9 +5,12 @@ Run: .venv/bin/python -m pytest -m bench -s tests/bench/test_bench_timeline.py
 Each lane repeats one labelled span (wide enough for its one-character label) followed by a group of
 narrow spans, and the duration is the lane width in seconds so that at zoom-to-fit one second is one
 pixel and everything is in view. Scenarios, by what changes between frames:
-- zoom: every lane's rects and label candidates are rebuilt (a wheel zoom step, a page scroll);
-- scroll: the view moves 1 px, the cached rect lists are sliced again and labels re-placed;
+- zoom: every lane's rects and label candidates are rebuilt, all lanes in one pass (a wheel zoom step,
+  a page scroll);
+- scroll: the view moves 1 px, the cached rect lists are reused and labels re-placed;
 - playback: only the playhead moves; the per-view draw lists are reused.
+
+Every frame also repaints the child horizontal scroll bar (~0.9 ms at 1508 px with the Fusion style).
 
 1600x400 holds 14 span lanes: 10,000 spans fit, but only ~1,300 labels can be wide enough to be shown
 (14 lanes x 1,508 px / 16 px per labelled span). The 1600x800 case shows 10,000 spans and 2,000 labels.

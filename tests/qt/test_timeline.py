@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from reelscope.domain.timeline import TimelineSpan, TimelineTrack, TrackKind
 from reelscope.qt.timeline import TimelineWidget
 from reelscope.qt.timeline import style
-from reelscope.qt.timeline.model import DENSE, GraphLane, SpanLane, layout_spans
+from reelscope.qt.timeline.model import DENSE, GraphLane, SpanLane, SpanTable, layout_spans
 from reelscope.qt.timeline.ticks import choose_tick_scale, step_candidates, tick_label, tick_times
 from reelscope.qt.timeline.view_state import TimeAxis
 
@@ -149,6 +149,63 @@ def test_layout_merges_runs_of_narrow_spans():
     assert geometry.colour.tolist() == [DENSE] and geometry.width.tolist() == [100]
     wide = layout_spans(np.array([0.0, 1.0]), np.array([1.0, 2.0]), np.array([0, 1]), px_per_s=10.0)
     assert wide.x0.tolist() == [0, 10] and wide.width.tolist() == [9, 9]  # 1 px gap after each
+
+
+def test_layout_never_merges_a_run_across_lanes():
+    starts = np.array([0.0, 0.1, 0.0, 0.1])  # two narrow spans in lane 0, the same two in lane 1
+    geometry = layout_spans(starts, starts + 0.1, np.array([0, 1, 0, 1]), px_per_s=10.0, lanes=np.array([0, 0, 1, 1]))
+    assert geometry.lane.tolist() == [0, 1] and geometry.colour.tolist() == [DENSE, DENSE]
+    assert geometry.x0.tolist() == [0, 0] and geometry.width.tolist() == [2, 2]
+
+
+def test_layout_orders_rects_by_lane_then_colour_then_x():
+    starts = np.array([0.0, 1.0, 2.0, 0.0, 1.0])
+    geometry = layout_spans(starts, starts + 1.0, np.array([0, 1, 0, 1, 0]), 10.0, np.array([0, 0, 0, 1, 1]))
+    assert list(zip(geometry.lane.tolist(), geometry.colour.tolist(), geometry.x0.tolist())) == [
+        (0, 0, 0), (0, 0, 20), (0, 1, 10), (1, 0, 10), (1, 1, 0),
+    ]
+
+
+def test_span_table_rows_match_each_lanes_slice():
+    def lane(key: str, bounds: list[tuple[float, float]]) -> SpanLane:
+        spans = tuple(TimelineSpan(start_s=a, end_s=b, label=f"{key}{a}") for a, b in bounds)
+        return SpanLane.from_track(TimelineTrack(key=key, title=key, kind=TrackKind.SPANS, provider="x", spans=spans))
+
+    lanes = [lane("x/a", [(0, 50), (10, 12), (20, 22)]), lane("x/b", []), lane("x/c", [(5, 6), (30, 31), (40, 45)])]
+    table = SpanTable.from_lanes(lanes)
+    for start_s, end_s in [(0, 100), (30, 40), (13, 19), (60, 70)]:
+        expected = []
+        for number, each in enumerate(lanes):
+            i0, i1 = each.visible_slice(start_s, end_s)
+            expected += range(int(table.first_row[number]) + i0, int(table.first_row[number]) + i1)
+        assert table.rows_in(start_s, end_s).tolist() == expected
+    assert table.next_starts(np.arange(len(table))).tolist() == [10, 20, np.inf, 30, 40, np.inf]
+    assert table.span(4) is lanes[2].spans[1]
+
+
+def test_neighbouring_lanes_keep_their_own_labels_and_colours(qtbot):
+    # In the span table the row after lane a's last span is lane b's first, which starts earlier:
+    # it must not count as an overlapping successor that hides a's label.
+    tracks = [
+        TimelineTrack(key=f"x/{key}", title=key, kind=TrackKind.SPANS, provider="x",
+                      spans=(TimelineSpan(start_s=start, end_s=60.0, label=f"lane {key}"),))
+        for key, start in (("a", 20.0), ("b", 0.0))
+    ]
+    widget = TimelineWidget()
+    qtbot.addWidget(widget)
+    widget.resize(900, 200)
+    widget.set_tracks(tracks, DURATION_S)
+    widget.show()
+    qtbot.waitExposed(widget)
+    image = widget.grab().toImage()
+    assert widget.paint_stats.labels_drawn == 2 and widget.paint_stats.rects_drawn == 2
+    for track in tracks:
+        lane = widget.lane_rect(track.key)
+        y = lane.top() + style.SPAN_INSET + 1
+        inside = round(widget.x_for_time(track.spans[0].start_s + 1.0))
+        before = round(widget.x_for_time(track.spans[0].start_s - 1.0))
+        assert image.pixelColor(inside, y).rgb() == style.span_colours(track)[0].rgb()
+        assert image.pixelColor(before, y).rgb() != style.span_colours(track)[0].rgb()
 
 
 def test_graph_envelope_is_min_max_per_column():

@@ -109,38 +109,106 @@ def build_lanes(tracks: Sequence[TimelineTrack]) -> list[Lane]:
     return [GraphLane.from_track(t) if t.kind == TrackKind.GRAPH else SpanLane.from_track(t) for t in tracks]
 
 
+@dataclass(eq=False)
+class SpanTable:
+    """Every span lane's arrays end to end, lane after lane: a row is one span, its lane number says whose.
+
+    A zoom lays out all lanes in one numpy pass over this table instead of one small pass per lane.
+    """
+
+    lanes: list[SpanLane]
+    starts: np.ndarray
+    ends: np.ndarray
+    reach: np.ndarray      # running maximum of ends within each lane (SpanLane.reach)
+    colours: np.ndarray
+    lane: np.ndarray       # lane number (index into lanes) of each row
+    first_row: np.ndarray  # row of each lane's first span, then the row count: len(lanes) + 1 entries
+
+    @classmethod
+    def from_lanes(cls, lanes: Sequence[SpanLane]) -> SpanTable:
+        counts = [len(lane.spans) for lane in lanes]
+        first_row = np.concatenate(([0], np.cumsum(counts, dtype=np.int64))).astype(np.int64)
+        lane_numbers = np.repeat(np.arange(len(lanes), dtype=np.int64), counts)
+        return cls(
+            list(lanes),
+            _joined([lane.starts for lane in lanes], np.float64),
+            _joined([lane.ends for lane in lanes], np.float64),
+            _joined([lane.reach for lane in lanes], np.float64),
+            _joined([lane.colours for lane in lanes], np.int64),
+            lane_numbers,
+            first_row,
+        )
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def span(self, row: int) -> TimelineSpan:
+        number = int(self.lane[row])
+        return self.lanes[number].spans[row - int(self.first_row[number])]
+
+    def rows_in(self, start_s: float, end_s: float) -> np.ndarray:
+        """Rows of the spans that may intersect [start_s, end_s]: in each lane, SpanLane.visible_slice's range."""
+        return np.flatnonzero((self.reach > start_s) & (self.starts <= end_s))
+
+    def next_starts(self, rows: np.ndarray) -> np.ndarray:
+        """Start of the span after each row in the same lane; inf after a lane's last span."""
+        following = np.minimum(rows + 1, max(len(self) - 1, 0))
+        same_lane = (rows + 1 < len(self)) & (self.lane[following] == self.lane[rows])
+        return np.where(same_lane, self.starts[following], np.inf)
+
+
+def _joined(arrays: list[np.ndarray], dtype: type) -> np.ndarray:
+    return np.concatenate(arrays) if arrays else np.empty(0, dtype)
+
+
 @dataclass
 class SpanGeometry:
-    """Span bodies in content pixels (x = seconds * px_per_s): x0, width and colour index per rect."""
+    """Span bodies in content pixels (x = seconds * px_per_s): x0, width, colour index and lane number per rect."""
 
     x0: np.ndarray
     width: np.ndarray
     colour: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    lane: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
 
 
-def layout_spans(starts: np.ndarray, ends: np.ndarray, colours: np.ndarray, px_per_s: float) -> SpanGeometry:
-    """Whole-pixel rects, 1 px gap after each span; runs of too-narrow spans merge into one DENSE rect."""
+def layout_spans(
+    starts: np.ndarray, ends: np.ndarray, colours: np.ndarray, px_per_s: float, lanes: np.ndarray | None = None
+) -> SpanGeometry:
+    """Whole-pixel rects, 1 px gap after each span; runs of too-narrow spans merge into one DENSE rect.
+
+    lanes (default: all in lane 0) gives each span's lane number, spans sorted by start within a lane;
+    a run never crosses lanes. The rects come in drawing order: by lane, then colour index, then x0.
+    """
+    if lanes is None:
+        lanes = np.zeros(len(starts), dtype=np.int64)
     a = np.rint(starts * px_per_s).astype(np.int64)
     b = np.rint(ends * px_per_s).astype(np.int64)
     wide = (b - a) >= MIN_BODY_PX
     x0_parts = [a[wide]]
     width_parts = [(b - a - 1)[wide]]
     colour_parts = [colours[wide]]
+    lane_parts = [lanes[wide]]
 
     narrow = np.flatnonzero(~wide)
     if len(narrow):
-        # A run breaks at a wide span in between or at a visible hole between neighbours.
+        # A run breaks at a wide span in between, at a visible hole between neighbours or at a new lane.
         breaks = np.ones(len(narrow), dtype=bool)
-        breaks[1:] = (np.diff(narrow) != 1) | (a[narrow[1:]] > b[narrow[:-1]])
+        breaks[1:] = (
+            (np.diff(narrow) != 1)
+            | (a[narrow[1:]] > b[narrow[:-1]])
+            | (lanes[narrow[1:]] != lanes[narrow[:-1]])
+        )
         run_starts = np.flatnonzero(breaks)
         run_lengths = np.diff(np.append(run_starts, len(narrow)))
-        run_x0 = a[narrow[run_starts]]
+        first_of_run = narrow[run_starts]
+        run_x0 = a[first_of_run]
         run_x1 = np.maximum.reduceat(b[narrow], run_starts)
         single = run_lengths == 1
         x0_parts.append(run_x0)
         width_parts.append(np.maximum(1, run_x1 - run_x0))
-        colour_parts.append(np.where(single, colours[narrow[run_starts]], DENSE))
+        colour_parts.append(np.where(single, colours[first_of_run], DENSE))
+        lane_parts.append(lanes[first_of_run])
 
-    x0 = np.concatenate(x0_parts)
-    order = np.argsort(x0, kind="stable")
-    return SpanGeometry(x0[order], np.concatenate(width_parts)[order], np.concatenate(colour_parts)[order])
+    x0, colour, lane = np.concatenate(x0_parts), np.concatenate(colour_parts), np.concatenate(lane_parts)
+    order = np.lexsort((x0, colour, lane))
+    return SpanGeometry(x0[order], np.concatenate(width_parts)[order], colour[order], lane[order])

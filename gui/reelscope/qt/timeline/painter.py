@@ -1,13 +1,14 @@
 """Painting of the timeline: batched span rects per colour, cached static-text labels, decimated graphs.
 
-Span rects are built in content pixels (x = seconds * px_per_s) for a window around the view and cached
-until the zoom changes or the view leaves the window, so repaints while the playhead moves only slice
-the cached lists and call ``drawRects`` once per colour.
+Span rects are built in content pixels (x = seconds * px_per_s) for all span lanes at once, for a window
+around the view, and cached until the zoom changes or the view leaves the window, so repaints while the
+playhead moves reuse the cached lists and call ``drawRects`` once per lane and colour.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRect, Qt
@@ -15,8 +16,8 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPoly
 from shiboken6 import Shiboken
 
 from . import style
-from .model import GraphLane, Lane, SpanLane
-from .span_layer import SpanLayer
+from .model import GraphLane, Lane, SpanLane, SpanTable
+from .span_layer import SpanFrame, SpanLayer, call_each
 from .ticks import choose_tick_scale, tick_label, tick_times
 from .view_state import TimeAxis
 
@@ -31,7 +32,7 @@ class LaneSlot:
 @dataclass
 class PaintStats:
     spans_visible: int = 0
-    rects_drawn: int = 0
+    rects_drawn: int = 0    # span rects (merged runs count once) that intersect the view
     labels_drawn: int = 0
 
 
@@ -62,32 +63,44 @@ class TimelineRenderer:
         self.slots: list[LaneSlot] = []
         self.stats = PaintStats()
         self._label_font = QFont()
+        self._label_height = QFontMetrics(self._label_font).height()
         self._ruler_font = QFont()
-        self._span_layers: dict[int, SpanLayer] = {}
-        self._label_widths: dict[int, np.ndarray] = {}
-        self._static_texts: dict[int, list[QStaticText | None]] = {}
-        self._span_colours: dict[int, dict[int, QColor]] = {}
+        self._span_table = SpanTable.from_lanes([])
+        self._lane_numbers: dict[int, int] = {}   # id(SpanLane) -> its lane number in the span table
+        self._span_colours: list[dict[int, QColor]] = []
+        self._span_layer: SpanLayer | None = None
+        self._label_widths: np.ndarray | None = None        # per span table row, for the label font
+        self._static_texts: list[QStaticText | None] = []   # per span table row, made on first use
+        self._header_colours: list[QColor] = []             # per slot
+        self._header_titles: list[str] = []                 # per slot, elided to the header in _header_font
+        self._header_font: QFont | None = None
 
     # --- state --------------------------------------------------------------------------------------
 
     def set_slots(self, slots: list[LaneSlot]) -> None:
         self.slots = slots
-        self._span_layers.clear()
-        self._label_widths.clear()
-        self._static_texts.clear()
-        self._span_colours = {
-            id(slot.lane): style.span_colours(slot.lane.track) for slot in slots if isinstance(slot.lane, SpanLane)
-        }
+        span_lanes = [slot.lane for slot in slots if isinstance(slot.lane, SpanLane)]
+        self._span_table = SpanTable.from_lanes(span_lanes)
+        self._lane_numbers = {id(lane): number for number, lane in enumerate(span_lanes)}
+        self._span_colours = [style.span_colours(lane.track) for lane in span_lanes]
+        self._header_colours = [style.track_colour(slot.lane.track) for slot in slots]
+        self._forget_span_text()
+
+    def _forget_span_text(self) -> None:
+        """Drops the cached layer, label widths, label texts and header titles (new lanes or a new font)."""
+        self._header_font = None
+        self._span_layer = None
+        self._label_widths = None
+        self._static_texts = [None] * len(self._span_table)
 
     def set_font(self, font: QFont) -> None:
         small = QFont(font)
         small.setPointSizeF(max(7.0, font.pointSizeF() - 1.0))
         if small != self._label_font:
             self._label_font = small
+            self._label_height = QFontMetrics(small).height()
             self._ruler_font = QFont(small)
-            self._label_widths.clear()
-            self._static_texts.clear()
-            self._span_layers.clear()
+            self._forget_span_text()
 
     # --- painting -----------------------------------------------------------------------------------
 
@@ -132,60 +145,59 @@ class TimelineRenderer:
     # --- span lanes ---------------------------------------------------------------------------------
 
     def _paint_spans(self, p: QPainter, slot: LaneSlot, axis: TimeAxis) -> None:
-        lane = slot.lane
-        assert isinstance(lane, SpanLane)
-        view_x0, view_x1 = axis.offset_px, axis.offset_px + axis.width_px
-        texts = self._static_texts.setdefault(id(lane), [None] * len(lane.spans))
-        layer = self._span_layer(slot, axis)
-        frame = layer.frame(view_x0, view_x1, texts, lambda index: self._static_text(lane, index))
-        colours = self._span_colours[id(lane)]
+        number = self._lane_numbers[id(slot.lane)]
+        layer = self._current_span_layer(slot.height, axis)
+        frame = self._span_frame(layer, axis)
+        colours = self._span_colours[number]
         p.setPen(Qt.PenStyle.NoPen)
-        for colour, rects in frame.rect_batches:
+        for colour, rects in layer.rect_batches[number]:
             p.setBrush(colours[colour])
             p.drawRects(rects)
-        if frame.labels:
+        labels = frame.labels[number]
+        if labels.texts:
             p.setFont(self._label_font)
             p.setPen(style.SPAN_LABEL)
-            y = (slot.height - QFontMetrics(self._label_font).height()) / 2
-            draw = p.drawStaticText
-            for x, text in frame.labels:
-                draw(x, y, text)
-        self.stats.spans_visible += frame.spans_visible
-        self.stats.rects_drawn += frame.rect_count
-        self.stats.labels_drawn += len(frame.labels)
+            y = (slot.height - self._label_height) / 2
+            call_each(p.drawStaticText, labels.xs, repeat(y), labels.texts)
+        self.stats.spans_visible += int(frame.spans_visible[number])
+        self.stats.rects_drawn += int(frame.rects_visible[number])
+        self.stats.labels_drawn += len(labels.texts)
 
-    def _span_layer(self, slot: LaneSlot, axis: TimeAxis) -> SpanLayer:
-        lane = slot.lane
-        assert isinstance(lane, SpanLane)
+    def _current_span_layer(self, lane_height: int, axis: TimeAxis) -> SpanLayer:
+        """The layer for this zoom, rebuilt for all span lanes when the zoom changes or the view leaves it."""
         view_x0, view_x1 = axis.offset_px, axis.offset_px + axis.width_px
-        body_height = slot.height - 2 * style.SPAN_INSET
-        layer = self._span_layers.get(id(lane))
+        # TimelineWidget gives all span lanes one height (lanes of different heights would rebuild each paint).
+        body_height = lane_height - 2 * style.SPAN_INSET
+        layer = self._span_layer
         if layer is None or not layer.covers(axis.px_per_s, body_height, view_x0, view_x1):
             margin = axis.width_px // 2  # scrolling this far needs no rebuild
             layer = SpanLayer(
-                lane, axis.px_per_s, style.SPAN_INSET, body_height, (view_x0 - margin, view_x1 + margin),
-                self._label_width_array(lane), style.LABEL_PADDING, layer.rect_pool if layer else [],
+                self._span_table, axis.px_per_s, style.SPAN_INSET, body_height, (view_x0 - margin, view_x1 + margin),
+                self._label_width_array(), style.LABEL_PADDING, layer.rect_pool if layer else [],
             )
-            self._span_layers[id(lane)] = layer
+            self._span_layer = layer
         return layer
 
-    def _label_width_array(self, lane: SpanLane) -> np.ndarray:
-        widths = self._label_widths.get(id(lane))
-        if widths is None:
-            metrics = QFontMetrics(self._label_font)
-            measured: dict[str, float] = {}
-            widths = np.array(
-                [
-                    measured.setdefault(s.label, metrics.horizontalAdvance(s.label)) if s.label else np.inf
-                    for s in lane.spans
-                ],
-                dtype=np.float64,
-            )
-            self._label_widths[id(lane)] = widths
-        return widths
+    def _span_frame(self, layer: SpanLayer, axis: TimeAxis) -> SpanFrame:
+        view_x0, view_x1 = axis.offset_px, axis.offset_px + axis.width_px
+        return layer.frame(view_x0, view_x1, self._static_texts, self._static_text)
 
-    def _static_text(self, lane: SpanLane, index: int) -> QStaticText:
-        text = QStaticText(lane.spans[index].label)
+    def _label_width_array(self) -> np.ndarray:
+        """Label width per span table row in the label font; inf for no label (it never fits)."""
+        if self._label_widths is None:
+            metrics = QFontMetrics(self._label_font)
+            widths: dict[str, float] = {"": np.inf}
+            for lane in self._span_table.lanes:
+                for span in lane.spans:
+                    if span.label not in widths:
+                        widths[span.label] = metrics.horizontalAdvance(span.label)
+            labels = (span.label for lane in self._span_table.lanes for span in lane.spans)
+            self._label_widths = np.fromiter(map(widths.__getitem__, labels), np.float64, len(self._span_table))
+        return self._label_widths
+
+    def _static_text(self, row: int) -> QStaticText:
+        """The prepared label of the span in this span table row."""
+        text = QStaticText(self._span_table.span(row).label)
         text.setTextFormat(Qt.TextFormat.PlainText)
         text.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
         text.prepare(font=self._label_font)
@@ -232,16 +244,26 @@ class TimelineRenderer:
         p.setClipRect(header)
         p.fillRect(header, palette.color(QPalette.ColorRole.Window))
         dark = palette.color(QPalette.ColorRole.Dark)
-        metrics = p.fontMetrics()
         p.setPen(palette.color(QPalette.ColorRole.WindowText))
-        for slot in self.slots:
+        titles = self._elided_titles(p.font())
+        for slot, colour, title in zip(self.slots, self._header_colours, titles):
             top = style.RULER_HEIGHT + slot.top - view.v_offset
-            p.fillRect(QRect(0, top + 2, 3, slot.height - 5), style.track_colour(slot.lane.track))
+            p.fillRect(QRect(0, top + 2, 3, slot.height - 5), colour)
             p.fillRect(QRect(0, top + slot.height - 1, style.HEADER_WIDTH, 1), dark)
-            title = metrics.elidedText(slot.lane.track.title, Qt.TextElideMode.ElideRight, style.HEADER_WIDTH - 16)
             p.drawText(QRect(10, top, style.HEADER_WIDTH - 12, slot.height - 1), Qt.AlignmentFlag.AlignVCenter, title)
         p.restore()
         p.fillRect(QRect(style.HEADER_WIDTH - 1, 0, 1, view.height), dark)
+
+    def _elided_titles(self, font: QFont) -> list[str]:
+        """Each slot's track title, elided to the header width in font."""
+        if font != self._header_font:
+            metrics = QFontMetrics(font)
+            width = style.HEADER_WIDTH - 16
+            self._header_titles = [
+                metrics.elidedText(slot.lane.track.title, Qt.TextElideMode.ElideRight, width) for slot in self.slots
+            ]
+            self._header_font = QFont(font)
+        return self._header_titles
 
     def _paint_ruler(self, p: QPainter, view: Viewport, axis: TimeAxis, palette: QPalette) -> None:
         ruler = QRect(0, 0, view.width, style.RULER_HEIGHT)

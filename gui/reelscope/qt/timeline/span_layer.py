@@ -1,15 +1,19 @@
-"""What one span lane draws, prepared once per zoom and reused while only the playhead moves.
+"""What the span lanes draw, prepared once per zoom and reused while only the playhead moves.
 
 A ``SpanLayer`` holds, for one zoom and a window of content pixels (x = seconds * px_per_s) around the
-view, the span rects grouped by colour and the labels that fit their span at that zoom. A ``SpanFrame``
-is the part of it inside one view: rect list slices and (x, text) pairs, ready for ``drawRects`` and
-``drawStaticText``. Scrolling within the window builds a new frame; zooming builds a new layer.
+view, every span lane's rects grouped by colour and the labels that fit their span at that zoom. All
+lanes are laid out together, in one numpy pass over a ``SpanTable``: the cost of a zoom step grows with
+the number of spans, hardly with the number of lanes. A ``SpanFrame`` is the part of a layer inside one
+view: the labels to draw, per lane. Scrolling within the window builds a new frame; zooming a new layer.
+
+Rects are not cut to the view: a layer's rects stay within its window (at most a view's width either
+side), and drawing the few outside the view costs less than slicing the lists again on each scroll.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import repeat
 
@@ -17,29 +21,44 @@ import numpy as np
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QStaticText
 
-from .model import SpanLane, layout_spans
+from .model import SpanTable, layout_spans
+
+RectBatch = tuple[int, list[QRect]]   # (colour index, rects): one drawRects call
+
+
+def call_each(function: Callable[..., object], *arguments: Iterable[object]) -> None:
+    """function(*args) for each zip of arguments, without a Python loop body: for thousands of Qt calls."""
+    deque(map(function, *arguments), maxlen=0)
+
+
+@dataclass(eq=False)
+class LaneLabels:
+    xs: list[float]            # content x of each text
+    texts: list[QStaticText]
 
 
 @dataclass(eq=False)
 class SpanFrame:
-    rect_batches: list[tuple[int, list[QRect]]]   # (colour index, rects)
-    labels: list[tuple[float, QStaticText]]       # (content x, text)
-    spans_visible: int
-    rect_count: int
+    labels: list[LaneLabels]     # per lane number
+    spans_visible: np.ndarray    # per lane number: spans that may intersect the view
+    rects_visible: np.ndarray    # per lane number: rects that intersect the view
 
 
 @dataclass(eq=False)
-class _RectBatch:
-    colour: int
-    rects: list[QRect]
-    x0: np.ndarray
-    reach: np.ndarray   # running max of right edges: monotonic for searchsorted
+class _LabelCandidates:
+    """Spans whose label fits at this zoom (scrolling can only take room away), in table order."""
+
+    rows: np.ndarray
+    lane: np.ndarray
+    left: np.ndarray    # content x of the span's left edge
+    limit: np.ndarray   # content x where the label's room ends
+    width: np.ndarray   # label width in pixels
 
 
 class SpanLayer:
     def __init__(
         self,
-        lane: SpanLane,
+        table: SpanTable,
         px_per_s: float,
         body_top: int,
         body_height: int,
@@ -48,7 +67,7 @@ class SpanLayer:
         label_padding: int,
         recycled: list[QRect],
     ) -> None:
-        self.lane = lane
+        self.table = table
         self.px_per_s = px_per_s
         self.body_height = body_height
         self.window = window
@@ -56,36 +75,52 @@ class SpanLayer:
         self._frame_key: tuple[int, int] | None = None
         self._frame: SpanFrame | None = None
 
-        i0, i1 = lane.visible_slice(window[0] / px_per_s, window[1] / px_per_s)
-        geometry = layout_spans(lane.starts[i0:i1], lane.ends[i0:i1], lane.colours[i0:i1], px_per_s)
-        order = np.lexsort((geometry.x0, geometry.colour))  # grouped by colour, left to right within
-        colour, x0, width = geometry.colour[order], geometry.x0[order], geometry.width[order]
-        # QRect.setRect on recycled rects is ~3x cheaper than constructing (and later freeing) new ones.
-        count = len(order)
-        rects = recycled[:count] + [QRect() for _ in range(count - len(recycled))]
-        deque(map(QRect.setRect, rects, x0.tolist(), repeat(body_top), width.tolist(), repeat(body_height)), 0)
-        self.rect_pool = rects + recycled[count:]
-        bounds = [0, *(np.flatnonzero(np.diff(colour)) + 1).tolist(), count]
-        self._batches = [
-            _RectBatch(int(colour[a]), rects[a:b], x0[a:b], np.maximum.accumulate(x0[a:b] + width[a:b]))
-            for a, b in zip(bounds, bounds[1:])
-            if b > a
-        ]
+        rows = table.rows_in(window[0] / px_per_s, window[1] / px_per_s)
+        self._lay_out_rects(rows, body_top, recycled)
+        self._labels = self._label_candidates(rows, label_widths)
 
-        # Labels that fit their span at this zoom (scrolling can only take room away).
-        left = np.rint(lane.starts[i0:i1] * px_per_s)
-        limit = np.rint(lane.ends[i0:i1] * px_per_s) - 1  # the body ends before its 1 px gap
-        successors = np.full(i1 - i0, np.inf)  # an overlapping successor hides the rest of a span
-        following = lane.starts[i0 + 1 : i1 + 1]
-        successors[: len(following)] = np.rint(following * px_per_s) - 1
-        limit = np.minimum(limit, successors)
-        widths = label_widths[i0:i1]
-        fits = np.flatnonzero(limit - left - 2 * label_padding >= widths)
-        self._label_index = fits + i0
-        self._label_left = left[fits]
-        self._label_limit = limit[fits]
-        self._label_reach = np.maximum.accumulate(self._label_limit) if len(fits) else self._label_limit
-        self._label_width = widths[fits]
+    # --- built once per zoom ------------------------------------------------------------------------
+
+    def _lay_out_rects(self, rows: np.ndarray, body_top: int, recycled: list[QRect]) -> None:
+        """Sets rect_batches (per lane number, in drawing order), rect_pool and the rect extents."""
+        table = self.table
+        geometry = layout_spans(
+            table.starts[rows], table.ends[rows], table.colours[rows], self.px_per_s, table.lane[rows]
+        )
+        count = len(geometry.x0)
+        # QRect.setRect on recycled rects is ~3x cheaper than constructing (and later freeing) new ones.
+        rects = recycled[:count] + [QRect() for _ in range(count - len(recycled))]
+        call_each(
+            QRect.setRect, rects, geometry.x0.tolist(), repeat(body_top), geometry.width.tolist(),
+            repeat(self.body_height),
+        )
+        self.rect_pool = rects + recycled[count:]
+        self._rect_x0 = geometry.x0
+        self._rect_x1 = geometry.x0 + geometry.width
+        self._rect_lane = geometry.lane
+        self.rect_batches = self._group_rects(rects, geometry.lane, geometry.colour)
+
+    def _group_rects(self, rects: list[QRect], lanes: np.ndarray, colours: np.ndarray) -> list[list[RectBatch]]:
+        """Cuts the rects (sorted by lane, then colour) into one batch per lane and colour."""
+        batches: list[list[RectBatch]] = [[] for _ in self.table.lanes]
+        changes = np.flatnonzero((np.diff(lanes) != 0) | (np.diff(colours) != 0)) + 1
+        bounds = [0, *changes.tolist(), len(rects)]
+        firsts = bounds[:-1] if rects else []
+        for first, end, lane, colour in zip(firsts, bounds[1:], lanes[firsts].tolist(), colours[firsts].tolist()):
+            batches[lane].append((colour, rects[first:end]))
+        return batches
+
+    def _label_candidates(self, rows: np.ndarray, label_widths: np.ndarray) -> _LabelCandidates:
+        table = self.table
+        left = np.rint(table.starts[rows] * self.px_per_s)
+        limit = np.rint(table.ends[rows] * self.px_per_s) - 1  # the body ends before its 1 px gap
+        successor = np.rint(table.next_starts(rows) * self.px_per_s) - 1  # an overlapping successor hides the rest
+        limit = np.minimum(limit, successor)
+        widths = label_widths[rows]
+        fits = np.flatnonzero(limit - left - 2 * self._padding >= widths)
+        return _LabelCandidates(rows[fits], table.lane[rows[fits]], left[fits], limit[fits], widths[fits])
+
+    # --- per view -----------------------------------------------------------------------------------
 
     def covers(self, px_per_s: float, body_height: int, view_x0: int, view_x1: int) -> bool:
         return (
@@ -98,7 +133,7 @@ class SpanLayer:
     def frame(
         self, view_x0: int, view_x1: int, texts: list[QStaticText | None], make_text: Callable[[int], QStaticText]
     ) -> SpanFrame:
-        """The draw lists for one view; texts caches each span's label (made by make_text on first use)."""
+        """The labels and counts for one view; texts caches each row's label (made by make_text on first use)."""
         if self._frame is None or self._frame_key != (view_x0, view_x1):
             self._frame = self._build_frame(view_x0, view_x1, texts, make_text)
             self._frame_key = (view_x0, view_x1)
@@ -107,26 +142,29 @@ class SpanLayer:
     def _build_frame(
         self, view_x0: int, view_x1: int, texts: list[QStaticText | None], make_text: Callable[[int], QStaticText]
     ) -> SpanFrame:
-        batches = []
-        rect_count = 0
-        for batch in self._batches:
-            j0 = int(np.searchsorted(batch.reach, view_x0, side="right"))
-            j1 = int(np.searchsorted(batch.x0, view_x1, side="left"))
-            if j1 > j0:
-                batches.append((batch.colour, batch.rects[j0:j1]))
-                rect_count += j1 - j0
-        labels: list[tuple[float, QStaticText]] = []
-        j0 = int(np.searchsorted(self._label_reach, view_x0, side="right"))
-        j1 = int(np.searchsorted(self._label_left, view_x1, side="left"))
-        if j1 > j0:
-            left = np.maximum(self._label_left[j0:j1], view_x0)  # labels stick to the view's left edge
-            room = np.minimum(self._label_limit[j0:j1], view_x1) - left - 2 * self._padding
-            shown = np.flatnonzero(room >= self._label_width[j0:j1])
-            xs = (left[shown] + self._padding).tolist()
-            indices = self._label_index[j0:j1][shown].tolist()
-            for index in indices:
-                if texts[index] is None:
-                    texts[index] = make_text(index)
-            labels = list(zip(xs, map(texts.__getitem__, indices)))
-        i0, i1 = self.lane.visible_slice(view_x0 / self.px_per_s, view_x1 / self.px_per_s)
-        return SpanFrame(batches, labels, i1 - i0, rect_count)
+        lane_count = len(self.table.lanes)
+        span_rows = self.table.rows_in(view_x0 / self.px_per_s, view_x1 / self.px_per_s)
+        spans_visible = np.bincount(self.table.lane[span_rows], minlength=lane_count)
+        rect_in_view = (self._rect_x1 > view_x0) & (self._rect_x0 < view_x1)
+        rects_visible = np.bincount(self._rect_lane[rect_in_view], minlength=lane_count)
+        labels = self._labels_in_view(view_x0, view_x1, texts, make_text)
+        return SpanFrame(labels, spans_visible, rects_visible)
+
+    def _labels_in_view(
+        self, view_x0: int, view_x1: int, texts: list[QStaticText | None], make_text: Callable[[int], QStaticText]
+    ) -> list[LaneLabels]:
+        """Per lane number, the labels with room inside the view; they stick to the view's left edge."""
+        candidates = self._labels
+        left = np.maximum(candidates.left, view_x0)
+        room = np.minimum(candidates.limit, view_x1) - left - 2 * self._padding
+        shown = np.flatnonzero(room >= candidates.width)
+        xs = (left[shown] + self._padding).tolist()
+        rows = candidates.rows[shown].tolist()
+        for row in rows:
+            if texts[row] is None:
+                texts[row] = make_text(row)
+        shown_texts = list(map(texts.__getitem__, rows))
+        lane_bounds = np.searchsorted(candidates.lane[shown], np.arange(len(self.table.lanes) + 1)).tolist()
+        return [
+            LaneLabels(xs[first:end], shown_texts[first:end]) for first, end in zip(lane_bounds, lane_bounds[1:])
+        ]
