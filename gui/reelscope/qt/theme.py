@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
+from importlib.resources import files
+
+from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 _COLORS = {
@@ -44,3 +46,4 @@ def apply_dark_theme(app: QApplication) -> None:
         palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)
     app.setPalette(palette)
     app.setStyleSheet(_STYLESHEET)
+    app.setWindowIcon(QIcon(str(files(__package__) / "resources" / "reelscope.svg")))
