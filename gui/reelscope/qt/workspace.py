@@ -151,6 +151,7 @@ class Workspace(QObject):
         if video_id != self._current_clip_id:
             self._current_clip_id = video_id
             self.library.select_clip(video_id)
+            self.window.setWindowTitle(f"{clip.title} — Reelscope")
             video = clip.video
             if Path(video.path).is_file():
                 self.player.load(video.path, fps=video.fps, duration_s=video.duration_s, width=video.width, height=video.height)
