@@ -29,7 +29,7 @@ def test_nested_folders_are_walked_sorted_and_hidden_entries_skipped(tmp_path):
     assert files == [a, c, b]
     reasons = {r.path: r.reason for r in refused}
     assert set(reasons) == {str(notes), str(empty)}
-    assert reasons[str(notes)].startswith("not a video ('.txt' file)")
+    assert reasons[str(notes)] == "not a video: a '.txt' file"
     assert reasons[str(empty)] == "empty file (0 bytes)"
 
 

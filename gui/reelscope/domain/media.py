@@ -17,8 +17,8 @@ def refusal_reason(name: str, size_bytes: int) -> str | None:
     dot = name.rfind(".")
     extension = name[dot:].lower() if dot > 0 else ""
     if extension not in VIDEO_EXTENSIONS:
-        kind = f"'{extension}' file" if extension else "file without an extension"
-        return f"not a video ({kind}); Reelscope accepts {', '.join(sorted(VIDEO_EXTENSIONS))}"
+        kind = f"a '{extension}' file" if extension else "a file without an extension"
+        return f"not a video: {kind}"
     if size_bytes == 0:
         return "empty file (0 bytes)"
     return None

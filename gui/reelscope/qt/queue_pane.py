@@ -61,6 +61,7 @@ class QueuePane(QWidget):
         self._table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
         self._table.setItemDelegateForColumn(Column.PROGRESS, ProgressDelegate(self._table))
         self._table.setItemDelegateForColumn(Column.ACTIONS, ActionDelegate(self._table))
+        self._table.setItemDelegateForColumn(Column.STATE, MessageDelegate(self._table))
         self._table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self._table.customContextMenuRequested.connect(self._show_context_menu)
         self._table.clicked.connect(self._on_clicked)
@@ -221,6 +222,14 @@ class QueuePane(QWidget):
         for column, width in ((Column.FILE, 220), (Column.TARGET, 100), (Column.PROGRESS, 170),
                               (Column.ETA, 56), (Column.ACTIONS, 76)):
             header.resizeSection(column, width)
+
+
+class MessageDelegate(QStyledItemDelegate):
+    """State text such as an error: its beginning says the most, so it is cut at the end."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideRight
 
 
 class ProgressDelegate(QStyledItemDelegate):

@@ -253,7 +253,9 @@ class HitDelegate(QStyledItemDelegate):
         item = index.data(ObjectRole)
         painter.save()
         if isinstance(item, SearchHit):
-            self._paint_hit(painter, option, item)
+            # Under a clip's header its title would only repeat: say what matched instead.
+            caption = item.snippet if index.model().grouped and item.snippet else item.title
+            self._paint_hit(painter, option, item, caption)
         else:
             self._paint_header(painter, option, index.data(Qt.ItemDataRole.DisplayRole))
         painter.restore()
@@ -270,7 +272,7 @@ class HitDelegate(QStyledItemDelegate):
         painter.setPen(option.palette.color(QPalette.ColorRole.Mid))
         painter.drawLine(rect.left() + self.PAD, rect.bottom(), rect.right() - self.PAD, rect.bottom())
 
-    def _paint_hit(self, painter: QPainter, option: QStyleOptionViewItem, hit: SearchHit) -> None:
+    def _paint_hit(self, painter: QPainter, option: QStyleOptionViewItem, hit: SearchHit, caption: str) -> None:
         widget = option.widget
         if widget:
             widget.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
@@ -290,7 +292,7 @@ class HitDelegate(QStyledItemDelegate):
         painter.setFont(option.font)
         painter.setPen(text_color)
         painter.drawText(title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         metrics.elidedText(hit.title, Qt.TextElideMode.ElideRight, title_rect.width()))
+                         metrics.elidedText(caption, Qt.TextElideMode.ElideRight, title_rect.width()))
 
         info_rect = QRect(thumb.left(), title_rect.bottom() + 2, thumb.width(), line)
         bar_color = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Highlight)
