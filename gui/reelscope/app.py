@@ -83,6 +83,10 @@ def run_gui(files: Sequence[Path], screenshot: Path | None = None) -> int:
         core = build_core()
     except (ReelscopeError, ValueError, OSError) as error:
         print(f"reelscope: {error}", file=sys.stderr)
+        if screenshot is None:  # launched from a desktop, stderr is unseen: say it in a window
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.critical(None, "Reelscope cannot start", str(error))  # no loop runs yet: exec is safe
         return 2
     try:
         with loop:

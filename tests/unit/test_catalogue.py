@@ -297,3 +297,22 @@ def test_concurrent_connection_sees_committed_rows(tmp_path):
     catalogue.save_analysis(rich_analysis())
     other = sqlite3.connect(tmp_path / "data" / "catalogue.sqlite3")
     assert other.execute("SELECT count(*) FROM videos").fetchone()[0] == 1
+
+
+def test_a_damaged_catalogue_is_a_clear_error_not_a_crash(tmp_path):
+    from reelscope.library.db import CatalogueUnavailable, open_database
+
+    damaged = tmp_path / "catalogue.sqlite"
+    damaged.write_text("not a database at all\n" * 100)
+    with pytest.raises(CatalogueUnavailable, match="move it aside"):
+        open_database(damaged)
+    assert damaged.read_text().startswith("not a database"), "the user's file is left as it was"
+
+
+def test_an_unwritable_data_folder_is_a_clear_error(tmp_path):
+    from reelscope.library.db import CatalogueUnavailable, open_database
+
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("")
+    with pytest.raises(CatalogueUnavailable, match="cannot create the data folder"):
+        open_database(blocker / "data" / "catalogue.sqlite")

@@ -104,6 +104,10 @@ class CatalogueTooNew(ReelscopeError):
     pass
 
 
+class CatalogueUnavailable(ReelscopeError):
+    """The catalogue file cannot be created or is not a database."""
+
+
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (the connection is in autocommit)."""
@@ -147,9 +151,22 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 def open_database(path: Path) -> sqlite3.Connection:
-    conn = connect(path)
+    try:
+        conn = connect(path)
+    except OSError as error:
+        raise CatalogueUnavailable(
+            f"cannot create the data folder {path.parent} ({error.strerror or error}); "
+            "choose another one in Settings or with REELSCOPE_DATA_DIR"
+        ) from error
+    except sqlite3.DatabaseError as error:
+        raise CatalogueUnavailable(
+            f"the catalogue {path} cannot be opened ({error}); move it aside and Reelscope starts a new one"
+        ) from error
     try:
         migrate(conn)
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        raise CatalogueUnavailable(f"the catalogue {path} is damaged ({error}); move it aside and Reelscope starts a new one") from error
     except BaseException:
         conn.close()
         raise
