@@ -85,3 +85,15 @@ def test_clear_finished(tmp_path):
         jobs.update(job_id, state=state)
     assert jobs.clear_finished() == 3
     assert [j.id for j in jobs.all()] == ids[3:]
+
+
+def test_counts_by_state(tmp_path):
+    from reelscope.domain.jobs import JobState
+    from reelscope.library.db import open_database
+    from reelscope.library.jobs import JobStore
+
+    store = JobStore(open_database(tmp_path / "c.sqlite"))
+    first, second, _third = (store.add(f"/m/{n}.mp4", "local") for n in range(3))
+    store.update(first.id, state=JobState.RUNNING)
+    store.update(second.id, state=JobState.FAILED, error="empty file (0 bytes)")
+    assert store.count_by_state() == {JobState.RUNNING: 1, JobState.FAILED: 1, JobState.QUEUED: 1}

@@ -51,6 +51,10 @@ class JobStore:
     def all(self) -> list[Job]:
         return [_job(row) for row in self._conn.execute("SELECT * FROM jobs ORDER BY id")]
 
+    def count_by_state(self) -> dict[JobState, int]:
+        rows = self._conn.execute("SELECT state, count(*) AS n FROM jobs GROUP BY state").fetchall()
+        return {JobState(row["state"]): row["n"] for row in rows}
+
     def unfinished(self) -> list[Job]:
         rows = self._conn.execute(
             "SELECT * FROM jobs WHERE state IN (?, ?) ORDER BY id", _ACTIVE

@@ -126,9 +126,9 @@ class Workspace(QObject):
         self._update_activity()
 
     def _update_activity(self) -> None:
-        jobs = self._analysis.jobs()
-        running = sum(job.state is JobState.RUNNING for job in jobs)
-        waiting = sum(job.state is JobState.QUEUED for job in jobs)
+        counts = self._analysis.job_counts()
+        running = counts.get(JobState.RUNNING, 0)
+        waiting = counts.get(JobState.QUEUED, 0)
         text = ""
         if running or waiting:
             text = f"Analysing {running}" + (f", {waiting} waiting" if waiting else "")

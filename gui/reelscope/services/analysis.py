@@ -98,6 +98,9 @@ class AnalysisService:
     def jobs(self) -> list[Job]:
         return self._jobs.all()
 
+    def job_counts(self) -> dict[JobState, int]:
+        return self._jobs.count_by_state()
+
     def cancel(self, job_id: int) -> None:
         job = self._jobs.get(job_id)
         if job is None or job.state.is_finished:
