@@ -380,20 +380,26 @@ def test_wait_idle_without_start(tmp_path, run_async):
         run_async(h.service.wait_idle())
 
 
-def test_a_clip_shows_in_the_library_while_it_is_analysed(tmp_path, run_async):
+def held_in_analysis(tmp_path, run_async, name: str = "dune.mp4"):
+    """A harness whose provider has probed `name` and holds it mid-analysis; returns (h, provider, job, id)."""
     provider = ScriptedProvider()
     h = Harness(tmp_path, provider)
-    [clip] = h.files("dune.mp4")
-    provider.hold("dune.mp4")
-    video_id = make_video("dune.mp4").id
+    [clip] = h.files(name)
+    provider.hold(name)
+    video_id = make_video(name).id
 
     async def probed():
         h.service.start()
-        h.service.submit([clip])
+        [job] = h.service.submit([clip]).queued
         while h.catalogue.clip(video_id) is None:
             await asyncio.sleep(0.01)
+        return job
 
-    run_async(probed())
+    return h, provider, run_async(probed()), video_id
+
+
+def test_a_clip_shows_in_the_library_while_it_is_analysed(tmp_path, run_async):
+    h, provider, _job, video_id = held_in_analysis(tmp_path, run_async)
     assert h.catalogue.clip(video_id).status_for("local").status == "running"
     assert h.catalogue.analyses(video_id) == [], "no analysis until it is finished"
 
@@ -403,37 +409,13 @@ def test_a_clip_shows_in_the_library_while_it_is_analysed(tmp_path, run_async):
 
 
 def test_cancel_takes_a_first_analysis_out_of_the_library_status(tmp_path, run_async):
-    provider = ScriptedProvider()
-    h = Harness(tmp_path, provider)
-    [clip] = h.files("dune.mp4")
-    provider.hold("dune.mp4")
-    video_id = make_video("dune.mp4").id
-
-    async def scenario():
-        h.service.start()
-        [job] = h.service.submit([clip]).queued
-        while h.catalogue.clip(video_id) is None:
-            await asyncio.sleep(0.01)
-        h.service.cancel(job.id)
-        await h.service.wait_idle()
-
-    run_async(scenario())
+    h, _provider, job, video_id = held_in_analysis(tmp_path, run_async)
+    h.service.cancel(job.id)
+    run_async(h.service.wait_idle())
     assert h.catalogue.clip(video_id).status_for("local") is None
 
 
 def test_quitting_mid_analysis_marks_the_clip_queued(tmp_path, run_async):
-    provider = ScriptedProvider()
-    h = Harness(tmp_path, provider)
-    [clip] = h.files("dune.mp4")
-    provider.hold("dune.mp4")
-    video_id = make_video("dune.mp4").id
-
-    async def scenario():
-        h.service.start()
-        h.service.submit([clip])
-        while h.catalogue.clip(video_id) is None:
-            await asyncio.sleep(0.01)
-        await h.service.aclose()
-
-    run_async(scenario())
+    h, _provider, _job, video_id = held_in_analysis(tmp_path, run_async)
+    run_async(h.service.aclose())
     assert h.catalogue.clip(video_id).status_for("local").status == "queued"

@@ -17,8 +17,9 @@ from reelscope.domain.analysis import (
     Section,
     Tag,
     TimeSpan,
-    VideoInfo,
 )
+from analysis_builders import make_video
+
 from reelscope.domain.jobs import Job, JobState, estimate_eta_s
 from reelscope.domain.media import refusal_reason, title_from_name
 from reelscope.domain.overlay import overlay_lines
@@ -26,10 +27,7 @@ from reelscope.domain.search import SearchHit, SearchResult, group_by_video
 from reelscope.domain.timecode import format_clock, format_timecode
 from reelscope.domain.timeline import TrackKind, tracks_from_analysis
 
-VIDEO = VideoInfo(
-    id="0123456789abcdef", path="/media/beach.mp4", title="beach", duration_s=12.0, fps=25.0,
-    width=1280, height=720, size_bytes=1_000_000, sha256="0123456789abcdef" * 4,
-)
+VIDEO = make_video("beach.mp4", folder="/media", duration_s=12.0)
 
 
 def full_analysis() -> Analysis:
