@@ -155,6 +155,9 @@ def test_playback_moves_the_playhead_and_the_overlay(open_app, qtbot, tmp_path):
     qtbot.waitUntil(player.has_frame, timeout=5_000)
     assert player.view.overlay_text() == "Scene 1 of 2"
 
+    app.window.activateWindow()                        # shortcuts reach the active window only
+    qtbot.waitUntil(app.window.isActiveWindow, timeout=2_000)
+    player.view.setFocus()
     qtbot.keyClick(app.window, Qt.Key.Key_Space)       # the editor's play key
     qtbot.waitUntil(lambda: player.position() > 1.0, timeout=10_000)
     assert player.is_playing()
@@ -233,3 +236,69 @@ def test_a_clip_is_listed_while_it_is_analysed_and_its_timeline_fills_in(open_ap
     wait_until_analysed(app, qtbot, 1)
     qtbot.waitUntil(lambda: app.workspace.timeline.lane_rect("local/scenes").height() > 0, timeout=5_000)
     assert app.core.catalogue.clip(clip.id).status_for("local").status == "finished"
+
+
+def test_remove_from_library_asks_then_forgets_the_clip_but_not_the_file(open_app, qtbot, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    clip_path = make_clip(tmp_path / "outtake.mp4", cut_frames=(10,), total_frames=30)
+    app = open_app()
+    app.workspace.add_paths([clip_path])
+    wait_until_analysed(app, qtbot, 1)
+    video_id = app.core.catalogue.clips()[0].id
+    app.workspace.library.select_clip(video_id)
+    qtbot.waitUntil(lambda: app.workspace.current_clip_id() == video_id, timeout=5_000)
+
+    list_view = app.workspace.library.list_view
+    list_view.setFocus()
+    qtbot.keyClick(list_view, Qt.Key.Key_Delete)
+    box = app.window.findChild(QMessageBox)
+    qtbot.waitUntil(lambda: box.isVisible(), timeout=2_000)
+    assert "outtake" in box.text()
+    remove = next(b for b in box.buttons() if b.text() == "Remove")
+    qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: app.workspace.library.clip_count() == 0, timeout=2_000)
+    assert app.core.catalogue.clip(video_id) is None
+    assert app.workspace.current_clip_id() is None and not app.workspace.player.has_frame()
+    assert clip_path.is_file(), "removing from the library never touches the media"
+
+
+def test_analyse_again_and_open_from_the_queue(open_app, qtbot, tmp_path):
+    clip_path = make_clip(tmp_path / "take2.mp4", cut_frames=(10,), total_frames=30)
+    app = open_app()
+    app.workspace.add_paths([clip_path])
+    wait_until_analysed(app, qtbot, 1)
+    video_id = app.core.catalogue.clips()[0].id
+
+    app.workspace.library.select_clip(video_id)
+    app.workspace.library.reanalyse_requested.emit(video_id)      # the context menu's "Analyse again"
+    qtbot.waitUntil(lambda: len(app.core.analysis.jobs()) == 2, timeout=2_000)
+    qtbot.waitUntil(lambda: all(job.state is JobState.DONE for job in app.core.analysis.jobs()), timeout=60_000)
+
+    app.workspace.remove_clip(video_id)   # start from nothing open, then double-click the queue row
+    app.workspace.add_paths([clip_path])
+    qtbot.waitUntil(lambda: all(job.state is JobState.DONE for job in app.core.analysis.jobs()), timeout=60_000)
+    table = app.workspace.queue.table
+    row = next(r for r in range(table.model().rowCount()) if table.model().index(r, 0).data() == "take2.mp4")
+    rect = table.visualRect(table.model().index(row, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # QTest's double-click
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # needs a press first
+    qtbot.waitUntil(lambda: app.workspace.current_clip_id() == video_id, timeout=5_000)
+
+
+def test_m_mutes_and_unmutes(open_app, qtbot):
+    app = open_app(start=False)
+    player = app.workspace.player
+    assert not player.is_muted()
+    app.window.activateWindow()                 # shortcuts reach the active window only
+    qtbot.waitUntil(app.window.isActiveWindow, timeout=2_000)
+    player.view.setFocus()
+    qtbot.keyClick(player.view, Qt.Key.Key_M)
+    assert player.is_muted() and player.transport.mute_button.isChecked()
+    qtbot.keyClick(player.view, Qt.Key.Key_M)
+    assert not player.is_muted()
+
+    app.window.quick_search.setFocus()          # typing a query never mutes
+    qtbot.keyClick(app.window.quick_search, Qt.Key.Key_M)
+    assert app.window.quick_search.text() == "m" and not player.is_muted()

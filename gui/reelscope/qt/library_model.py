@@ -77,6 +77,11 @@ class ClipListModel(QAbstractListModel):
         self._reindex(row)
         self.endInsertRows()
 
+    def remove_clip(self, video_id: str) -> None:
+        row = self._rows.get(video_id)
+        if row is not None:
+            self._remove(row)
+
     def row_of(self, video_id: str) -> int | None:
         return self._rows.get(video_id)
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QRect, QSize, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
     QLineEdit,
     QListView,
+    QMenu,
     QStackedLayout,
     QStyle,
     QStyledItemDelegate,
@@ -47,6 +48,9 @@ _PILL_MARKS = {
 
 class LibraryPane(QWidget):
     clip_selected = Signal(str)
+    reveal_requested = Signal(str)       # video_id: show the file in the file manager
+    reanalyse_requested = Signal(str)    # video_id: queue the file again
+    remove_requested = Signal(str)       # video_id: forget the clip (never the file)
 
     def __init__(self, thumbnails: ThumbnailLoader, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,7 +76,16 @@ class LibraryPane(QWidget):
         self._list.setItemDelegate(ClipDelegate(thumbnails, self._list))
         self._list.setModel(self._proxy)
         self._list.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self._list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self._list.customContextMenuRequested.connect(self._show_context_menu)
         thumbnails.loaded.connect(self._list.viewport().update)
+
+        self._reveal = self._clip_action("Show in folder", self.reveal_requested)
+        self._reanalyse = self._clip_action("Analyse again", self.reanalyse_requested)
+        self._remove = self._clip_action("Remove from library…", self.remove_requested)
+        self._remove.setShortcut(QKeySequence.StandardKey.Delete)
+        self._remove.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self._list.addAction(self._remove)
 
         self._hint = QLabel(EMPTY_HINT, self)
         self._hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -104,6 +117,12 @@ class LibraryPane(QWidget):
             self._select(self._proxy.mapFromSource(self._model.index(row)))
         self._update_empty_state()
 
+    def remove_clip(self, video_id: str) -> None:
+        if video_id == self._selected_id:
+            self._selected_id = None
+        self._model.remove_clip(video_id)
+        self._update_empty_state()
+
     def update_clip(self, clip: Clip) -> None:
         self._model.update_clip(clip)
         self._update_empty_state()
@@ -125,6 +144,24 @@ class LibraryPane(QWidget):
 
     def clip_count(self) -> int:
         return self._proxy.rowCount()
+
+    def _clip_action(self, text: str, signal) -> QAction:
+        action = QAction(text, self)
+        action.triggered.connect(lambda: self._selected_id and signal.emit(self._selected_id))
+        return action
+
+    def _show_context_menu(self, position) -> None:
+        index = self._list.indexAt(position)
+        if not index.isValid():
+            return
+        self._select(index)
+        menu = QMenu(self)
+        menu.addAction(self._reveal)
+        menu.addAction(self._reanalyse)
+        menu.addSeparator()
+        menu.addAction(self._remove)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self._list.viewport().mapToGlobal(position))  # not exec(): no nested event loop
 
     # -- internals -----------------------------------------------------------------------------
 

@@ -97,6 +97,10 @@ class MainWindow(QMainWindow):
         self.add_action.triggered.connect(self.choose_files)
         toolbar.addAction(self.add_action)
 
+        self.add_folder_action = QAction("Add folder…", self)
+        self.add_folder_action.setToolTip("Add every video in a folder and its subfolders")
+        self.add_folder_action.triggered.connect(self.choose_folder)
+
         targets_menu = QMenu(self)
         for provider_id, display_name in providers.items():
             action = QAction(display_name, self, checkable=True)
@@ -136,6 +140,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.add_action)
+        file_menu.addAction(self.add_folder_action)
         file_menu.addSeparator()
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
@@ -176,6 +181,13 @@ class MainWindow(QMainWindow):
         patterns = " ".join(f"*{extension}" for extension in sorted(VIDEO_EXTENSIONS))
         dialog.setNameFilters([f"Video files ({patterns})", "All files (*)"])
         dialog.filesSelected.connect(lambda files: self.add_paths_requested.emit([Path(f) for f in files]))
+        dialog.open()
+
+    def choose_folder(self) -> None:
+        dialog = QFileDialog(self, "Add a folder of clips")
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        dialog.fileSelected.connect(lambda folder: self.add_paths_requested.emit([Path(folder)]))
         dialog.open()
 
     def restore_layout(self) -> None:

@@ -48,6 +48,9 @@ class PlayerPane(QWidget):
         self.transport.jump_to_start.connect(lambda: self.seek(0.0))
         self.transport.jump_to_end.connect(lambda: self.seek(max(0.0, self._duration_s - 1.0 / self._fps)))
         self.transport.seek_requested.connect(self.seek)
+        self.transport.mute_toggled.connect(self._audio.setMuted)
+        self.transport.volume_changed.connect(self._audio.setVolume)
+        self._audio.setVolume(self.transport.volume())
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -131,6 +134,12 @@ class PlayerPane(QWidget):
 
     def fps(self) -> float:
         return self._fps
+
+    def toggle_mute(self) -> None:
+        self.transport.mute_button.toggle()
+
+    def is_muted(self) -> bool:
+        return self._audio.isMuted()
 
     def set_overlay_lines(self, lines: Sequence[str]) -> None:
         self.view.set_overlay_lines(lines)

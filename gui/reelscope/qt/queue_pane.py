@@ -43,6 +43,7 @@ class QueuePane(QWidget):
     cancel_requested = Signal(int)
     retry_requested = Signal(int)
     clear_finished_requested = Signal()
+    clip_requested = Signal(str)   # video_id of a job's clip, on double-click
 
     def __init__(self, parent: QWidget | None = None, clock: Callable[[], float] = time.time) -> None:
         super().__init__(parent)
@@ -65,6 +66,7 @@ class QueuePane(QWidget):
         self._table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self._table.customContextMenuRequested.connect(self._show_context_menu)
         self._table.clicked.connect(self._on_clicked)
+        self._table.doubleClicked.connect(self._on_double_clicked)
         self._size_columns()
 
         self._cancel = self._make_action("Cancel", "Cancel the selected uploads", self._cancel_selected)
@@ -174,6 +176,11 @@ class QueuePane(QWidget):
             self.cancel_requested.emit(item.id)
         elif action == "retry":
             self.retry_requested.emit(item.id)
+
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        item = index.data(ObjectRole)
+        if isinstance(item, Job) and item.video_id and index.column() != Column.ACTIONS:
+            self.clip_requested.emit(item.video_id)
 
     def _show_context_menu(self, position: QPoint) -> None:
         menu = QMenu(self)

@@ -15,6 +15,8 @@ class TransportBar(QWidget):
     jump_to_start = Signal()
     jump_to_end = Signal()
     seek_requested = Signal(float)
+    mute_toggled = Signal(bool)
+    volume_changed = Signal(float)   # 0..1
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -31,6 +33,23 @@ class TransportBar(QWidget):
         self.slider.setToolTip("Position")
         self.slider.sliderMoved.connect(lambda value: self.seek_requested.emit(value / SLIDER_STEPS_PER_SECOND))
         self.slider.actionTriggered.connect(self._on_slider_action)
+
+        self.mute_button = QToolButton(self)
+        self.mute_button.setCheckable(True)
+        self.mute_button.setAutoRaise(True)
+        self.mute_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.mute_button.setToolTip("Mute (M)")
+        self._volume_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaVolume)
+        self._muted_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaVolumeMuted)
+        self.mute_button.setIcon(self._volume_icon)
+        self.mute_button.toggled.connect(self._on_mute_toggled)
+        self.volume_slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.volume_slider.setRange(0, 100)
+        self.volume_slider.setValue(80)
+        self.volume_slider.setFixedWidth(72)
+        self.volume_slider.setToolTip("Volume")
+        self.volume_slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.volume_slider.valueChanged.connect(lambda value: self.volume_changed.emit(value / 100))
 
         self.time_label = QLabel(self)
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
@@ -53,6 +72,9 @@ class TransportBar(QWidget):
         layout.addWidget(self.slider, 1)
         layout.addSpacing(8)
         layout.addWidget(self.time_label)
+        layout.addSpacing(10)
+        layout.addWidget(self.mute_button)
+        layout.addWidget(self.volume_slider)
 
     def _button(self, icon: QStyle.StandardPixmap, tip: str) -> QToolButton:
         button = QToolButton(self)
@@ -66,6 +88,13 @@ class TransportBar(QWidget):
         if action in (QSlider.SliderAction.SliderPageStepAdd, QSlider.SliderAction.SliderPageStepSub,
                       QSlider.SliderAction.SliderSingleStepAdd, QSlider.SliderAction.SliderSingleStepSub):
             self.seek_requested.emit(self.slider.sliderPosition() / SLIDER_STEPS_PER_SECOND)
+
+    def _on_mute_toggled(self, muted: bool) -> None:
+        self.mute_button.setIcon(self._muted_icon if muted else self._volume_icon)
+        self.mute_toggled.emit(muted)
+
+    def volume(self) -> float:
+        return self.volume_slider.value() / 100
 
     def set_duration(self, seconds: float) -> None:
         self.slider.setRange(0, int(seconds * SLIDER_STEPS_PER_SECOND))

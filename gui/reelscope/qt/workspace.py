@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QMessageBox
 
 from ..domain.analysis import Analysis, AnalysisStatus
 from ..domain.jobs import Job, JobState
@@ -71,6 +73,10 @@ class Workspace(QObject):
             analysis.clip_changed.connect(self._on_clip_changed),
         ]
         library.clip_selected.connect(self.open_clip)
+        library.reveal_requested.connect(self._reveal_clip)
+        library.reanalyse_requested.connect(self._reanalyse_clip)
+        library.remove_requested.connect(self._confirm_remove_clip)
+        queue.clip_requested.connect(self.open_clip)
         queue.cancel_requested.connect(analysis.cancel)
         queue.retry_requested.connect(analysis.retry)
         queue.clear_finished_requested.connect(self._clear_finished)
@@ -85,6 +91,7 @@ class Workspace(QObject):
         window.add_playback_action("Frame back", "Left", lambda: player.step_frames(-1))
         window.add_playback_action("Frame forward", "Right", lambda: player.step_frames(1))
         window.add_playback_action("Go to start", "Home", lambda: player.seek(0.0))
+        window.add_playback_action("Mute", "M", player.toggle_mute)
 
         library.set_clips(catalogue.clips())
         queue.set_jobs(analysis.jobs())
@@ -142,6 +149,52 @@ class Workspace(QObject):
         self.library.update_clip(clip)
         if video_id == self._current_clip_id:
             self._load_tracks(video_id)
+
+    def _reveal_clip(self, video_id: str) -> None:
+        clip = self._catalogue.clip(video_id)
+        if clip is None:
+            return
+        folder = Path(clip.video.path).parent
+        if not folder.is_dir():
+            self._report_error(f"{folder} is missing: the clip was moved or its drive is not connected.", None)
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def _reanalyse_clip(self, video_id: str) -> None:
+        clip = self._catalogue.clip(video_id)
+        if clip is not None:
+            self.add_paths([Path(clip.video.path)])
+
+    def _confirm_remove_clip(self, video_id: str) -> None:
+        clip = self._catalogue.clip(video_id)
+        if clip is None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Remove from library",
+            f"Remove “{clip.title}” from the library?",
+            QMessageBox.StandardButton.Cancel,
+            self.window,
+        )
+        box.setInformativeText("The file stays where it is; its analyses and thumbnails are forgotten.")
+        remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.finished.connect(lambda _result: box.clickedButton() is remove and self.remove_clip(video_id))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # never exec(): it would nest an event loop under asyncio
+
+    def remove_clip(self, video_id: str) -> None:
+        for job in self._analysis.jobs():
+            if job.video_id == video_id and job.can_cancel:
+                self._analysis.cancel(job.id)
+        self._catalogue.remove_clip(video_id)
+        self.library.remove_clip(video_id)
+        if video_id == self._current_clip_id:
+            self._current_clip_id = None
+            self._current_analyses = []
+            self.player.unload()
+            self.timeline.clear()
+            self.window.setWindowTitle("Reelscope")
 
     def open_clip(self, video_id: str, at_s: float | None = None) -> None:
         clip = self._catalogue.clip(video_id)
