@@ -82,6 +82,7 @@ def test_timeline_tracks_from_an_analysis():
     assert [t.title for t in tracks] == ["Scenes", "Activity"]
     scenes, activity = tracks
     assert [s.label for s in scenes.spans] == ["1", "2"]
+    assert scenes.spans[1].tooltip == "Scene 2: 00:00:04.00 – 00:00:12.00 (8.00 s)"
     assert activity.kind is TrackKind.GRAPH and max(activity.values) == 1.0
 
 

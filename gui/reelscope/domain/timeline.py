@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from .analysis import Analysis
 from .base import Frozen
+from .timecode import format_timecode
 
 
 CUT_GUARD_SAMPLES = 1
@@ -37,6 +38,7 @@ class TimelineTrack(Frozen):
 def tracks_from_analysis(analysis: Analysis) -> list[TimelineTrack]:
     """The lanes one analysis contributes, in display order; empty categories give no lane."""
     provider = analysis.provider
+    fps = analysis.video.fps
     tracks: list[TimelineTrack] = []
     if analysis.scenes:
         tracks.append(
@@ -50,7 +52,10 @@ def tracks_from_analysis(analysis: Analysis) -> list[TimelineTrack]:
                         start_s=scene.start_s,
                         end_s=scene.end_s,
                         label=str(number),
-                        tooltip=f"Scene {number}: {scene.start_s:.2f}s – {scene.end_s:.2f}s",
+                        tooltip=(
+                            f"Scene {number}: {format_timecode(scene.start_s, fps)} – "
+                            f"{format_timecode(scene.end_s, fps)} ({scene.end_s - scene.start_s:.2f} s)"
+                        ),
                     )
                     for number, scene in enumerate(analysis.scenes, start=1)
                 ),
