@@ -1,0 +1,70 @@
+"""Search: queries from the toolbar or the pane, paged results, and hits that open their clip."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject
+
+from ..domain.search import SearchHit
+from ..services.search import SearchService
+from .main_window import MainWindow
+from .search_pane import SearchPane
+from .tasks import TaskRunner
+
+SEARCH_PAGE_SIZE = 60
+SEARCH_TASK = "search"
+
+
+class SearchController(QObject):
+    def __init__(
+        self,
+        window: MainWindow,
+        pane: SearchPane,
+        service: SearchService,
+        tasks: TaskRunner,
+        open_clip: Callable[[str, float | None], None],
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._pane = pane
+        self._service = service
+        self._tasks = tasks
+        self._open_clip = open_clip
+        self._query = ""
+        self._offset = 0
+
+        window.quick_search_requested.connect(self._quick_search)
+        pane.search_requested.connect(self.run_search)
+        pane.more_requested.connect(self._next_page)
+        pane.hit_activated.connect(self.open_hit)
+
+    def run_search(self, query: str) -> None:
+        self._query = query
+        self._offset = 0
+        self._tasks.start(SEARCH_TASK, self._search_page(query, append=False))  # cancels a stale search
+
+    def open_hit(self, hit: SearchHit) -> None:
+        self._open_clip(hit.video_id, hit.start_s)
+
+    def _quick_search(self, query: str) -> None:
+        self._window.search_dock.show()
+        self._window.search_dock.raise_()
+        self._pane.set_query(query)
+
+    def _next_page(self) -> None:
+        if self._query and not self._tasks.is_running(SEARCH_TASK):
+            self._tasks.start(SEARCH_TASK, self._search_page(self._query, append=True))
+
+    async def _search_page(self, query: str, *, append: bool) -> None:
+        self._pane.set_busy(True)
+        try:
+            result = await self._service.search(query, limit=SEARCH_PAGE_SIZE, offset=self._offset)
+        except Exception as error:
+            self._pane.show_error(f"Search failed: {error}")
+            raise  # the task runner reports it with its details
+        finally:
+            self._pane.set_busy(False)
+        self._offset += len(result.hits)
+        self._pane.set_results(result, append=append)
+        self._pane.set_has_more(result.total is not None and self._offset < result.total)
