@@ -94,7 +94,7 @@ def test_analyses_lists_local_first(tmp_path):
     assert [a.provider for a in catalogue.analyses(video.id)] == ["local", "eluvio", "noxovision"]
 
 
-def test_clip_carries_statuses_scene_count_and_existing_thumbnail(tmp_path):
+def test_clip_carries_statuses_scene_count_and_its_thumbnail(tmp_path):
     catalogue = new_catalogue(tmp_path)
     analysis = rich_analysis()
     video = analysis.video
@@ -104,17 +104,18 @@ def test_clip_carries_statuses_scene_count_and_existing_thumbnail(tmp_path):
     clip = catalogue.clip(video.id)
     assert clip.video == video
     assert clip.scene_count == 2
-    assert clip.thumbnail_path is None
+    assert clip.thumbnail_path == str(catalogue.thumbnails.scene_path(video.sha256, 0))
     assert [(s.provider, s.status, s.error) for s in clip.statuses] == [
         ("local", AnalysisStatus.FINISHED, None),
         ("noxovision", AnalysisStatus.FAILED, "quota exceeded"),
     ]
 
-    thumbnail = catalogue.thumbnails.scene_path(video.sha256, 0)
-    thumbnail.parent.mkdir(parents=True)
-    thumbnail.write_bytes(b"jpeg")
-    assert catalogue.clip(video.id).thumbnail_path == str(thumbnail)
     assert catalogue.clip_by_sha256(video.sha256).id == video.id
+
+    only_probed = make_video("probed.mp4")
+    catalogue.upsert_video(only_probed)
+    assert catalogue.clip(only_probed.id).thumbnail_path is None, "no scenes yet, no thumbnail"
+
 
 
 def test_status_without_a_clip_is_refused(tmp_path):

@@ -191,11 +191,12 @@ class Catalogue:
 
     def _clip(self, video_row: sqlite3.Row, status_rows: list[sqlite3.Row]) -> Clip:
         video = _video_of(video_row)
-        thumbnail = self._thumbnails.existing_scene_path(video.sha256, 0)
+        # No stat per clip: listing 20k clips must stay fast; the view shows a placeholder for a lost file.
+        has_local_scenes = any(r["provider"] == LOCAL and r["scene_count"] for r in status_rows)
         return Clip(
             video=video,
             added_at=video_row["added_at"],
-            thumbnail_path=str(thumbnail) if thumbnail else None,
+            thumbnail_path=self._thumbnails.scene_path_text(video.sha256, 0) if has_local_scenes else None,
             scene_count=_best_scene_count(status_rows),
             statuses=tuple(
                 ProviderStatus(provider=r["provider"], status=r["status"], error=r["error"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -12,9 +13,14 @@ from ..domain.thumbnails import scene_thumbnail_relpath
 class ThumbnailCache:
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._root_text = str(root)
 
     def scene_path(self, sha256: str, scene_index: int) -> Path:
         return self.root / scene_thumbnail_relpath(sha256, scene_index)
+
+    def scene_path_text(self, sha256: str, scene_index: int) -> str:
+        """scene_path as a string, without pathlib's cost: for listing thousands of clips."""
+        return os.path.join(self._root_text, scene_thumbnail_relpath(sha256, scene_index))
 
     def existing_scene_path(self, sha256: str, scene_index: int) -> Path | None:
         path = self.scene_path(sha256, scene_index)
