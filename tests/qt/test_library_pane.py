@@ -193,3 +193,24 @@ def test_thumbnail_loader_retries_a_file_written_later(qtbot, tmp_path):
     loader.invalidate(str(jpeg))
     loader.pixmap(str(jpeg))
     qtbot.waitUntil(lambda: loader.pixmap(str(jpeg)) is not None, timeout=3000)
+
+
+def test_a_large_library_filters_after_a_pause_in_typing(qtbot, pane):
+    from reelscope.qt.library_pane import FILTER_DEBOUNCE_MS, LARGE_LIBRARY_ROWS
+
+    total = LARGE_LIBRARY_ROWS + 1
+    pane.set_clips([make_clip(n, f"Take {n}") for n in range(total)])
+    qtbot.keyClicks(pane.filter_edit, "take 77")
+    assert pane.clip_count() == total, "a large library is not re-filtered on every keystroke"
+    qtbot.waitUntil(lambda: pane.clip_count() < total, timeout=FILTER_DEBOUNCE_MS * 10)
+    titles = [f"Take {n}" for n in range(total)]
+    assert sorted(visible_titles(pane)) == sorted(t for t in titles if "take 77" in t.lower())
+
+
+def test_enter_filters_at_once(qtbot, pane):
+    from reelscope.qt.library_pane import LARGE_LIBRARY_ROWS
+
+    pane.set_clips([make_clip(n, f"Take {n}") for n in range(LARGE_LIBRARY_ROWS + 1)])
+    pane.filter_edit.setText("take 1999")
+    qtbot.keyClick(pane.filter_edit, Qt.Key.Key_Return)
+    assert visible_titles(pane) == ["Take 1999"]
