@@ -26,6 +26,7 @@ from .services.search import SearchService
 log = logging.getLogger(__name__)
 
 SCREENSHOT_FRAME_TIMEOUT_S = 15.0
+INSTANCE_LOCK_NAME = "reelscope.lock"
 
 
 @dataclass
@@ -80,7 +81,9 @@ def run_gui(files: Sequence[Path], screenshot: Path | None = None) -> int:
     executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="reelscope")
     loop.set_default_executor(executor)
     try:
-        core = build_core()
+        settings = load_settings()
+        instance_lock = _lock_data_folder(Path(settings.data_dir))
+        core = build_core(settings)
     except (ReelscopeError, ValueError, OSError) as error:
         print(f"reelscope: {error}", file=sys.stderr)
         if screenshot is None:  # launched from a desktop, stderr is unseen: say it in a window
@@ -92,7 +95,22 @@ def run_gui(files: Sequence[Path], screenshot: Path | None = None) -> int:
         with loop:
             return loop.run_until_complete(_gui_main(app, core, files, screenshot))
     finally:
+        instance_lock.unlock()
         executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _lock_data_folder(data_dir: Path):
+    """One window per data folder: two would both run the same queued jobs."""
+    from PySide6.QtCore import QLockFile
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    lock = QLockFile(str(data_dir / INSTANCE_LOCK_NAME))
+    lock.setStaleLockTime(0)  # a lock is stale only when its process is gone, however long the app runs
+    if not lock.tryLock(200):
+        raise ReelscopeError(
+            f"Reelscope is already running with the data folder {data_dir}; switch to that window"
+        )
+    return lock
 
 
 async def _gui_main(app, core: Core, files: Sequence[Path], screenshot: Path | None) -> int:

@@ -97,3 +97,20 @@ def test_unknown_provider_is_an_error_line(cli_env, tmp_path):
     clip = make_clip(tmp_path / "a.mp4", total_frames=25)
     result = reelscope(cli_env, "analyze", str(clip), "--provider", "nosuch")
     assert result.returncode != 0 and "nosuch" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_second_window_on_the_same_data_folder_is_refused(cli_env, tmp_path, qapp):
+    from PySide6.QtCore import QLockFile
+
+    from reelscope.app import INSTANCE_LOCK_NAME
+
+    data = Path(cli_env["REELSCOPE_DATA_DIR"])
+    data.mkdir(parents=True)
+    first_window = QLockFile(str(data / INSTANCE_LOCK_NAME))   # as the running window holds it
+    assert first_window.tryLock(0)
+    try:
+        result = reelscope(cli_env, "gui", "--screenshot", str(tmp_path / "x.png"))
+    finally:
+        first_window.unlock()
+    assert result.returncode == 2
+    assert "already running" in result.stderr and "Traceback" not in result.stderr
