@@ -11,8 +11,8 @@ from pathlib import Path
 
 import av
 import pytest
-from fakes.media import make_clip
 
+from fakes.media import make_clip
 from reelscope.providers.local.probe import probe_video
 from reelscope.providers.local.scan import scan_video
 from reelscope.providers.local.thumbnails import SceneThumbnailWriter

@@ -9,8 +9,7 @@ from PySide6.QtGui import QHelpEvent, QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from reelscope.domain.timeline import TimelineSpan, TimelineTrack, TrackKind
-from reelscope.qt.timeline import TimelineWidget
-from reelscope.qt.timeline import style
+from reelscope.qt.timeline import TimelineWidget, style
 from reelscope.qt.timeline.model import DENSE, GraphLane, SpanLane, SpanTable, layout_spans
 from reelscope.qt.timeline.ticks import choose_tick_scale, step_candidates, tick_label, tick_times
 from reelscope.qt.timeline.view_state import TimeAxis

@@ -5,8 +5,8 @@ import logging
 from pathlib import Path
 
 import pytest
-from analysis_builders import TickingClock, make_analysis, make_video
 
+from analysis_builders import TickingClock, make_analysis, make_video
 from reelscope.domain.errors import MediaError, ReelscopeError
 from reelscope.domain.jobs import Job, JobPhase, JobState
 from reelscope.library.catalogue import Catalogue

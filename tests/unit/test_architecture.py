@@ -1,4 +1,4 @@
-"""The dependency direction of DESIGN.md §3, enforced by import-linter contracts in pyproject.toml."""
+"""The dependency direction of DESIGN.md §3 (import-linter contracts) and lint rules, both in pyproject.toml."""
 
 import shutil
 import subprocess
@@ -20,3 +20,12 @@ def test_import_contracts_hold():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "broken" in result.stdout and "0 broken" in result.stdout
+
+
+def test_code_is_lint_clean():
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent))
+    assert ruff, "ruff is part of the test extras"
+    result = subprocess.run(
+        [ruff, "check", "--no-cache", "gui", "tests"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -6,7 +6,11 @@ from reelscope.library.config import load_settings, save_user_choices
 def test_environment_overrides_the_file(tmp_path):
     config = tmp_path / "config.toml"
     config.write_text('data_dir = "/from/file"\n[providers.twelvelabs]\napi_key = "file-key"\nindex_id = "i1"\n')
-    env = {"REELSCOPE_CONFIG": str(config), "REELSCOPE_TWELVELABS_API_KEY": "env-key", "REELSCOPE_DATA_DIR": "/env/data"}
+    env = {
+        "REELSCOPE_CONFIG": str(config),
+        "REELSCOPE_TWELVELABS_API_KEY": "env-key",
+        "REELSCOPE_DATA_DIR": "/env/data",
+    }
     settings = load_settings(env)
     assert settings.data_dir == "/env/data"
     assert settings.providers["twelvelabs"].api_key == "env-key"

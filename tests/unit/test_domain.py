@@ -5,6 +5,7 @@ import json
 import pytest
 from pydantic import ValidationError
 
+from analysis_builders import make_video
 from reelscope.domain.analysis import (
     Activity,
     Analysis,
@@ -18,8 +19,6 @@ from reelscope.domain.analysis import (
     Tag,
     TimeSpan,
 )
-from analysis_builders import make_video
-
 from reelscope.domain.jobs import Job, JobState, estimate_eta_s
 from reelscope.domain.media import refusal_reason, title_from_name
 from reelscope.domain.overlay import overlay_lines

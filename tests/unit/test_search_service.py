@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from analysis_builders import make_analysis, make_video, new_catalogue
 
+from analysis_builders import make_analysis, make_video, new_catalogue
 from reelscope.domain.errors import ReelscopeError
 from reelscope.services.search import SearchService
 

@@ -8,7 +8,6 @@ from .analysis import Analysis
 from .base import Frozen
 from .timecode import format_timecode
 
-
 CUT_GUARD_SAMPLES = 1
 ACTIVITY_QUIET_CEILING = 0.02  # mean luma change per sample, as a fraction of full scale
 

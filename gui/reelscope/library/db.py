@@ -166,7 +166,9 @@ def open_database(path: Path) -> sqlite3.Connection:
         migrate(conn)
     except sqlite3.DatabaseError as error:
         conn.close()
-        raise CatalogueUnavailable(f"the catalogue {path} is damaged ({error}); move it aside and Reelscope starts a new one") from error
+        raise CatalogueUnavailable(
+            f"the catalogue {path} is damaged ({error}); move it aside and Reelscope starts a new one"
+        ) from error
     except BaseException:
         conn.close()
         raise

@@ -87,7 +87,9 @@ class ClipController(QObject):
                 )
             else:
                 self._player.unload()
-                self._report_error(f"{video.path} is missing: it was moved or deleted. Its analysis is still shown.", None)
+                self._report_error(
+                    f"{video.path} is missing: it was moved or deleted. Its analysis is still shown.", None
+                )
             self._load_tracks(video_id)
         if at_s is not None:
             self._player.seek(at_s)

@@ -23,7 +23,7 @@ class DropFilter(QObject):
         window.setAcceptDrops(True)
         QApplication.instance().installEventFilter(self)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.DragLeave and watched is self._window:
             self.drag_hovering.emit(0)
             return False

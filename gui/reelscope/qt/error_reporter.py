@@ -51,7 +51,9 @@ class ErrorReporter:
     def _show_dialog(self, message: str, details: str) -> None:
         if self._dialog is not None and self._dialog.isVisible():
             return  # one dialog at a time; the status bar already says what happened
-        dialog = QMessageBox(QMessageBox.Icon.Warning, "Reelscope", message, QMessageBox.StandardButton.Close, self._window)
+        dialog = QMessageBox(
+            QMessageBox.Icon.Warning, "Reelscope", message, QMessageBox.StandardButton.Close, self._window
+        )
         dialog.setInformativeText("The queue and the library are unchanged. Details are below for a bug report.")
         dialog.setDetailedText(details)
         dialog.open()  # never exec(): it would nest an event loop under asyncio

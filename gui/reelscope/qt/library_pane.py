@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
-    QMenu,
     QStackedLayout,
     QStyle,
     QStyledItemDelegate,
@@ -24,6 +23,7 @@ from ..domain.analysis import AnalysisStatus
 from ..domain.clips import Clip, ProviderStatus
 from ..domain.timecode import format_clock
 from .library_model import ClipListModel
+from .menus import SEPARATOR, popup_menu
 from .roles import (
     FAILURE_COLOR,
     RUNNING_COLOR,
@@ -163,13 +163,7 @@ class LibraryPane(QWidget):
         if not index.isValid():
             return
         self._select(index)
-        menu = QMenu(self)
-        menu.addAction(self._reveal)
-        menu.addAction(self._reanalyse)
-        menu.addSeparator()
-        menu.addAction(self._remove)
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        menu.popup(self._list.viewport().mapToGlobal(position))  # not exec(): no nested event loop
+        popup_menu(self._list.viewport(), position, [self._reveal, self._reanalyse, SEPARATOR, self._remove])
 
     # -- internals -----------------------------------------------------------------------------
 

@@ -209,6 +209,6 @@ class MainWindow(QMainWindow):
             dock.setFloating(False)
             dock.show()
 
-    def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def closeEvent(self, event) -> None:
         self.save_layout()
         super().closeEvent(event)

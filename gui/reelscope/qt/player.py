@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSizeF, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QSizeF, QTimer, QUrl, Signal
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -188,6 +188,6 @@ class PlayerPane(QWidget):
             f"{format_timecode(self._position_s, self._fps)} / {format_timecode(self._duration_s, self._fps)}"
         )
 
-    def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def closeEvent(self, event) -> None:
         self._player.stop()
         super().closeEvent(event)

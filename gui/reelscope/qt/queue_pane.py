@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMenu,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionButton,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.jobs import Job, JobState
 from ..domain.media import Refusal
+from .menus import SEPARATOR, popup_menu
 from .queue_model import Column, QueueModel, QueueRow
 from .roles import FAILURE_COLOR, SUCCESS_COLOR, ActionRole, ObjectRole, ProgressRole
 
@@ -183,13 +183,7 @@ class QueuePane(QWidget):
             self.clip_requested.emit(item.video_id)
 
     def _show_context_menu(self, position: QPoint) -> None:
-        menu = QMenu(self)
-        menu.addAction(self._cancel)
-        menu.addAction(self._retry)
-        menu.addSeparator()
-        menu.addAction(self._clear)
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        menu.popup(self._table.viewport().mapToGlobal(position))  # not exec(): no nested event loop
+        popup_menu(self._table.viewport(), position, [self._cancel, self._retry, SEPARATOR, self._clear])
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -234,7 +228,7 @@ class QueuePane(QWidget):
 class MessageDelegate(QStyledItemDelegate):
     """State text such as an error: its beginning says the most, so it is cut at the end."""
 
-    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         super().initStyleOption(option, index)
         option.textElideMode = Qt.TextElideMode.ElideRight
 

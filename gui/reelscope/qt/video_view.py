@@ -79,7 +79,7 @@ class VideoView(QGraphicsView):
         self.video_item.setVisible(not text)
         self._layout_items()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._layout_items()
 

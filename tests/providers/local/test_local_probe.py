@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+
 from fakes.media import (
     make_audio_only_clip,
     make_clip,
@@ -12,7 +13,6 @@ from fakes.media import (
     make_text_file,
     make_truncated_copy,
 )
-
 from reelscope.domain.errors import MediaError
 from reelscope.domain.thumbnails import video_id_for
 from reelscope.providers.local.pipeline import analyze_file

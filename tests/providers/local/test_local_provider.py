@@ -8,8 +8,8 @@ import threading
 import time
 
 import pytest
-from fakes.media import make_clip, make_empty_file, make_looped_clip, make_text_file
 
+from fakes.media import make_clip, make_empty_file, make_looped_clip, make_text_file
 from reelscope.domain.analysis import Analysis, AnalysisStatus
 from reelscope.domain.errors import AnalysisCancelled, MediaError
 from reelscope.domain.thumbnails import scene_thumbnail_relpath

@@ -7,9 +7,9 @@ import math
 import av
 import numpy as np
 import pytest
-from fakes.media import frame_times, make_clip
 from PIL import Image
 
+from fakes.media import frame_times, make_clip
 from reelscope.domain.thumbnails import scene_thumbnail_relpath
 from reelscope.providers.local.pipeline import analyze_file
 
@@ -153,7 +153,7 @@ def test_a_thumbnail_shows_its_own_scene(tmp_path):
         frames = [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
 
     starts = (0, *cuts)
-    for index, start in enumerate(starts):
+    for index in range(len(starts)):
         with Image.open(root / scene_thumbnail_relpath(analysis.video.sha256, index)) as image:
             thumbnail = np.asarray(image.convert("RGB"), dtype=np.float32)
         distances = [np.abs(thumbnail - frames[other + 5]).mean() for other in starts]

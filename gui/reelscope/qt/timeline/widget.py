@@ -232,7 +232,7 @@ class TimelineWidget(QWidget):
 
     # --- events -------------------------------------------------------------------------------------
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: ARG002
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         if not self._slots:
             self._renderer.paint_empty(painter, self.width(), self.height(), self.palette(), EMPTY_HINT)
@@ -242,7 +242,7 @@ class TimelineWidget(QWidget):
             self._renderer.paint(painter, view, self._axis, self._position, self.palette())
         painter.end()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: ARG002
+    def resizeEvent(self, event: QResizeEvent) -> None:
         self._relayout()
 
     def changeEvent(self, event: QEvent) -> None:
