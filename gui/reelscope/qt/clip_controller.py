@@ -10,6 +10,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox
 
 from ..domain.analysis import Analysis, AnalysisStatus
+from ..domain.clips import Clip
 from ..domain.overlay import overlay_lines
 from ..domain.timeline import tracks_from_analysis
 from ..library.catalogue import Catalogue
@@ -90,7 +91,7 @@ class ClipController(QObject):
                 self._report_error(
                     f"{video.path} is missing: it was moved or deleted. Its analysis is still shown.", None
                 )
-            self._load_tracks(video_id)
+            self._load_tracks(clip)
         if at_s is not None:
             self._player.seek(at_s)
 
@@ -116,15 +117,11 @@ class ClipController(QObject):
             return
         self._library.update_clip(clip)
         if video_id == self._current_clip_id:
-            self._load_tracks(video_id)
+            self._load_tracks(clip)
 
-    def _load_tracks(self, video_id: str) -> None:
-        clip = self._catalogue.clip(video_id)
-        if clip is None:
-            self._timeline.clear()
-            return
+    def _load_tracks(self, clip: Clip) -> None:
         self._current_analyses = [
-            analysis for analysis in self._catalogue.analyses(video_id) if analysis.status is AnalysisStatus.FINISHED
+            analysis for analysis in self._catalogue.analyses(clip.id) if analysis.status is AnalysisStatus.FINISHED
         ]
         tracks = [track for analysis in self._current_analyses for track in tracks_from_analysis(analysis)]
         self._timeline.set_tracks(tracks, clip.video.duration_s, fps=clip.video.fps)
