@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .domain.errors import MediaError, ReelscopeError
-from .domain.media import refusal_reason
 from .domain.search import group_by_video
 from .domain.timecode import format_timecode
+from .services.ingest import file_refusal
 
 if TYPE_CHECKING:
     from .app import Core
@@ -149,11 +149,10 @@ async def _analyze(core: Core, args: argparse.Namespace) -> int:
 
 
 def _checked_video(path: Path) -> Path:
-    if not path.exists():
-        raise MediaError(str(path), "no such file")
+    """The same checks a drop on the window makes, for one file named on the command line."""
     if path.is_dir():
         raise MediaError(str(path), "is a folder; give video files")
-    reason = refusal_reason(path.name, path.stat().st_size)
+    reason = file_refusal(path)
     if reason:
         raise MediaError(str(path), reason)
     return path.resolve()

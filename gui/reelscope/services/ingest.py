@@ -27,6 +27,16 @@ def expand_drop(paths: Iterable[Path]) -> tuple[list[Path], list[Refusal]]:
     return accepted, refused
 
 
+def file_refusal(path: Path) -> str | None:
+    """Why one file (not a folder) cannot be analysed, or None when it can."""
+    try:
+        return _file_refusal(path, path.stat())
+    except FileNotFoundError:
+        return "no such file or folder"
+    except OSError as error:
+        return f"cannot be read ({error.strerror or error})"
+
+
 def _candidates(path: Path) -> Iterator[tuple[Path, str | None]]:
     """(file, None) for each acceptable file under path, (path, reason) for each refused one."""
     try:
