@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QApplication
 
 from reelscope.domain.analysis import AnalysisStatus, VideoInfo
 from reelscope.domain.clips import Clip, ProviderStatus
-from reelscope.qt.library_pane import THUMB_SIZE, LibraryPane
-from reelscope.qt.thumbnail_loader import ThumbnailLoader
+from reelscope.qt.panes.library_pane import THUMB_SIZE, LibraryPane
+from reelscope.qt.widgets.thumbnail_loader import ThumbnailLoader
 
 CLIPS = 20_000
 FIRST_PAINT_TARGET_MS = 150

@@ -25,7 +25,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from reelscope.domain.timeline import TimelineSpan, TimelineTrack, TrackKind
-from reelscope.qt.timeline import TimelineWidget, style
+from reelscope.qt.widgets.timeline import TimelineWidget, style
 
 FRAMES = 50
 TARGET_MS = 8.0

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 import pytest
 
 from reelscope.app import Core, build_core
+from reelscope.qt.controllers.tasks import TaskRunner
+from reelscope.qt.controllers.workspace import Workspace
 from reelscope.qt.main_window import MainWindow
-from reelscope.qt.tasks import TaskRunner
 from reelscope.qt.theme import apply_dark_theme
 from reelscope.qt.window_factory import build_window
-from reelscope.qt.workspace import Workspace
 
 
 @dataclass

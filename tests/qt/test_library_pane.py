@@ -7,9 +7,9 @@ from PySide6.QtGui import QColor
 
 from reelscope.domain.analysis import AnalysisStatus, VideoInfo
 from reelscope.domain.clips import Clip, ProviderStatus
-from reelscope.qt.library_pane import EMPTY_HINT, THUMB_SIZE, ClipDelegate, LibraryPane
-from reelscope.qt.roles import ObjectRole
-from reelscope.qt.thumbnail_loader import ThumbnailLoader
+from reelscope.qt.models.roles import ObjectRole
+from reelscope.qt.panes.library_pane import EMPTY_HINT, THUMB_SIZE, ClipDelegate, LibraryPane
+from reelscope.qt.widgets.thumbnail_loader import ThumbnailLoader
 
 RED = (220, 30, 30)
 
@@ -196,7 +196,7 @@ def test_thumbnail_loader_retries_a_file_written_later(qtbot, tmp_path):
 
 
 def test_a_large_library_filters_after_a_pause_in_typing(qtbot, pane):
-    from reelscope.qt.library_pane import FILTER_DEBOUNCE_MS, LARGE_LIBRARY_ROWS
+    from reelscope.qt.panes.library_pane import FILTER_DEBOUNCE_MS, LARGE_LIBRARY_ROWS
 
     total = LARGE_LIBRARY_ROWS + 1
     pane.set_clips([make_clip(n, f"Take {n}") for n in range(total)])
@@ -208,7 +208,7 @@ def test_a_large_library_filters_after_a_pause_in_typing(qtbot, pane):
 
 
 def test_enter_filters_at_once(qtbot, pane):
-    from reelscope.qt.library_pane import LARGE_LIBRARY_ROWS
+    from reelscope.qt.panes.library_pane import LARGE_LIBRARY_ROWS
 
     pane.set_clips([make_clip(n, f"Take {n}") for n in range(LARGE_LIBRARY_ROWS + 1)])
     pane.filter_edit.setText("take 1999")

@@ -6,9 +6,9 @@ from PySide6.QtWidgets import QApplication, QMenu, QToolButton
 
 from reelscope.domain.jobs import Job, JobPhase, JobState
 from reelscope.domain.media import Refusal
-from reelscope.qt.queue_model import Column
-from reelscope.qt.queue_pane import QueuePane
-from reelscope.qt.roles import FAILURE_COLOR, ObjectRole, ProgressRole
+from reelscope.qt.models.queue_model import Column
+from reelscope.qt.models.roles import FAILURE_COLOR, ObjectRole, ProgressRole
+from reelscope.qt.panes.queue_pane import QueuePane
 
 NOW = 10_000.0
 

@@ -6,9 +6,9 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reelscope.domain.search import SearchGroup, SearchHit, SearchResult
-from reelscope.qt.roles import ObjectRole
-from reelscope.qt.search_pane import THUMB_SIZE, HitDelegate, SearchPane
-from reelscope.qt.thumbnail_loader import ThumbnailLoader
+from reelscope.qt.models.roles import ObjectRole
+from reelscope.qt.panes.search_pane import THUMB_SIZE, HitDelegate, SearchPane
+from reelscope.qt.widgets.thumbnail_loader import ThumbnailLoader
 
 GREEN = (30, 200, 60)
 

@@ -9,10 +9,10 @@ from PySide6.QtGui import QHelpEvent, QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from reelscope.domain.timeline import TimelineSpan, TimelineTrack, TrackKind
-from reelscope.qt.timeline import TimelineWidget, style
-from reelscope.qt.timeline.model import DENSE, GraphLane, SpanLane, SpanTable, layout_spans
-from reelscope.qt.timeline.ticks import choose_tick_scale, step_candidates, tick_label, tick_times
-from reelscope.qt.timeline.view_state import TimeAxis
+from reelscope.domain.timeline_layout.lanes import DENSE, GraphLane, SpanLane, SpanTable, layout_spans
+from reelscope.domain.timeline_layout.ticks import choose_tick_scale, step_candidates, tick_label, tick_times
+from reelscope.domain.timeline_layout.time_axis import TimeAxis
+from reelscope.qt.widgets.timeline import TimelineWidget, style
 
 DURATION_S = 60.0
 SCENE_S = 6.0

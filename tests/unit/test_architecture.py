@@ -12,7 +12,7 @@ def test_import_contracts_hold():
     lint_imports = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
     assert lint_imports, "import-linter is part of the test extras"
     result = subprocess.run(
-        [lint_imports, "--config", str(ROOT / "pyproject.toml")],
+        [lint_imports, str(ROOT / "pyproject.toml")],
         cwd=ROOT / "gui",
         capture_output=True,
         text=True,

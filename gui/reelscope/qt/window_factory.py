@@ -8,17 +8,17 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QSize
 
 from ..library.config import DATA_DIR_VARIABLE, config_path, save_user_choices
+from .controllers.tasks import TaskRunner
+from .controllers.workspace import Workspace
 from .error_reporter import ErrorReporter
-from .library_pane import LibraryPane
 from .main_window import MainWindow
-from .player import PlayerPane
-from .queue_pane import QueuePane
-from .search_pane import SearchPane
+from .panes.library_pane import LibraryPane
+from .panes.queue_pane import QueuePane
+from .panes.search_pane import SearchPane
 from .settings_dialog import SettingsDialog
-from .tasks import TaskRunner
-from .thumbnail_loader import ThumbnailLoader
-from .timeline import TimelineWidget
-from .workspace import Workspace
+from .widgets.player import PlayerPane
+from .widgets.thumbnail_loader import ThumbnailLoader
+from .widgets.timeline import TimelineWidget
 
 
 def build_window(core, config_dir: Path) -> tuple[MainWindow, Workspace, TaskRunner]:

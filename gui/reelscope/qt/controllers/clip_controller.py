@@ -9,18 +9,18 @@ from PySide6.QtCore import QObject, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox
 
-from ..domain.analysis import Analysis, AnalysisStatus
-from ..domain.clips import Clip
-from ..domain.overlay import overlay_lines
-from ..domain.timeline import tracks_from_analysis
-from ..library.catalogue import Catalogue
-from ..services.analysis import AnalysisService
-from .library_pane import LibraryPane
-from .main_window import MainWindow
-from .player import PlayerPane
-from .queue_pane import QueuePane
+from ...domain.analysis import Analysis, AnalysisStatus
+from ...domain.clips import Clip
+from ...domain.overlay import overlay_lines
+from ...domain.timeline import tracks_from_analysis
+from ...library.catalogue import Catalogue
+from ...services.analysis import AnalysisService
+from ..main_window import MainWindow
+from ..panes.library_pane import LibraryPane
+from ..panes.queue_pane import QueuePane
+from ..widgets.player import PlayerPane
+from ..widgets.timeline import TimelineWidget
 from .tasks import ErrorSink
-from .timeline import TimelineWidget
 
 WINDOW_TITLE = "Reelscope"
 

@@ -6,8 +6,8 @@ import zlib
 
 from PySide6.QtGui import QColor
 
-from ...domain.timeline import TimelineTrack
-from .model import DENSE, KEYED_SHADES
+from ....domain.timeline import TimelineTrack
+from ....domain.timeline_layout.lanes import DENSE, KEYED_SHADES
 
 HEADER_WIDTH = 92
 RULER_HEIGHT = 26

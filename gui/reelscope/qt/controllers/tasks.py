@@ -7,8 +7,8 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from ..domain.errors import ReelscopeError
-from .error_reporter import format_details
+from ...domain.errors import ReelscopeError
+from ..error_reporter import format_details
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ...domain.timecode import format_clock, format_timecode
+from ..timecode import format_clock, format_timecode
 
 # Frame steps that divide a second evenly, so labels read .00 .05 .10 ... and never straddle seconds.
 _FRAME_STEPS = (1, 2, 3, 5, 6, 10, 12, 15, 30)

@@ -21,7 +21,7 @@ import numpy as np
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QStaticText
 
-from .model import SpanTable, layout_spans
+from ....domain.timeline_layout.lanes import SpanTable, layout_spans
 
 RectBatch = tuple[int, list[QRect]]   # (colour index, rects): one drawRects call
 

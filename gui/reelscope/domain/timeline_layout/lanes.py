@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ...domain.timeline import TimelineSpan, TimelineTrack, TrackKind
+from ..timeline import TimelineSpan, TimelineTrack, TrackKind
 
 KEYED_SHADES = 4   # colour variants for tracks whose labels repeat (tags, sections, people)
 DENSE = -1         # colour index of a merged run of spans too narrow to draw one by one

@@ -7,20 +7,20 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject
 
-from ..domain.search import SearchHit
-from ..library.catalogue import Catalogue
-from ..services.analysis import AnalysisService
-from ..services.search import SearchService
+from ...domain.search import SearchHit
+from ...library.catalogue import Catalogue
+from ...services.analysis import AnalysisService
+from ...services.search import SearchService
+from ..main_window import MainWindow
+from ..panes.library_pane import LibraryPane
+from ..panes.queue_pane import QueuePane
+from ..panes.search_pane import SearchPane
+from ..widgets.player import PlayerPane
+from ..widgets.timeline import TimelineWidget
 from .clip_controller import ClipController
 from .ingest_controller import IngestController
-from .library_pane import LibraryPane
-from .main_window import MainWindow
-from .player import PlayerPane
-from .queue_pane import QueuePane
 from .search_controller import SearchController
-from .search_pane import SearchPane
 from .tasks import ErrorSink, TaskRunner
-from .timeline import TimelineWidget
 
 
 class Workspace(QObject):

@@ -8,12 +8,12 @@ from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QHelpEvent, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QScrollBar, QSizePolicy, QToolTip, QWidget
 
-from ...domain.timecode import format_timecode
-from ...domain.timeline import TimelineSpan, TimelineTrack, TrackKind
+from ....domain.timecode import format_timecode
+from ....domain.timeline import TimelineSpan, TimelineTrack, TrackKind
+from ....domain.timeline_layout.lanes import GraphLane, SpanLane, build_lanes
+from ....domain.timeline_layout.time_axis import TimeAxis
 from . import style
-from .model import GraphLane, SpanLane, build_lanes
 from .painter import LaneSlot, PaintStats, TimelineRenderer, Viewport, playhead_column
-from .view_state import TimeAxis
 
 EMPTY_HINT = "Select a clip to see its timeline"
 WHEEL_ZOOM_STEP = 1.25          # zoom factor per wheel notch

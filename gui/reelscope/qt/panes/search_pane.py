@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.search import SearchHit, SearchResult
-from .roles import FAILURE_COLOR, SUCCESS_COLOR, WARNING_COLOR, ObjectRole, muted_text_color
-from .search_model import SearchHitModel, confidence_text, score_fraction, time_range_text
-from .thumbnail_loader import ThumbnailLoader
+from ...domain.search import SearchHit, SearchResult
+from ..models.roles import FAILURE_COLOR, SUCCESS_COLOR, WARNING_COLOR, ObjectRole, muted_text_color
+from ..models.search_model import SearchHitModel, confidence_text, score_fraction, time_range_text
+from ..widgets.thumbnail_loader import ThumbnailLoader
 
 THUMB_SIZE = QSize(160, 90)
 DEBOUNCE_MS = 300

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
-from ..domain.analysis import AnalysisStatus
-from ..domain.clips import Clip
+from ...domain.analysis import AnalysisStatus
+from ...domain.clips import Clip
 from .roles import FilterRole, ObjectRole, SortRole, provider_label
 
 _Index = QModelIndex | QPersistentModelIndex

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.jobs import Job, JobState
-from ..domain.media import Refusal
-from .menus import SEPARATOR, popup_menu
-from .queue_model import Column, QueueModel, QueueRow
-from .roles import FAILURE_COLOR, SUCCESS_COLOR, ActionRole, ObjectRole, ProgressRole
+from ...domain.jobs import Job, JobState
+from ...domain.media import Refusal
+from ..menus import SEPARATOR, popup_menu
+from ..models.queue_model import Column, QueueModel, QueueRow
+from ..models.roles import FAILURE_COLOR, SUCCESS_COLOR, ActionRole, ObjectRole, ProgressRole
 
 ROW_HEIGHT = 28
 

@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.analysis import AnalysisStatus
-from ..domain.clips import Clip, ProviderStatus
-from ..domain.timecode import format_clock
-from .library_model import ClipListModel
-from .menus import SEPARATOR, popup_menu
-from .roles import (
+from ...domain.analysis import AnalysisStatus
+from ...domain.clips import Clip, ProviderStatus
+from ...domain.timecode import format_clock
+from ..menus import SEPARATOR, popup_menu
+from ..models.library_model import ClipListModel
+from ..models.roles import (
     FAILURE_COLOR,
     RUNNING_COLOR,
     SUCCESS_COLOR,
@@ -33,7 +33,7 @@ from .roles import (
     muted_text_color,
     provider_label,
 )
-from .thumbnail_loader import ThumbnailLoader
+from ..widgets.thumbnail_loader import ThumbnailLoader
 
 THUMB_SIZE = QSize(96, 54)
 LARGE_LIBRARY_ROWS = 2_000   # above this, filtering waits for a pause in typing (it costs ~3 ms per 1k clips)

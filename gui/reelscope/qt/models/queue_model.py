@@ -10,9 +10,9 @@ from enum import IntEnum
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from ..domain.jobs import Job, JobPhase, JobState, estimate_eta_s
-from ..domain.media import Refusal
-from ..domain.timecode import format_clock
+from ...domain.jobs import Job, JobPhase, JobState, estimate_eta_s
+from ...domain.media import Refusal
+from ...domain.timecode import format_clock
 from .roles import (
     FAILURE_COLOR,
     RUNNING_COLOR,

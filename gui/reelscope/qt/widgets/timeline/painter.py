@@ -15,11 +15,11 @@ from PySide6.QtCore import QLineF, QPointF, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPolygonF, QStaticText
 from shiboken6 import Shiboken
 
+from ....domain.timeline_layout.lanes import GraphLane, Lane, SpanLane, SpanTable
+from ....domain.timeline_layout.ticks import choose_tick_scale, tick_label, tick_times
+from ....domain.timeline_layout.time_axis import TimeAxis
 from . import style
-from .model import GraphLane, Lane, SpanLane, SpanTable
 from .span_layer import SpanFrame, SpanLayer, call_each
-from .ticks import choose_tick_scale, tick_label, tick_times
-from .view_state import TimeAxis
 
 
 @dataclass(eq=False)

@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 
-from ..domain.search import SearchHit
-from ..services.search import SearchService
-from .main_window import MainWindow
-from .search_pane import SearchPane
+from ...domain.search import SearchHit
+from ...services.search import SearchService
+from ..main_window import MainWindow
+from ..panes.search_pane import SearchPane
 from .tasks import TaskRunner
 
 SEARCH_PAGE_SIZE = 60

@@ -8,7 +8,7 @@ from PySide6.QtCore import QSizeF, QTimer, QUrl, Signal
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ..domain.timecode import format_timecode
+from ...domain.timecode import format_timecode
 from .transport import TransportBar
 from .video_view import VideoView
 

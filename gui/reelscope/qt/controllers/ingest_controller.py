@@ -7,11 +7,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject
 
-from ..domain.jobs import Job, JobState
-from ..services.analysis import AnalysisService
+from ...domain.jobs import Job, JobState
+from ...services.analysis import AnalysisService
+from ..main_window import MainWindow
+from ..panes.queue_pane import QueuePane
 from .drop_filter import DropFilter
-from .main_window import MainWindow
-from .queue_pane import QueuePane
 from .tasks import ErrorSink
 
 STATUS_MESSAGE_MS = 8_000

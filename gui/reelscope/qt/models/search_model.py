@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from ..domain.search import SearchGroup, SearchHit
-from ..domain.timecode import format_clock
+from ...domain.search import SearchGroup, SearchHit
+from ...domain.timecode import format_clock
 from .roles import ObjectRole, SortRole
 
 _Index = QModelIndex | QPersistentModelIndex

@@ -1,0 +1,1 @@
+"""Item models over frozen domain objects, and the roles the views read."""
