@@ -12,16 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .domain.errors import ReelscopeError
+from .domain.providers import LOCAL
 from .domain.settings import Settings
-from .library.catalogue import Catalogue
 from .library.config import config_path, load_settings
-from .library.db import open_database
-from .library.jobs import JobStore
-from .library.thumbnails import ThumbnailCache
-from .providers.base import Provider
+from .library.storage import Storage
+from .providers.base import AnalysisProvider, SearchProvider
 from .providers.local import LocalProvider
 from .services.analysis import AnalysisService
-from .services.search import SearchService
+from .services.library import LibraryService
+from .services.search import LocalSearch, SearchService
 
 log = logging.getLogger(__name__)
 
@@ -34,33 +33,34 @@ class Core:
     """Everything but the GUI: shared by the CLI and the window."""
 
     settings: Settings
-    catalogue: Catalogue
-    jobs: JobStore
-    thumbnails: ThumbnailCache
-    providers: dict[str, Provider]
+    storage: Storage
+    providers: dict[str, AnalysisProvider]
     analysis: AnalysisService
+    library: LibraryService
     search: SearchService
-    _connection: object
 
     async def aclose(self) -> None:
         await self.analysis.aclose()
         for provider in self.providers.values():
             await provider.aclose()
-        self._connection.close()
+        self.storage.close()
 
 
 def build_core(settings: Settings | None = None) -> Core:
     settings = settings or load_settings()
-    data_dir = Path(settings.data_dir)
-    connection = open_database(data_dir / "catalogue.sqlite")
-    thumbnails = ThumbnailCache(data_dir / "thumbnails")
-    catalogue = Catalogue(connection, thumbnails)
-    jobs = JobStore(connection)
-    providers: dict[str, Provider] = {
-        "local": LocalProvider(thumbnails.root, max_workers=settings.local_workers),
+    storage = Storage.open(Path(settings.data_dir))
+    providers: dict[str, AnalysisProvider] = {
+        LOCAL: LocalProvider(storage.thumbnails.root, max_workers=settings.local_workers),
     }
-    analysis = AnalysisService(catalogue, jobs, providers, max_parallel=settings.local_workers)
-    return Core(settings, catalogue, jobs, thumbnails, providers, analysis, SearchService(catalogue), connection)
+    search_providers: dict[str, SearchProvider] = {LOCAL: LocalSearch(storage)}
+    return Core(
+        settings=settings,
+        storage=storage,
+        providers=providers,
+        analysis=AnalysisService(storage, providers),
+        library=LibraryService(storage),
+        search=SearchService(search_providers),
+    )
 
 
 def run_gui(files: Sequence[Path], screenshot: Path | None = None) -> int:
@@ -123,9 +123,11 @@ async def _gui_main(app, core: Core, files: Sequence[Path], screenshot: Path | N
     app.lastWindowClosed.connect(lambda: closed.done() or closed.set_result(None))
     window.restore_layout()
     window.show()
-    core.analysis.start()
+    await core.analysis.start()
     if files:
-        workspace.add_paths(list(files))
+        adding = workspace.add_paths(list(files))
+        if adding is not None:
+            await adding
     exit_code = 0
     try:
         if screenshot is not None:
@@ -143,17 +145,18 @@ async def _gui_main(app, core: Core, files: Sequence[Path], screenshot: Path | N
 
 async def _capture_when_analysed(core: Core, window, workspace, files: Sequence[Path], target: Path) -> int:
     from .domain.jobs import JobState
+    from .domain.media import one_line
 
     await core.analysis.wait_idle()
-    wanted = {str(Path(f).resolve()) for f in files}
-    jobs = [job for job in core.analysis.jobs() if job.path in wanted]
+    wanted = {os.path.abspath(f) for f in files}
+    jobs = [job for job in await core.analysis.jobs() if _within(job.path, wanted)]
     failed = [job for job in jobs if job.state is not JobState.DONE]
     for job in failed:
-        print(f"reelscope: {job.provider}: {job.path}: {job.error or job.state.value}", file=sys.stderr)
+        print(f"reelscope: {job.provider}: {one_line(job.path)}: {job.error or job.state.value}", file=sys.stderr)
     done = [job for job in jobs if job.state is JobState.DONE and job.video_id]
     if done:
-        clip = core.catalogue.clip(done[0].video_id)
-        workspace.open_clip(done[0].video_id, at_s=clip.video.duration_s * 0.4 if clip else 0.0)
+        clip = await core.library.clip(done[0].video_id)
+        await workspace.open_clip(done[0].video_id, at_s=clip.video.duration_s * 0.4 if clip else 0.0)
         await _wait_for(lambda: workspace.player.has_frame(), SCREENSHOT_FRAME_TIMEOUT_S)
     await asyncio.sleep(0.3)  # let docks settle and the overlay paint
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -161,6 +164,11 @@ async def _capture_when_analysed(core: Core, window, workspace, files: Sequence[
         print(f"reelscope: could not write the screenshot to {target}", file=sys.stderr)
         return 1
     return 1 if failed else 0
+
+
+def _within(path: str, roots: set[str]) -> bool:
+    """Whether path is one of roots or lies in a folder among them."""
+    return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
 
 
 async def _wait_for(condition, timeout_s: float) -> bool:

@@ -5,18 +5,25 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .domain.analysis import Analysis
 from .domain.errors import MediaError, ReelscopeError
-from .domain.search import group_by_video
+from .domain.media import one_line
+from .domain.providers import KNOWN_PROVIDERS
+from .domain.search import SearchQuery
 from .domain.timecode import format_timecode
+from .services.analysis_run import AnalysisRun
 from .services.ingest import file_refusal
 
 if TYPE_CHECKING:
     from .app import Core
+
+log = logging.getLogger(__name__)
 
 SUBCOMMANDS = ("gui", "analyze", "upload", "search", "collections", "providers", "library")
 
@@ -36,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.handler(args) or 0
     except (CliError, ReelscopeError, ValueError, OSError) as error:
-        print(f"reelscope: {error}", file=sys.stderr)
+        print(f"reelscope: {one_line(str(error))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -55,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     analyze = commands.add_parser("analyze", help="analyse files and print the unified analysis")
     analyze.add_argument("files", nargs="+", type=Path)
     analyze.add_argument("--provider", default="local")
+    analyze.add_argument("--fresh", action="store_true", help="analyse again content the provider has analysed")
     _json_flag(analyze)
     analyze.set_defaults(handler=_with_core(_analyze))
 
@@ -97,7 +105,7 @@ def _json_flag(parser: argparse.ArgumentParser) -> None:
 
 
 def _print_json(value: object) -> None:
-    print(json.dumps(value, ensure_ascii=False), flush=True)
+    print(json.dumps(value), flush=True)
 
 
 def _gui(args: argparse.Namespace) -> int:
@@ -129,23 +137,48 @@ async def _analyze(core: Core, args: argparse.Namespace) -> int:
     if provider is None:
         raise CliError(f"{args.provider}: no such provider (available: {', '.join(core.providers)})")
     failures = 0
-    for path in args.files:
+    for path in args.files:  # one failure, expected or not, never stops the files after it
         try:
-            analysis = await provider.analyze(_checked_video(path))
-        except MediaError as error:
-            print(f"reelscope: {args.provider}: {error}", file=sys.stderr)
+            analysis = await _analysis_of(core, provider, _checked_video(path), fresh=args.fresh)
+        except ReelscopeError as error:
+            _say_failure(f"{args.provider}: {error}")
             failures += 1
             continue
-        core.catalogue.save_analysis(analysis)
+        except Exception as error:
+            log.debug("analysis of %s failed", one_line(str(path)), exc_info=True)
+            _say_failure(
+                f"{args.provider}: {one_line(str(path))}: internal error: {error} "
+                "(REELSCOPE_LOG=DEBUG shows the details)"
+            )
+            failures += 1
+            continue
         if args.json:
             print(analysis.to_json(), flush=True)
         else:
             video = analysis.video
             print(
-                f"{video.path}: {len(analysis.scenes)} scenes, {format_timecode(video.duration_s, video.fps)}, "
-                f"{video.width}x{video.height} @ {video.fps:g} fps"
+                f"{one_line(video.path)}: {len(analysis.scenes)} scenes, "
+                f"{format_timecode(video.duration_s, video.fps)}, {video.width}x{video.height} @ {video.fps:g} fps"
             )
     return 1 if failures else 0
+
+
+async def _analysis_of(core: Core, provider, path: Path, *, fresh: bool) -> Analysis:
+    """The provider's analysis of path: run now, or the stored one when it analysed this content before."""
+    run = AnalysisRun(core.storage, provider, path, fresh=fresh)
+    try:
+        result = await run.execute()
+    except ReelscopeError as error:
+        await run.mark_failed(error.reason if isinstance(error, MediaError) else str(error))
+        raise
+    if result.analysis is not None:
+        return result.analysis
+    stored = await core.storage.database.run(core.storage.catalogue.analysis, result.clip.id, provider.id)
+    return stored.model_copy(update={"video": stored.video.model_copy(update={"path": str(path)})})
+
+
+def _say_failure(text: str) -> None:
+    print(f"reelscope: {one_line(text)}", file=sys.stderr, flush=True)
 
 
 def _checked_video(path: Path) -> Path:
@@ -155,48 +188,62 @@ def _checked_video(path: Path) -> Path:
     reason = file_refusal(path)
     if reason:
         raise MediaError(str(path), reason)
-    return path.resolve()
+    return path.absolute()
 
 
 async def _search(core: Core, args: argparse.Namespace) -> int:
-    if args.provider != "local":
-        raise CliError(f"{args.provider}: search is not available for this provider yet (available: local)")
-    limit = max(1, args.page_limit)
-    result = await core.search.search(args.query, limit=limit)
-    hits = list(result.hits)
-    while args.all and result.total is not None and len(hits) < result.total and result.hits:
-        result = await core.search.search(args.query, limit=limit, offset=len(hits))
-        hits.extend(result.hits)
-    result = result.model_copy(update={"hits": tuple(hits), "groups": group_by_video(hits) if args.group_by else None})
+    query = SearchQuery(
+        text=args.query,
+        provider=args.provider,
+        index_id=args.index,
+        collection_id=args.collection,
+        page_limit=max(1, args.page_limit),
+        group_by=args.group_by,
+    )
+    page = await (core.search.search_all(query) if args.all else core.search.search(query))
+    result = page.to_result()
     if args.json:
         print(result.to_json(), flush=True)
         return 0
-    print(f"{len(hits)} of {result.total} moments for {args.query!r}")
-    for hit in hits:
+    print(f"{len(result.hits)} of {result.total} moments for {args.query!r}")
+    for hit in result.hits:
         score = f"{hit.score:.2f}" if hit.score is not None else "-"
         print(f"  {hit.title}  {hit.start_s:.2f}–{hit.end_s:.2f} s  score {score}")
     return 0
 
 
 async def _providers(core: Core, args: argparse.Namespace) -> int:
-    for provider in core.providers.values():
+    for info in KNOWN_PROVIDERS:
+        provider = core.providers.get(info.id)
+        configured = provider is not None or core.search.has_provider(info.id)
+        reachable = await _reachable(provider) if provider is not None else None
         row = {
-            "id": provider.id,
-            "display_name": provider.display_name,
-            "capabilities": sorted(capability.value for capability in provider.capabilities),
-            "configured": True,
-            "reachable": True,
+            "schema": "reelscope.provider/1",
+            "id": info.id,
+            "label": info.label,
+            "capabilities": sorted(capability.value for capability in info.capabilities),
+            "configured": configured,
+            "reachable": reachable,
         }
         if args.json:
             _print_json(row)
         else:
-            print(f"{row['id']:<12} {row['display_name']:<14} {', '.join(row['capabilities'])}")
+            state = "not configured" if not configured else {True: "reachable", False: "NOT reachable"}.get(
+                reachable, "configured"
+            )
+            print(f"{info.id:<12} {info.label:<12} {', '.join(row['capabilities']):<36} {state}")
     return 0
 
 
+async def _reachable(provider) -> bool | None:
+    check = getattr(provider, "check_reachable", None)
+    return await check() if check is not None else None
+
+
 async def _library(core: Core, args: argparse.Namespace) -> int:
-    for clip in core.catalogue.clips():
-        analyses = core.catalogue.analyses(clip.id)
+    storage = core.storage
+    for clip in await core.library.clips():
+        analyses = await storage.database.run(storage.catalogue.analyses, clip.id)
         if args.json:
             _print_json(
                 {

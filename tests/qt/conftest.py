@@ -21,6 +21,20 @@ class OpenApp:
     workspace: Workspace
     tasks: TaskRunner
 
+    # What the catalogue holds, read for assertions through the database thread (as the app reads it).
+
+    def jobs(self):
+        return self.core.storage.database.call(self.core.storage.jobs.all)
+
+    def clips(self):
+        return self.core.storage.database.call(self.core.storage.catalogue.clips)
+
+    def clip(self, video_id: str):
+        return self.core.storage.database.call(self.core.storage.catalogue.clip, video_id)
+
+    def analysis(self, video_id: str, provider: str = "local"):
+        return self.core.storage.database.call(self.core.storage.catalogue.analysis, video_id, provider)
+
 
 @pytest.fixture
 def open_app(qapp, qloop, qtbot, run_async, data_dir, tmp_path):
@@ -34,8 +48,9 @@ def open_app(qapp, qloop, qtbot, run_async, data_dir, tmp_path):
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
+        run_async(workspace.loaded())
         if start:
-            core.analysis.start()
+            run_async(core.analysis.start())
         app = OpenApp(core, window, workspace, tasks)
         opened.append(app)
         return app

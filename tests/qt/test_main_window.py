@@ -29,7 +29,7 @@ def drop_paths(widget, paths: list[Path]) -> None:
 
 def wait_until_analysed(app, qtbot, count: int) -> None:
     qtbot.waitUntil(
-        lambda: len(jobs := app.core.analysis.jobs()) == count and all(j.state is JobState.DONE for j in jobs),
+        lambda: len(jobs := app.jobs()) == count and all(j.state is JobState.DONE for j in jobs),
         timeout=60_000,
     )
     qtbot.waitUntil(lambda: app.workspace.library.clip_count() == count, timeout=5_000)
@@ -51,20 +51,21 @@ def test_drop_analyse_open_and_seek_by_scene(open_app, qtbot, tmp_path):
 
     drop_paths(app.window.player.view.viewport(), [*clips, notes])  # over the picture itself
 
-    jobs = app.core.analysis.jobs()
+    qtbot.waitUntil(lambda: app.workspace.queue.row_count() == 4, timeout=5_000)
+    jobs = app.jobs()
     assert sorted(Path(job.path).name for job in jobs) == ["harbour.mp4", "market.mp4", "tunnel.mp4"]
     assert app.workspace.queue.row_count() == 4, "three jobs and one refusal"
     assert "notes.txt" in _queue_text(app.workspace.queue) and "not a video" in _queue_text(app.workspace.queue)
 
     wait_until_analysed(app, qtbot, 3)
 
-    harbour = next(c for c in app.core.catalogue.clips() if c.title == "harbour")
+    harbour = next(c for c in app.clips() if c.title == "harbour")
     app.workspace.library.select_clip(harbour.id)
     qtbot.waitUntil(lambda: app.workspace.current_clip_id() == harbour.id, timeout=5_000)
     timeline = app.workspace.timeline
     qtbot.waitUntil(lambda: timeline.lane_rect("local/scenes").height() > 0, timeout=5_000)
 
-    scenes = app.core.catalogue.analysis(harbour.id, "local").scenes
+    scenes = app.analysis(harbour.id).scenes
     assert len(scenes) == 3
     second = scenes[1]
     lane = timeline.lane_rect("local/scenes")
@@ -78,37 +79,37 @@ def test_drop_analyse_open_and_seek_by_scene(open_app, qtbot, tmp_path):
     assert player.view.overlay_text() == "Scene 2 of 3"
 
 
-def test_unfinished_queue_survives_a_restart(open_app, qtbot, tmp_path):
+def test_unfinished_queue_survives_a_restart(open_app, qtbot, tmp_path, run_async):
     clips = three_clips(tmp_path / "media")
     first = open_app(start=False)          # quit before anything ran, as after a crash
-    first.workspace.add_paths(clips)
+    run_async(first.workspace.add_paths(clips))
     assert first.workspace.queue.row_count() == 3
     open_app.close(first)
 
     second = open_app(start=False)
     assert second.workspace.queue.row_count() == 3
-    assert all(job.state is JobState.QUEUED for job in second.core.analysis.jobs())
-    second.core.analysis.start()
+    assert all(job.state is JobState.QUEUED for job in second.jobs())
+    run_async(second.core.analysis.start())
     wait_until_analysed(second, qtbot, 3)
 
 
-def test_failed_file_shows_its_reason_and_keeps_the_rest(open_app, qtbot, tmp_path):
+def test_failed_file_shows_its_reason_and_keeps_the_rest(open_app, qtbot, tmp_path, run_async):
     good = make_clip(tmp_path / "good.mp4", cut_frames=(10,), total_frames=30)
     broken = make_text_file(tmp_path / "broken.mp4")   # a video name, not video content
     app = open_app()
-    app.workspace.add_paths([good, broken])
-    qtbot.waitUntil(lambda: all(job.state.is_finished for job in app.core.analysis.jobs()), timeout=60_000)
-    states = {Path(job.path).name: job for job in app.core.analysis.jobs()}
+    run_async(app.workspace.add_paths([good, broken]))
+    qtbot.waitUntil(lambda: all(job.state.is_finished for job in app.jobs()), timeout=60_000)
+    states = {Path(job.path).name: job for job in app.jobs()}
     assert states["good.mp4"].state is JobState.DONE
     assert states["broken.mp4"].state is JobState.FAILED and states["broken.mp4"].error
-    assert states["broken.mp4"].error in _queue_text(app.workspace.queue)
+    qtbot.waitUntil(lambda: states["broken.mp4"].error in _queue_text(app.workspace.queue), timeout=5_000)
     assert app.workspace.library.clip_count() == 1
 
 
-def test_search_hit_opens_the_clip_at_that_moment(open_app, qtbot, tmp_path):
+def test_search_hit_opens_the_clip_at_that_moment(open_app, qtbot, tmp_path, run_async):
     clip = make_clip(tmp_path / "lighthouse.mp4", cut_frames=(25,), total_frames=50)
     app = open_app()
-    app.workspace.add_paths([clip])
+    run_async(app.workspace.add_paths([clip]))
     wait_until_analysed(app, qtbot, 1)
 
     app.window.quick_search.setText("lighth")
@@ -118,7 +119,7 @@ def test_search_hit_opens_the_clip_at_that_moment(open_app, qtbot, tmp_path):
     first = grid.model().index(0, 0)
     qtbot.mouseClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=grid.visualRect(first).center())
 
-    video_id = app.core.catalogue.clips()[0].id
+    video_id = app.clips()[0].id
     qtbot.waitUntil(lambda: app.workspace.current_clip_id() == video_id, timeout=5_000)
     assert app.workspace.library.selected_clip().id == video_id
 
@@ -146,12 +147,12 @@ def _queue_text(pane) -> str:
     return "\n".join(cells)
 
 
-def test_playback_moves_the_playhead_and_the_overlay(open_app, qtbot, tmp_path):
+def test_playback_moves_the_playhead_and_the_overlay(open_app, qtbot, tmp_path, run_async):
     clip = make_clip(tmp_path / "river.mp4", cut_frames=(15,), total_frames=100, fps=FPS)
     app = open_app()
-    app.workspace.add_paths([clip])
+    run_async(app.workspace.add_paths([clip]))
     wait_until_analysed(app, qtbot, 1)
-    app.workspace.library.select_clip(app.core.catalogue.clips()[0].id)
+    app.workspace.library.select_clip(app.clips()[0].id)
     player, timeline = app.workspace.player, app.workspace.timeline
     qtbot.waitUntil(player.has_frame, timeout=5_000)
     assert player.view.overlay_text() == "Scene 1 of 2"
@@ -219,34 +220,34 @@ def test_settings_show_a_data_folder_fixed_by_the_environment(open_app, qtbot):
     dialog.reject()
 
 
-def test_a_clip_is_listed_while_it_is_analysed_and_its_timeline_fills_in(open_app, qtbot, tmp_path):
+def test_a_clip_is_listed_while_it_is_analysed_and_its_timeline_fills_in(open_app, qtbot, tmp_path, run_async):
     from fakes.media import make_looped_clip
 
     pair = make_clip(tmp_path / "pair.mp4", cut_frames=(50,), total_frames=100)
     long_clip = make_looped_clip(pair, tmp_path / "long take.mp4", repeats=80)   # 320 s: seconds to analyse
     app = open_app()
-    app.workspace.add_paths([long_clip])
+    run_async(app.workspace.add_paths([long_clip]))
     library = app.workspace.library
     qtbot.waitUntil(lambda: library.clip_count() == 1, timeout=30_000)
-    clip = app.core.catalogue.clips()[0]
+    clip = app.clips()[0]
     assert clip.status_for("local").status == "running"
-    assert app.core.analysis.jobs()[0].state is JobState.RUNNING
+    assert app.jobs()[0].state is JobState.RUNNING
 
     library.select_clip(clip.id)                     # open it before its analysis is done
     qtbot.waitUntil(lambda: app.workspace.current_clip_id() == clip.id, timeout=5_000)
     wait_until_analysed(app, qtbot, 1)
     qtbot.waitUntil(lambda: app.workspace.timeline.lane_rect("local/scenes").height() > 0, timeout=5_000)
-    assert app.core.catalogue.clip(clip.id).status_for("local").status == "finished"
+    assert app.clip(clip.id).status_for("local").status == "finished"
 
 
-def test_remove_from_library_asks_then_forgets_the_clip_but_not_the_file(open_app, qtbot, tmp_path):
+def test_remove_from_library_asks_then_forgets_the_clip_but_not_the_file(open_app, qtbot, tmp_path, run_async):
     from PySide6.QtWidgets import QMessageBox
 
     clip_path = make_clip(tmp_path / "outtake.mp4", cut_frames=(10,), total_frames=30)
     app = open_app()
-    app.workspace.add_paths([clip_path])
+    run_async(app.workspace.add_paths([clip_path]))
     wait_until_analysed(app, qtbot, 1)
-    video_id = app.core.catalogue.clips()[0].id
+    video_id = app.clips()[0].id
     app.workspace.library.select_clip(video_id)
     qtbot.waitUntil(lambda: app.workspace.current_clip_id() == video_id, timeout=5_000)
 
@@ -260,26 +261,26 @@ def test_remove_from_library_asks_then_forgets_the_clip_but_not_the_file(open_ap
     qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
 
     qtbot.waitUntil(lambda: app.workspace.library.clip_count() == 0, timeout=2_000)
-    assert app.core.catalogue.clip(video_id) is None
+    assert app.clip(video_id) is None
     assert app.workspace.current_clip_id() is None and not app.workspace.player.has_frame()
     assert clip_path.is_file(), "removing from the library never touches the media"
 
 
-def test_analyse_again_and_open_from_the_queue(open_app, qtbot, tmp_path):
+def test_analyse_again_and_open_from_the_queue(open_app, qtbot, tmp_path, run_async):
     clip_path = make_clip(tmp_path / "take2.mp4", cut_frames=(10,), total_frames=30)
     app = open_app()
-    app.workspace.add_paths([clip_path])
+    run_async(app.workspace.add_paths([clip_path]))
     wait_until_analysed(app, qtbot, 1)
-    video_id = app.core.catalogue.clips()[0].id
+    video_id = app.clips()[0].id
 
     app.workspace.library.select_clip(video_id)
     app.workspace.library.reanalyse_requested.emit(video_id)      # the context menu's "Analyse again"
-    qtbot.waitUntil(lambda: len(app.core.analysis.jobs()) == 2, timeout=2_000)
-    qtbot.waitUntil(lambda: all(job.state is JobState.DONE for job in app.core.analysis.jobs()), timeout=60_000)
+    qtbot.waitUntil(lambda: len(app.jobs()) == 2, timeout=2_000)
+    qtbot.waitUntil(lambda: all(job.state is JobState.DONE for job in app.jobs()), timeout=60_000)
 
     app.workspace.remove_clip(video_id)   # start from nothing open, then double-click the queue row
-    app.workspace.add_paths([clip_path])
-    qtbot.waitUntil(lambda: all(job.state is JobState.DONE for job in app.core.analysis.jobs()), timeout=60_000)
+    run_async(app.workspace.add_paths([clip_path]))
+    qtbot.waitUntil(lambda: all(job.state is JobState.DONE for job in app.jobs()), timeout=60_000)
     table = app.workspace.queue.table
     row = next(r for r in range(table.model().rowCount()) if table.model().index(r, 0).data() == "take2.mp4")
     rect = table.visualRect(table.model().index(row, 0))

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
 
 from analysis_builders import TickingClock, make_analysis, make_video, new_catalogue, rich_analysis
 from reelscope.domain.analysis import AnalysisStatus
-from reelscope.library.catalogue import fts_query
+from reelscope.library.catalogue import Catalogue, fts_query
 from reelscope.library.db import MIGRATIONS, SCHEMA_VERSION, CatalogueTooNew, connect, migrate, open_database
+from reelscope.library.thumbnails import ThumbnailCache
 
 # -- database and migrations ----------------------------------------------------------------
 
@@ -33,20 +35,37 @@ def test_a_database_one_version_old_migrates_and_keeps_its_data(tmp_path):
         (video.id, video.sha256, video.path, video.title, video.model_dump_json()),
     )
     old.execute(
-        "INSERT INTO analyses (video_id, provider, status, json, updated_at) VALUES (?, 'local', 'finished', ?, 1)",
-        (video.id, analysis.to_json()),
+        """INSERT INTO analyses (video_id, provider, status, json, scene_count, updated_at)
+           VALUES (?, 'local', 'finished', ?, ?, 1)""",
+        (video.id, analysis.to_json(), len(analysis.scenes)),
     )
     old.close()
 
     conn = open_database(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("SELECT scene_count FROM analyses").fetchone()[0] == len(analysis.scenes)
+    catalogue = Catalogue(conn, ThumbnailCache(tmp_path / "thumbnails"))
+    [clip] = catalogue.clips()
+    assert clip.video == video, "the clip's facts moved to columns intact"
+    assert clip.scene_count == len(analysis.scenes)
+    starts = json.loads(conn.execute("SELECT scene_starts FROM analyses").fetchone()[0])
+    assert starts == [scene.start_s for scene in analysis.scenes]
 
 
-def test_reopening_a_current_database_runs_no_migration(tmp_path):
+def test_reopening_a_current_database_runs_no_migration(tmp_path, monkeypatch):
+    import reelscope.library.db as db
+
     path = tmp_path / "catalogue.sqlite3"
+    ran: list[int] = []
+    counted = tuple(
+        (lambda conn, version=version, migration=migration: (ran.append(version), migration(conn)))
+        for version, migration in enumerate(MIGRATIONS)
+    )
+    monkeypatch.setattr(db, "MIGRATIONS", counted)
     open_database(path).close()
-    open_database(path).close()  # would fail creating existing tables if migrations re-ran
+    assert ran == list(range(SCHEMA_VERSION))
+    open_database(path).close()
+    assert ran == list(range(SCHEMA_VERSION)), "a current catalogue is opened as it is"
 
 
 def test_a_database_from_a_newer_version_is_refused(tmp_path):

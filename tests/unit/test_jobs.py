@@ -83,7 +83,7 @@ def test_clear_finished(tmp_path):
     ids = [jobs.add(f"/media/{n}.mp4", "local").id for n in range(5)]
     for job_id, state in zip(ids, [JobState.DONE, JobState.FAILED, JobState.CANCELLED, JobState.RUNNING]):
         jobs.update(job_id, state=state)
-    assert jobs.clear_finished() == 3
+    assert jobs.clear_finished() == ids[:3]
     assert [j.id for j in jobs.all()] == ids[3:]
 
 

@@ -118,13 +118,6 @@ class Analysis(Frozen):
     tags: tuple[Tag, ...] = ()
     music: tuple[MusicMatch, ...] = ()
 
-    def to_json(self) -> str:
-        return self.model_dump_json(by_alias=True)
-
-    @classmethod
-    def from_json(cls, text: str | bytes) -> Analysis:
-        return cls.model_validate_json(text)
-
     def scene_index_at(self, t: float) -> int | None:
         """Index of the scene playing at time t (the last scene owns its end)."""
         for index, scene in enumerate(self.scenes):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .analysis import AnalysisStatus, VideoInfo
+from .analysis import Analysis, AnalysisStatus, VideoInfo
 from .base import Frozen
 
 
@@ -29,3 +29,10 @@ class Clip(Frozen):
 
     def status_for(self, provider: str) -> ProviderStatus | None:
         return next((s for s in self.statuses if s.provider == provider), None)
+
+
+class ClipChange(Frozen):
+    """What the library tells its views when a clip changed: the clip as it now is, and the analysis just stored."""
+
+    clip: Clip
+    analysis: Analysis | None = None

@@ -17,7 +17,7 @@ def refusal_reason(name: str, size_bytes: int) -> str | None:
     dot = name.rfind(".")
     extension = name[dot:].lower() if dot > 0 else ""
     if extension not in VIDEO_EXTENSIONS:
-        kind = f"a '{extension}' file" if extension else "a file without an extension"
+        kind = f"a '{readable(extension)}' file" if extension else "a file without an extension"
         return f"not a video: {kind}"
     if size_bytes == 0:
         return "empty file (0 bytes)"
@@ -26,7 +26,22 @@ def refusal_reason(name: str, size_bytes: int) -> str | None:
 
 def title_from_name(name: str) -> str:
     dot = name.rfind(".")
-    return name[:dot] if dot > 0 else name
+    return readable(name[:dot] if dot > 0 else name)
+
+
+def readable(text: str) -> str:
+    """Text fit to show: bytes that are not UTF-8 (kept in a path as surrogate escapes) become �."""
+    if text.isascii():
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def one_line(text: str) -> str:
+    """Text on one line whatever it holds (a file name may hold a newline): control characters escaped."""
+    text = readable(text)
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 class Refusal(Frozen):

@@ -37,9 +37,6 @@ class SearchResult(Frozen):
     hits: tuple[SearchHit, ...] = ()
     groups: tuple[SearchGroup, ...] | None = None
 
-    def to_json(self) -> str:
-        return self.model_dump_json(by_alias=True)
-
 
 def group_by_video(hits: tuple[SearchHit, ...] | list[SearchHit]) -> tuple[SearchGroup, ...]:
     """Groups hits by clip, keeping the order in which each clip first appears."""
@@ -50,3 +47,39 @@ def group_by_video(hits: tuple[SearchHit, ...] | list[SearchHit]) -> tuple[Searc
         SearchGroup(video_id=video_id, title=group[0].title, hits=tuple(group))
         for video_id, group in order.items()
     )
+
+
+GroupBy = Literal["video", "clip"]
+
+
+class SearchQuery(Frozen):
+    """What the user asked one provider for; `options` are that provider's own search options."""
+
+    text: str
+    provider: str = "local"
+    index_id: str | None = None
+    collection_id: str | None = None
+    page_limit: int = 20
+    group_by: GroupBy | None = None
+    options: dict[str, str | int | float | bool | tuple[str, ...]] = {}
+
+
+class SearchPage(Frozen):
+    """One page of a provider's answer; the cursors are opaque and move to the next or previous page."""
+
+    query: SearchQuery
+    hits: tuple[SearchHit, ...] = ()
+    total: int | None = None
+    next_cursor: str | None = None
+    previous_cursor: str | None = None
+
+    def to_result(self, hits: tuple[SearchHit, ...] | None = None) -> SearchResult:
+        """The reelscope.search/1 document for these hits (this page's unless others are given)."""
+        hits = self.hits if hits is None else hits
+        return SearchResult(
+            provider=self.query.provider,
+            query=self.query.text,
+            total=self.total,
+            hits=hits,
+            groups=group_by_video(hits) if self.query.group_by else None,
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -10,9 +11,10 @@ from pathlib import PurePath
 
 from ..domain.analysis import Analysis, AnalysisStatus, PeopleSpan, VideoInfo
 from ..domain.clips import Clip, ProviderStatus
-from ..domain.media import title_from_name
+from ..domain.media import readable, title_from_name
 from ..domain.search import SearchHit
 from .db import transaction
+from .paths import path_from_db, path_to_db
 from .thumbnails import ThumbnailCache
 
 LOCAL = "local"
@@ -29,6 +31,8 @@ class IndexRow:
 
 
 class Catalogue:
+    """Clips, analyses and the search index. Not thread-safe: used on the database thread only."""
+
     def __init__(
         self,
         conn: sqlite3.Connection,
@@ -88,14 +92,16 @@ class Catalogue:
             self._upsert_video(video)
             self._conn.execute(
                 """INSERT INTO analyses
-                     (video_id, provider, status, error, json, scene_count, updated_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?)
+                     (video_id, provider, status, error, json, scene_count, scene_starts, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT (video_id, provider) DO UPDATE SET
                      status = excluded.status, error = excluded.error, json = excluded.json,
-                     scene_count = excluded.scene_count, updated_at = excluded.updated_at""",
+                     scene_count = excluded.scene_count, scene_starts = excluded.scene_starts,
+                     updated_at = excluded.updated_at""",
                 (
                     video.id, analysis.provider, analysis.status.value, analysis.error,
-                    analysis.to_json(), len(analysis.scenes), self._clock(),
+                    analysis.to_json(), len(analysis.scenes),
+                    json.dumps([scene.start_s for scene in analysis.scenes]), self._clock(),
                 ),
             )
             self._reindex(video.id, analysis.provider, analysis_index_rows(analysis))
@@ -115,12 +121,20 @@ class Catalogue:
     def _upsert_video(self, video: VideoInfo) -> None:
         now = self._clock()
         self._conn.execute(
-            """INSERT INTO videos (id, sha256, path, title, json, added_at, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?)
+            """INSERT INTO videos (id, sha256, path, title, json, added_at, updated_at,
+                                   duration_s, fps, width, height, size_bytes, codec, has_audio)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (id) DO UPDATE SET
                  sha256 = excluded.sha256, path = excluded.path, title = excluded.title,
-                 json = excluded.json, updated_at = excluded.updated_at""",
-            (video.id, video.sha256, video.path, video.title, video.model_dump_json(), now, now),
+                 json = excluded.json, updated_at = excluded.updated_at,
+                 duration_s = excluded.duration_s, fps = excluded.fps, width = excluded.width,
+                 height = excluded.height, size_bytes = excluded.size_bytes, codec = excluded.codec,
+                 has_audio = excluded.has_audio""",
+            (
+                video.id, video.sha256, path_to_db(video.path), video.title, video.to_json(), now, now,
+                video.duration_s, video.fps, video.width, video.height, video.size_bytes, video.codec,
+                None if video.has_audio is None else int(video.has_audio),
+            ),
         )
         self._reindex(video.id, VIDEO_LEVEL, [video_index_row(video)])
 
@@ -152,20 +166,21 @@ class Catalogue:
         return [Analysis.from_json(row["json"]) for row in rows]
 
     def clips(self, filter_text: str = "") -> list[Clip]:
-        """Clips newest first; filter_text keeps those whose title or path contains it (any case)."""
+        """Clips newest first; filter_text keeps those whose title or path contains it (any case).
+
+        Built from columns, without parsing any stored JSON: the library lists 20,000 clips at start.
+        """
         needle = filter_text.strip().casefold()
         videos = self._conn.execute(
-            "SELECT id, json, added_at FROM videos ORDER BY added_at DESC, rowid DESC"
+            f"SELECT {_VIDEO_COLUMNS} FROM videos ORDER BY added_at DESC, rowid DESC"
         ).fetchall()
         if needle:
-            videos = [v for v in videos if _matches(_video_of(v), needle)]
+            videos = [v for v in videos if _matches(v, needle)]
         statuses = self._status_rows(None if not needle else [v["id"] for v in videos])
         return [self._clip(v, statuses.get(v["id"], [])) for v in videos]
 
     def clip(self, video_id: str) -> Clip | None:
-        row = self._conn.execute(
-            "SELECT id, json, added_at FROM videos WHERE id = ?", (video_id,)
-        ).fetchone()
+        row = self._conn.execute(f"SELECT {_VIDEO_COLUMNS} FROM videos WHERE id = ?", (video_id,)).fetchone()
         if row is None:
             return None
         return self._clip(row, self._status_rows([video_id]).get(video_id, []))
@@ -175,6 +190,9 @@ class Catalogue:
             "SELECT id FROM videos WHERE sha256 = ? ORDER BY updated_at DESC LIMIT 1", (sha256,)
         ).fetchone()
         return self.clip(row["id"]) if row else None
+
+    def clip_count(self) -> int:
+        return self._conn.execute("SELECT count(*) FROM videos").fetchone()[0]
 
     def _status_rows(self, video_ids: list[str] | None) -> dict[str, list[sqlite3.Row]]:
         query = "SELECT video_id, provider, status, error, scene_count FROM analyses"
@@ -193,13 +211,15 @@ class Catalogue:
         video = _video_of(video_row)
         # No stat per clip: listing 20k clips must stay fast; the view shows a placeholder for a lost file.
         has_local_scenes = any(r["provider"] == LOCAL and r["scene_count"] for r in status_rows)
-        return Clip(
+        return Clip.model_construct(
             video=video,
             added_at=video_row["added_at"],
             thumbnail_path=self._thumbnails.scene_path_text(video.sha256, 0) if has_local_scenes else None,
             scene_count=_best_scene_count(status_rows),
             statuses=tuple(
-                ProviderStatus(provider=r["provider"], status=r["status"], error=r["error"])
+                ProviderStatus.model_construct(
+                    provider=r["provider"], status=AnalysisStatus(r["status"]), error=r["error"]
+                )
                 for r in status_rows
             ),
         )
@@ -221,7 +241,7 @@ class Catalogue:
         ).fetchone()[0]
         rows = self._conn.execute(
             """SELECT r.video_id, r.provider, r.text, r.start_s, r.end_s,
-                      bm25(search_fts) AS rank, v.title, v.path
+                      bm25(search_fts) AS rank, v.title, v.path, v.sha256
                FROM search_fts
                JOIN search_rows AS r ON r.id = search_fts.rowid
                JOIN videos AS v ON v.id = r.video_id
@@ -230,19 +250,18 @@ class Catalogue:
                LIMIT ? OFFSET ?""",
             (expression, max(0, limit), max(0, offset)),
         ).fetchall()
-        scene_sources: dict[str, Analysis | None] = {}
+        scene_starts: dict[str, list[float]] = {}
         hits = []
         for row in rows:
             video_id = row["video_id"]
-            if video_id not in scene_sources:
-                scene_sources[video_id] = self._scene_source(video_id)
-            source = scene_sources[video_id]
-            thumbnail = self._thumbnails.thumbnail_at(source, row["start_s"]) if source else None
+            if video_id not in scene_starts:
+                scene_starts[video_id] = self._thumbnail_scene_starts(video_id)
+            thumbnail = self._thumbnails.scene_thumbnail_at(row["sha256"], scene_starts[video_id], row["start_s"])
             hits.append(
                 SearchHit(
                     video_id=video_id,
                     title=row["title"],
-                    local_path=row["path"],
+                    local_path=path_from_db(row["path"]),
                     start_s=row["start_s"],
                     end_s=row["end_s"],
                     score=score_from_bm25(row["rank"], best_rank),
@@ -252,17 +271,41 @@ class Catalogue:
             )
         return hits, total
 
-    def _scene_source(self, video_id: str) -> Analysis | None:
-        """The analysis whose scenes the thumbnails were made from: the local one if present."""
-        return next((a for a in self.analyses(video_id) if a.scenes), None)
+    def _thumbnail_scene_starts(self, video_id: str) -> list[float]:
+        """Scene starts of the analysis the thumbnails were made from: the local one if present."""
+        row = self._conn.execute(
+            """SELECT scene_starts FROM analyses
+               WHERE video_id = ? AND scene_count > 0 AND scene_starts IS NOT NULL
+               ORDER BY provider != ?, provider LIMIT 1""",
+            (video_id, LOCAL),
+        ).fetchone()
+        return json.loads(row["scene_starts"]) if row else []
+
+
+_VIDEO_COLUMNS = (
+    "id, sha256, path, title, added_at, duration_s, fps, width, height, size_bytes, codec, has_audio"
+)
 
 
 def _video_of(row: sqlite3.Row) -> VideoInfo:
-    return VideoInfo.model_validate_json(row["json"])
+    has_audio = row["has_audio"]
+    return VideoInfo.model_construct(
+        id=row["id"],
+        path=path_from_db(row["path"]),
+        title=row["title"],
+        duration_s=row["duration_s"],
+        fps=row["fps"],
+        width=row["width"],
+        height=row["height"],
+        size_bytes=row["size_bytes"],
+        sha256=row["sha256"],
+        codec=row["codec"],
+        has_audio=None if has_audio is None else bool(has_audio),
+    )
 
 
-def _matches(video: VideoInfo, needle: str) -> bool:
-    return needle in video.title.casefold() or needle in video.path.casefold()
+def _matches(row: sqlite3.Row, needle: str) -> bool:
+    return needle in row["title"].casefold() or needle in readable(path_from_db(row["path"])).casefold()
 
 
 def _best_scene_count(status_rows: list[sqlite3.Row]) -> int:
@@ -301,7 +344,7 @@ def score_from_bm25(rank: float, best_rank: float) -> float:
 
 
 def video_index_row(video: VideoInfo) -> IndexRow:
-    name = PurePath(video.path).name
+    name = readable(PurePath(video.path).name)
     text = name if title_from_name(name) == video.title else f"{video.title} — {name}"
     return IndexRow("title", text, 0.0, max(0.0, video.duration_s))
 

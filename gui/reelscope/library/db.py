@@ -94,7 +94,58 @@ def _v2_scene_count(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_core, _v2_scene_count)
+def _v3_columns_and_provider_assets(conn: sqlite3.Connection) -> None:
+    """Clip facts as columns (listing 20k clips parses no JSON), job phases, provider assets."""
+    for column, kind, json_path in (
+        ("duration_s", "REAL NOT NULL DEFAULT 0", "$.duration_s"),
+        ("fps", "REAL NOT NULL DEFAULT 0", "$.fps"),
+        ("width", "INTEGER NOT NULL DEFAULT 0", "$.width"),
+        ("height", "INTEGER NOT NULL DEFAULT 0", "$.height"),
+        ("size_bytes", "INTEGER NOT NULL DEFAULT 0", "$.size_bytes"),
+        ("codec", "TEXT", "$.codec"),
+        ("has_audio", "INTEGER", "$.has_audio"),
+    ):
+        conn.execute(f"ALTER TABLE videos ADD COLUMN {column} {kind}")
+        conn.execute(f"UPDATE videos SET {column} = coalesce(json_extract(json, ?), {column})", (json_path,))
+    conn.execute("CREATE INDEX videos_added ON videos (added_at DESC)")
+    # Scene starts alone, so a search hit finds its thumbnail without parsing the whole analysis.
+    conn.execute("ALTER TABLE analyses ADD COLUMN scene_starts TEXT")
+    conn.execute(
+        """UPDATE analyses SET scene_starts =
+             (SELECT json_group_array(json_extract(value, '$.start_s')) FROM json_each(analyses.json, '$.scenes'))
+           WHERE json IS NOT NULL"""
+    )
+    for column, kind in (
+        ("phase_started_at", "REAL"),
+        ("remote_id", "TEXT"),
+        ("sha256", "TEXT"),
+        ("fingerprint", "TEXT"),
+        ("fresh", "INTEGER NOT NULL DEFAULT 0"),
+        ("eta_s", "REAL"),
+        ("detail", "TEXT"),
+    ):
+        conn.execute(f"ALTER TABLE jobs ADD COLUMN {column} {kind}")
+    conn.execute("CREATE INDEX jobs_state ON jobs (state)")
+    conn.execute("CREATE INDEX jobs_fingerprint ON jobs (fingerprint, provider)")
+    # What each provider holds of a file's content: found by sha256, wherever the file now lives.
+    # scope is the collection or index the content went to ('' when the provider has none).
+    conn.execute(
+        """CREATE TABLE provider_assets (
+            sha256 TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            scope TEXT NOT NULL DEFAULT '',
+            remote_id TEXT,
+            state TEXT NOT NULL,
+            video_id TEXT,
+            details TEXT,
+            updated_at REAL NOT NULL,
+            PRIMARY KEY (sha256, provider, scope)
+        )"""
+    )
+    conn.execute("CREATE INDEX provider_assets_remote ON provider_assets (provider, remote_id)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_core, _v2_scene_count, _v3_columns_and_provider_assets)
 """Migration i brings a database from version i to i + 1; append, never edit a released one."""
 
 SCHEMA_VERSION: int = len(MIGRATIONS)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import os
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
-from ..domain.analysis import Analysis
 from ..domain.thumbnails import scene_thumbnail_relpath
 
 
@@ -26,12 +27,12 @@ class ThumbnailCache:
         path = self.scene_path(sha256, scene_index)
         return path if path.is_file() else None
 
-    def thumbnail_at(self, analysis: Analysis, t: float) -> Path | None:
-        """The thumbnail of the scene covering time t, if that file is on disk."""
-        index = analysis.scene_index_at(t)
-        if index is None:
+    def scene_thumbnail_at(self, sha256: str, scene_starts: Sequence[float], t: float) -> Path | None:
+        """The thumbnail of the scene playing at time t, if that file is on disk."""
+        if not scene_starts:
             return None
-        return self.existing_scene_path(analysis.video.sha256, index)
+        index = max(0, bisect.bisect_right(scene_starts, t) - 1)
+        return self.existing_scene_path(sha256, index)
 
     def remove(self, sha256: str) -> None:
         """Deletes every thumbnail of one clip's content."""

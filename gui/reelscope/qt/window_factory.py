@@ -37,7 +37,7 @@ def build_window(core, config_dir: Path) -> tuple[MainWindow, Workspace, TaskRun
         search=search,
         queue=queue,
         layout_store=layout_store,
-        providers={provider_id: provider.display_name for provider_id, provider in core.providers.items()},
+        providers={provider_id: provider.label for provider_id, provider in core.providers.items()},
     )
     clip_thumbnails.setParent(window)
     hit_thumbnails.setParent(window)
@@ -50,7 +50,7 @@ def build_window(core, config_dir: Path) -> tuple[MainWindow, Workspace, TaskRun
         timeline=timeline,
         search=search,
         queue=queue,
-        catalogue=core.catalogue,
+        library_service=core.library,
         analysis=core.analysis,
         search_service=core.search,
         tasks=tasks,

@@ -1,29 +1,49 @@
-"""What a drop of files and folders means: the video files to queue, and what was refused."""
+"""What a drop of files and folders means: the video files to queue, and what was refused.
+
+Reads the disk (a folder walk, a few blocks of each file): call it off the event loop's thread.
+"""
 
 from __future__ import annotations
 
 import os
 import stat
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..domain.media import Refusal, refusal_reason
+from ..providers.hashing import quick_fingerprint
 
 
-def expand_drop(paths: Iterable[Path]) -> tuple[list[Path], list[Refusal]]:
-    """Absolute paths of the files to queue (folders walked recursively, sorted, hidden entries
-    skipped, each file once) and a refusal with a reason for everything else."""
-    accepted: list[Path] = []
+@dataclass(frozen=True)
+class DroppedFile:
+    path: Path
+    size: int
+    fingerprint: str | None
+    """Size and sampled blocks: the same file reached by two paths has the same one."""
+
+
+def expand_drop(paths: Iterable[Path]) -> tuple[list[DroppedFile], list[Refusal]]:
+    """The files to queue (folders walked recursively, sorted, hidden entries skipped, each file once,
+    absolute paths) and a refusal with a reason for everything else."""
+    accepted: list[DroppedFile] = []
     refused: list[Refusal] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for dropped in paths:
         path = Path(os.path.abspath(Path(dropped).expanduser()))
-        for file, reason in _candidates(path):
+        for file, info, reason in _candidates(path):
             if reason is not None:
                 refused.append(Refusal(path=str(file), reason=reason))
-            elif file not in seen:
-                seen.add(file)
-                accepted.append(file)
+                continue
+            try:
+                fingerprint = quick_fingerprint(file)
+            except OSError as error:
+                refused.append(Refusal(path=str(file), reason=f"cannot be read ({error.strerror or error})"))
+                continue
+            if str(file) in seen or fingerprint in seen:
+                continue
+            seen.update((str(file), fingerprint))
+            accepted.append(DroppedFile(file, info.st_size, fingerprint))
     return accepted, refused
 
 
@@ -37,23 +57,26 @@ def file_refusal(path: Path) -> str | None:
         return f"cannot be read ({error.strerror or error})"
 
 
-def _candidates(path: Path) -> Iterator[tuple[Path, str | None]]:
-    """(file, None) for each acceptable file under path, (path, reason) for each refused one."""
+Candidate = tuple[Path, os.stat_result | None, str | None]
+
+
+def _candidates(path: Path) -> Iterator[Candidate]:
+    """(file, its stat, None) for each acceptable file under path, (path, None, reason) for each refused one."""
     try:
         info = path.stat()
     except FileNotFoundError:
-        yield path, "no such file or folder"
+        yield path, None, "no such file or folder"
         return
     except OSError as error:
-        yield path, f"cannot be read ({error.strerror or error})"
+        yield path, None, f"cannot be read ({error.strerror or error})"
         return
     if stat.S_ISDIR(info.st_mode):
         yield from _walk(path, visited=set())
     else:
-        yield path, _file_refusal(path, info)
+        yield path, info, _file_refusal(path, info)
 
 
-def _walk(folder: Path, visited: set[tuple[int, int]]) -> Iterator[tuple[Path, str | None]]:
+def _walk(folder: Path, visited: set[tuple[int, int]]) -> Iterator[Candidate]:
     try:
         info = folder.stat()
         if (info.st_dev, info.st_ino) in visited:  # a symlink back to a folder being walked
@@ -62,7 +85,7 @@ def _walk(folder: Path, visited: set[tuple[int, int]]) -> Iterator[tuple[Path, s
         with os.scandir(folder) as scan:
             entries = sorted(scan, key=lambda entry: entry.name)
     except OSError as error:
-        yield folder, f"folder cannot be read ({error.strerror or error})"
+        yield folder, None, f"folder cannot be read ({error.strerror or error})"
         return
     for entry in entries:
         if entry.name.startswith("."):
@@ -71,12 +94,12 @@ def _walk(folder: Path, visited: set[tuple[int, int]]) -> Iterator[tuple[Path, s
         try:
             info = path.stat()
         except OSError as error:
-            yield path, f"cannot be read ({error.strerror or error})"
+            yield path, None, f"cannot be read ({error.strerror or error})"
             continue
         if stat.S_ISDIR(info.st_mode):
             yield from _walk(path, visited)
         else:
-            yield path, _file_refusal(path, info)
+            yield path, info, _file_refusal(path, info)
 
 
 def _file_refusal(path: Path, info: os.stat_result) -> str | None:

@@ -1,39 +1,88 @@
-"""Finding moments: full-text search over the local catalogue."""
+"""Finding moments: each provider's search behind one call, paged by cursor.
+
+The local catalogue is a search provider like the cloud ones: its cursor is an offset.
+"""
 
 from __future__ import annotations
 
-from ..domain.errors import ReelscopeError
-from ..domain.search import SearchResult
-from ..domain.search import group_by_video as group_hits_by_video
-from ..library.catalogue import Catalogue
+from collections.abc import Mapping
 
-LOCAL = "local"
+from ..domain.errors import ReelscopeError
+from ..domain.providers import LOCAL, provider_label
+from ..domain.search import SearchPage, SearchQuery
+from ..library.storage import Storage
+from ..providers.base import SearchProvider
+
+
+class LocalSearch:
+    """Full-text search over everything the catalogue knows, on the database thread."""
+
+    id = LOCAL
+    label = provider_label(LOCAL)
+
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+
+    async def search(self, query: SearchQuery, cursor: str | None = None) -> SearchPage:
+        offset = _offset(cursor)
+        limit = max(1, query.page_limit)
+        hits, total = await self._storage.database.run(self._storage.catalogue.search, query.text, limit, offset)
+        end = offset + len(hits)
+        return SearchPage(
+            query=query,
+            hits=tuple(hits),
+            total=total,
+            next_cursor=str(end) if hits and end < total else None,
+            previous_cursor=str(max(0, offset - limit)) if offset > 0 else None,
+        )
 
 
 class SearchService:
-    def __init__(self, catalogue: Catalogue) -> None:
-        self._catalogue = catalogue
+    def __init__(self, providers: Mapping[str, SearchProvider]) -> None:
+        self._providers = providers
 
-    async def search(
-        self,
-        query: str,
-        *,
-        provider: str = LOCAL,
-        limit: int = 50,
-        offset: int = 0,
-        group_by_video: bool = False,
-    ) -> SearchResult:
-        """One page of moments matching query; total counts every matching moment."""
-        if provider != LOCAL:
-            raise ReelscopeError(f"{provider}: search is not available through the local catalogue")
-        # An FTS5 query over the catalogue takes milliseconds: it runs on the loop's thread,
-        # which also keeps the one SQLite connection on one thread.
-        hits, total = self._catalogue.search(query, limit=limit, offset=offset)
-        return SearchResult(
-            provider=provider,
-            query=query,
-            total=total,
-            hits=tuple(hits),
-            groups=group_hits_by_video(hits) if group_by_video else None,
-        )
+    @property
+    def provider_ids(self) -> list[str]:
+        return list(self._providers)
 
+    def has_provider(self, provider_id: str) -> bool:
+        return provider_id in self._providers
+
+    async def search(self, query: SearchQuery, cursor: str | None = None) -> SearchPage:
+        """One page of moments matching query, from the provider it names."""
+        provider = self._providers.get(query.provider)
+        if provider is None:
+            available = ", ".join(self._providers) or "none"
+            raise ReelscopeError(
+                f"{query.provider}: search is not available for this provider (available: {available})"
+            )
+        return await provider.search(query, cursor)
+
+    async def search_all(self, query: SearchQuery, max_pages: int = 1000) -> SearchPage:
+        """Every page, walked by cursor, as one page holding all hits (each once)."""
+        page = await self.search(query)
+        hits = list(page.hits)
+        seen = {_hit_key(hit) for hit in hits}
+        pages = 1
+        while page.next_cursor and pages < max_pages:
+            page = await self.search(query, page.next_cursor)
+            pages += 1
+            for hit in page.hits:
+                key = _hit_key(hit)
+                if key not in seen:
+                    seen.add(key)
+                    hits.append(hit)
+        return page.model_copy(update={"hits": tuple(hits), "next_cursor": None, "previous_cursor": None})
+
+
+def _hit_key(hit) -> tuple:
+    return (hit.video_id, round(hit.start_s, 3), round(hit.end_s, 3), hit.snippet)
+
+
+def _offset(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        return max(0, int(cursor))
+    except ValueError:
+        raise ReelscopeError(f"local: not a page of this search ({cursor!r}); search again") from None

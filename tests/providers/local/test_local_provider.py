@@ -12,9 +12,39 @@ import pytest
 from fakes.media import make_clip, make_empty_file, make_looped_clip, make_text_file
 from reelscope.domain.analysis import Analysis, AnalysisStatus
 from reelscope.domain.errors import AnalysisCancelled, MediaError
+from reelscope.domain.jobs import JobPhase
+from reelscope.domain.providers import Capability
 from reelscope.domain.thumbnails import scene_thumbnail_relpath
-from reelscope.providers.base import Capability
+from reelscope.providers.base import AnalysisRequest
 from reelscope.providers.local import LocalProvider
+
+
+class Recorder:
+    """The AnalysisEvents of a job: records what the provider reports, and on which thread."""
+
+    def __init__(self, on_progress=None) -> None:
+        self.fractions: list[float] = []
+        self.phases: set[JobPhase] = set()
+        self.videos: list[tuple[object, float, threading.Thread]] = []
+        self.threads: set[threading.Thread] = set()
+        self._on_progress = on_progress
+
+    def progress(self, update) -> None:
+        self.phases.add(update.phase)
+        self.fractions.append(update.fraction)
+        self.threads.add(threading.current_thread())
+        if self._on_progress is not None:
+            self._on_progress(update.fraction)
+
+    def video(self, video) -> None:
+        self.videos.append((video, self.fractions[-1] if self.fractions else 0.0, threading.current_thread()))
+
+    async def remote_job(self, remote_id, details=None) -> None:
+        raise AssertionError("the local engine has no remote jobs")
+
+
+def analyze(provider: LocalProvider, path, events=None):
+    return provider.analyze(AnalysisRequest(path=path), events or Recorder())
 
 
 def make_long_clip(folder, repeats: int = 200):
@@ -37,22 +67,18 @@ async def closing(provider: LocalProvider, work):
 
 def test_the_provider_describes_itself(tmp_path):
     provider = LocalProvider(tmp_path / "thumbnails")
-    assert (provider.id, provider.display_name) == ("local", "Local")
-    assert provider.capabilities == frozenset({Capability.ANALYZE})
+    assert (provider.id, provider.label) == ("local", "Local")
+    assert Capability.ANALYZE in provider.capabilities
+    assert provider.limits.max_jobs == 2
 
 
 def test_analyze_returns_a_finished_analysis_with_progress_on_the_loop(tmp_path, run_async):
     clip = make_clip(tmp_path / "clip.mp4", cut_frames=(20, 45), total_frames=70, audio=True)
     root = tmp_path / "thumbnails"
     provider = LocalProvider(root, max_workers=1)
-    progress: list[float] = []
-    progress_threads: set[threading.Thread] = set()
-
-    def on_progress(fraction: float) -> None:
-        progress.append(fraction)
-        progress_threads.add(threading.current_thread())
-
-    analysis = run_async(closing(provider, provider.analyze(clip, on_progress)), timeout_s=60)
+    events = Recorder()
+    analysis = run_async(closing(provider, analyze(provider, clip, events)), timeout_s=60)
+    progress = events.fractions
 
     assert analysis.status is AnalysisStatus.FINISHED
     assert analysis.provider == "local"
@@ -61,7 +87,8 @@ def test_analyze_returns_a_finished_analysis_with_progress_on_the_loop(tmp_path,
     assert Analysis.from_json(analysis.to_json()) == analysis
     assert progress and progress[-1] == 1.0
     assert progress == sorted(progress)
-    assert progress_threads == {threading.main_thread()}
+    assert events.threads == {threading.main_thread()}
+    assert events.phases == {JobPhase.PROCESSING}
     for index in range(3):
         assert (root / scene_thumbnail_relpath(analysis.video.sha256, index)).is_file()
 
@@ -69,13 +96,9 @@ def test_analyze_returns_a_finished_analysis_with_progress_on_the_loop(tmp_path,
 def test_the_probed_clip_is_announced_on_the_loop_before_the_scan_ends(tmp_path, run_async):
     long_clip = make_long_clip(tmp_path, repeats=40)
     provider = LocalProvider(tmp_path / "thumbnails", max_workers=1)
-    announced: list[tuple[object, float, threading.Thread]] = []
-    progress: list[float] = []
-
-    def on_video(video) -> None:
-        announced.append((video, progress[-1] if progress else 0.0, threading.current_thread()))
-
-    analysis = run_async(closing(provider, provider.analyze(long_clip, progress.append, on_video)), timeout_s=60)
+    events = Recorder()
+    analysis = run_async(closing(provider, analyze(provider, long_clip, events)), timeout_s=60)
+    announced = events.videos
 
     assert len(announced) == 1
     video, progress_when_announced, thread = announced[0]
@@ -87,11 +110,12 @@ def test_the_probed_clip_is_announced_on_the_loop_before_the_scan_ends(tmp_path,
 def test_progress_is_throttled_and_ends_at_one(tmp_path, run_async):
     long_clip = make_long_clip(tmp_path, repeats=60)
     provider = LocalProvider(tmp_path / "thumbnails", max_workers=1)
-    progress: list[float] = []
+    events = Recorder()
+    progress = events.fractions
 
     async def timed():
         started = time.monotonic()
-        await provider.analyze(long_clip, progress.append)
+        await analyze(provider, long_clip, events)
         return time.monotonic() - started
 
     elapsed = run_async(closing(provider, timed()), timeout_s=60)
@@ -108,7 +132,7 @@ def test_cancelling_stops_the_worker_promptly(long_clip, tmp_path, run_async):
 
     async def scenario():
         running = asyncio.Event()
-        task = asyncio.ensure_future(provider.analyze(long_clip, lambda _: running.set()))
+        task = asyncio.ensure_future(analyze(provider, long_clip, Recorder(lambda _: running.set())))
         await asyncio.wait_for(running.wait(), timeout=30)
         cancelled_at = time.monotonic()
         task.cancel()
@@ -116,7 +140,7 @@ def test_cancelling_stops_the_worker_promptly(long_clip, tmp_path, run_async):
             await task
         cancel_s = time.monotonic() - cancelled_at
         # With one worker, the next job only runs once the cancelled one has really stopped.
-        await provider.analyze(quick_clip)
+        await analyze(provider, quick_clip)
         return task, cancel_s, time.monotonic() - cancelled_at
 
     task, cancel_s, until_next_done_s = run_async(closing(provider, scenario()), timeout_s=60)
@@ -140,7 +164,7 @@ def test_media_errors_cross_the_process_boundary(tmp_path, run_async, make_file,
 
     async def failure():
         with pytest.raises(MediaError) as caught:
-            await provider.analyze(path)
+            await analyze(provider, path)
         return caught.value
 
     error = run_async(closing(provider, failure()), timeout_s=60)
@@ -167,7 +191,7 @@ def test_clips_are_analysed_side_by_side_without_blocking_the_loop(tmp_path, run
     async def scenario():
         stop = asyncio.Event()
         watcher = asyncio.ensure_future(worst_loop_delay(stop))
-        analyses = await asyncio.gather(*(provider.analyze(clip) for clip in clips))
+        analyses = await asyncio.gather(*(analyze(provider, clip) for clip in clips))
         stop.set()
         return analyses, await watcher
 
@@ -184,10 +208,11 @@ def test_closing_the_provider_cancels_running_analyses(long_clip, tmp_path, run_
 
     async def scenario():
         running = asyncio.Event()
-        long_one = asyncio.ensure_future(provider.analyze(long_clip, lambda _: running.set()))
+        long_one = asyncio.ensure_future(analyze(provider, long_clip, Recorder(lambda _: running.set())))
         await asyncio.wait_for(running.wait(), timeout=30)
-        waiting_one = asyncio.ensure_future(provider.analyze(waiting_clip))
-        await asyncio.sleep(0.2)  # submitted, queued behind the long one
+        waiting_one = asyncio.ensure_future(analyze(provider, waiting_clip))
+        while provider.job_count < 2:  # until it is submitted, queued behind the long one
+            await asyncio.sleep(0.01)
         analyses = [long_one, waiting_one]
         closing_at = time.monotonic()
         await provider.aclose()
@@ -205,9 +230,9 @@ def test_the_provider_starts_again_after_closing(tmp_path, run_async):
     provider = LocalProvider(tmp_path / "thumbnails", max_workers=1)
 
     async def twice():
-        first = await provider.analyze(clip)
+        first = await analyze(provider, clip)
         await provider.aclose()
-        return first, await closing(provider, provider.analyze(clip))
+        return first, await closing(provider, analyze(provider, clip))
 
     first, second = run_async(twice(), timeout_s=60)
 

@@ -6,11 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ...domain.analysis import Analysis, AnalysisStatus, VideoInfo
+from ...domain.providers import LOCAL as PROVIDER_ID
 from .probe import probe_video
 from .scan import ProgressSink, scan_video
 from .thumbnails import SceneThumbnailWriter
-
-PROVIDER_ID = "local"
 
 
 def analyze_file(
@@ -18,9 +17,13 @@ def analyze_file(
     thumbnail_root: Path | str,
     on_progress: ProgressSink | None = None,
     on_video: Callable[[VideoInfo], None] | None = None,
+    sha256: str | None = None,
 ) -> Analysis:
-    """Raises MediaError for unreadable media; on_progress may raise to abort."""
-    probed = probe_video(path)
+    """Raises MediaError for unreadable media; on_progress may raise to abort.
+
+    sha256, when the caller already hashed the file, saves reading it twice.
+    """
+    probed = probe_video(path, sha256=sha256)
     video = probed.info
     if on_video is not None:
         on_video(video)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,8 +14,8 @@ from ...domain.analysis import VideoInfo
 from ...domain.errors import MediaError
 from ...domain.media import title_from_name
 from ...domain.thumbnails import video_id_for
+from ..hashing import file_sha256
 
-HASH_CHUNK_BYTES = 1 << 20
 FALLBACK_FPS = 25.0
 UNREADABLE_HINT = "the file may be truncated or not a video"
 
@@ -32,7 +31,7 @@ def probe(path: Path | str) -> VideoInfo:
     return probe_video(path).info
 
 
-def probe_video(path: Path | str) -> ProbedVideo:
+def probe_video(path: Path | str, sha256: str | None = None) -> ProbedVideo:
     path = Path(path).absolute()
     size_bytes = _checked_size(path)
     with open_video(path) as container:
@@ -51,7 +50,7 @@ def probe_video(path: Path | str) -> ProbedVideo:
             has_audio=bool(container.streams.audio),
         )
         pixel_aspect = float(stream.sample_aspect_ratio or 1) or 1.0
-    sha256 = file_sha256(path)
+    sha256 = sha256 or file_sha256(path)
     info = info.model_copy(update={"sha256": sha256, "id": video_id_for(sha256)})
     return ProbedVideo(info, pixel_aspect)
 
@@ -80,14 +79,6 @@ def nominal_fps(stream: av.video.stream.VideoStream) -> float:
         if rate and 0 < float(rate) < 1000:
             return float(rate)
     return FALLBACK_FPS
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        while chunk := file.read(HASH_CHUNK_BYTES):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _checked_size(path: Path) -> int:

@@ -6,35 +6,28 @@ import asyncio
 import queue
 import threading
 
-from ..base import ProgressCallback, VideoCallback
+from ...domain.jobs import JobPhase, JobProgress
+from ..base import AnalysisEvents
 from .worker import END_OF_PROGRESS, VideoAnnouncement
 
 PROGRESS_POLL_S = 0.1
 
 
 class ProgressRelay:
-    """Carries a worker's progress to on_progress (and its probed clip to on_video), on the loop thread only.
+    """Carries a worker's progress (and its probed clip) to the job's events, on the loop thread only.
 
-    Values only ever increase, none arrive after close(), and finish() ends them with 1.0.
+    Fractions only ever increase, none arrive after close(), and finish() ends them with 1.0.
     """
 
-    def __init__(
-        self,
-        progress_queue,
-        loop: asyncio.AbstractEventLoop,
-        on_progress: ProgressCallback | None,
-        on_video: VideoCallback | None = None,
-    ) -> None:
+    def __init__(self, progress_queue, loop: asyncio.AbstractEventLoop, events: AnalysisEvents) -> None:
         self._queue = progress_queue
         self._loop = loop
-        self._on_progress = on_progress
-        self._on_video = on_video
+        self._events = events
         self._last = -1.0
         self._closed = False
         self._stopping = threading.Event()
-        if on_progress is not None or on_video is not None:
-            reader = threading.Thread(target=self._read, name="reelscope-progress", daemon=True)
-            reader.start()
+        reader = threading.Thread(target=self._read, name="reelscope-progress", daemon=True)
+        reader.start()
 
     def close(self) -> None:
         self._closed = True
@@ -42,9 +35,9 @@ class ProgressRelay:
 
     def finish(self) -> None:
         self.close()
-        if self._on_progress is not None and self._last < 1.0:
+        if self._last < 1.0:
             self._last = 1.0
-            self._on_progress(1.0)
+            self._events.progress(JobProgress(phase=JobPhase.PROCESSING, fraction=1.0))
 
     def _read(self) -> None:
         while not self._stopping.is_set():
@@ -63,11 +56,11 @@ class ProgressRelay:
                 return
 
     def _announce(self, announcement: VideoAnnouncement) -> None:
-        if not self._closed and self._on_video is not None:
-            self._on_video(announcement.video())
+        if not self._closed:
+            self._events.video(announcement.video())
 
     def _deliver(self, fraction: float) -> None:
-        if self._closed or self._on_progress is None or fraction <= self._last:
+        if self._closed or fraction <= self._last:
             return
         self._last = fraction
-        self._on_progress(fraction)
+        self._events.progress(JobProgress(phase=JobPhase.PROCESSING, fraction=fraction))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -24,10 +25,10 @@ from typing import Any, TypeVar
 
 from ...domain.analysis import Analysis
 from ...domain.errors import AnalysisCancelled, ReelscopeError
-from ..base import Capability, ProgressCallback, VideoCallback
-from .pipeline import PROVIDER_ID
+from ...domain.providers import LOCAL, provider_info
+from ..base import AnalysisEvents, AnalysisRequest, NoEvents, ProviderLimits
 from .progress import ProgressRelay
-from .worker import WorkerFailure, run_job
+from .worker import WorkerFailure, exit_with_parent, run_job
 
 # Never fork: the parent may have Qt loaded, and forked Qt state is undefined behaviour.
 _PROCESS_CONTEXT = multiprocessing.get_context("spawn")
@@ -36,31 +37,30 @@ T = TypeVar("T")
 
 
 class LocalProvider:
-    id = PROVIDER_ID
-    display_name = "Local"
-    capabilities = frozenset({Capability.ANALYZE})
+    id = LOCAL
+    label = provider_info(LOCAL).label
+    capabilities = provider_info(LOCAL).capabilities
 
     def __init__(self, thumbnail_root: Path, max_workers: int = 2) -> None:
         self.thumbnail_root = Path(thumbnail_root)
-        self.max_workers = max_workers
+        self.max_workers = max(1, max_workers)
+        self.limits = ProviderLimits(max_jobs=self.max_workers)
         self._pool: ProcessPoolExecutor | None = None
         self._manager: SyncManager | None = None
         self._manager_lock = threading.Lock()
         self._io_threads: ThreadPoolExecutor | None = None
         self._jobs: set[_Job] = set()
 
-    async def analyze(
-        self, path: Path, on_progress: ProgressCallback | None = None, on_video: VideoCallback | None = None
-    ) -> Analysis:
-        path = Path(path).absolute()
+    async def analyze(self, request: AnalysisRequest, events: AnalysisEvents | None = None) -> Analysis:
+        path = Path(request.path).absolute()
         manager = await self._started_manager()
         job = await self._in_thread(_Job.open, manager)
         # On the loop thread: submitting is quick, even when it starts a worker (vfork + exec).
         job.future = self._submit(
-            run_job, str(path), str(self.thumbnail_root), job.progress, job.cancel
+            run_job, str(path), str(self.thumbnail_root), job.progress, job.cancel, request.sha256
         )
         self._jobs.add(job)
-        relay = ProgressRelay(job.progress, asyncio.get_running_loop(), on_progress, on_video)
+        relay = ProgressRelay(job.progress, asyncio.get_running_loop(), events or NoEvents())
         try:
             analysis = await asyncio.wrap_future(job.future)
         except asyncio.CancelledError:
@@ -79,6 +79,23 @@ class LocalProvider:
             self._jobs.discard(job)
         relay.finish()
         return analysis
+
+    @property
+    def job_count(self) -> int:
+        """Analyses submitted to the workers and not finished."""
+        return len(self._jobs)
+
+    async def check_reachable(self) -> bool:
+        """The engine runs on this machine: ready when its thumbnail cache can be written."""
+
+        def writable() -> bool:
+            try:
+                self.thumbnail_root.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                return False
+            return os.access(self.thumbnail_root, os.W_OK)
+
+        return await self._in_thread(writable)
 
     async def aclose(self) -> None:
         """Stops running analyses and the worker processes; a later analyze starts them again."""
@@ -106,14 +123,16 @@ class LocalProvider:
         with self._manager_lock:
             if self._manager is None:
                 manager = SyncManager(ctx=_PROCESS_CONTEXT)
-                manager.start()
+                manager.start(initializer=exit_with_parent)
                 self._manager = manager
             return self._manager
 
     def _submit(self, function: Callable[..., Analysis], *args: Any) -> Future:
         """Submits to the pool, replacing a broken one; worker processes start on demand."""
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.max_workers, mp_context=_PROCESS_CONTEXT)
+            self._pool = ProcessPoolExecutor(
+                self.max_workers, mp_context=_PROCESS_CONTEXT, initializer=exit_with_parent
+            )
         try:
             return self._pool.submit(function, *args)
         except BrokenProcessPool:

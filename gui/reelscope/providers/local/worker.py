@@ -6,6 +6,10 @@ to a pool worker with each job. Both are touched at most every few tens of milli
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.connection
+import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,7 +31,7 @@ class VideoAnnouncement:
     video_json: str
 
     def video(self) -> VideoInfo:
-        return VideoInfo.model_validate_json(self.video_json)
+        return VideoInfo.from_json(self.video_json)
 
 
 class WorkerFailure(Exception):
@@ -78,7 +82,7 @@ class JobControl:
             raise AnalysisCancelled()
 
     def announce(self, video: VideoInfo) -> None:
-        self._send(VideoAnnouncement(video.model_dump_json()))
+        self._send(VideoAnnouncement(video.to_json()))
 
     def close(self) -> None:
         self._send(END_OF_PROGRESS)
@@ -90,12 +94,32 @@ class JobControl:
             raise AnalysisCancelled() from None
 
 
-def run_job(path: str, thumbnail_root: str, progress_queue, cancel_event) -> Analysis:
+def exit_with_parent() -> None:
+    """Process initializer: this process ends as soon as the app's process does, however it died.
+
+    A spawned worker or manager is not a child that the kernel ends with its parent: after a
+    `kill -9` of the app it would go on decoding and writing thumbnails, then wait forever. Its
+    parent's sentinel (a pipe the parent holds open) becomes readable the moment the parent is gone.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="reelscope-parent-watch", daemon=True).start()
+
+
+def run_job(path: str, thumbnail_root: str, progress_queue, cancel_event, sha256: str | None = None) -> Analysis:
     """The pool's entry point; expected failures come back as WorkerFailure."""
     control = JobControl(progress_queue, cancel_event)
     try:
         control.raise_if_cancelled()
-        return analyze_file(Path(path), Path(thumbnail_root), on_progress=control.report, on_video=control.announce)
+        return analyze_file(
+            Path(path), Path(thumbnail_root), on_progress=control.report, on_video=control.announce, sha256=sha256
+        )
     except MediaError as error:
         raise WorkerFailure(WorkerFailure.MEDIA, error.path, error.reason) from None
     except AnalysisCancelled:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -10,19 +11,20 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox
 
 from ...domain.analysis import Analysis, AnalysisStatus
-from ...domain.clips import Clip
+from ...domain.clips import Clip, ClipChange
 from ...domain.overlay import overlay_lines
 from ...domain.timeline import tracks_from_analysis
-from ...library.catalogue import Catalogue
 from ...services.analysis import AnalysisService
+from ...services.library import LibraryService
 from ..main_window import MainWindow
 from ..panes.library_pane import LibraryPane
 from ..panes.queue_pane import QueuePane
 from ..widgets.player import PlayerPane
 from ..widgets.timeline import TimelineWidget
-from .tasks import ErrorSink
+from .tasks import ErrorSink, TaskRunner
 
 WINDOW_TITLE = "Reelscope"
+OPEN_CLIP_TASK = "open-clip"
 
 
 class ClipController(QObject):
@@ -34,9 +36,10 @@ class ClipController(QObject):
         player: PlayerPane,
         timeline: TimelineWidget,
         queue: QueuePane,
-        catalogue: Catalogue,
+        library_service: LibraryService,
         analysis: AnalysisService,
-        add_paths: Callable[[Sequence[Path]], None],
+        tasks: TaskRunner,
+        add_paths: Callable[[Sequence[Path], bool], object],
         report_error: ErrorSink,
     ) -> None:
         super().__init__(window)
@@ -44,12 +47,14 @@ class ClipController(QObject):
         self._library = library
         self._player = player
         self._timeline = timeline
-        self._catalogue = catalogue
+        self._service = library_service
         self._analysis = analysis
+        self._tasks = tasks
         self._add_paths = add_paths
         self._report_error = report_error
-        self._current_clip_id: str | None = None
+        self._current: Clip | None = None
         self._current_analyses: list[Analysis] = []
+        self._opening: tuple[str, asyncio.Task] | None = None
 
         library.clip_selected.connect(self.open_clip)
         library.reveal_requested.connect(self._reveal_clip)
@@ -67,42 +72,64 @@ class ClipController(QObject):
         window.add_playback_action("Go to start", "Home", lambda: player.seek(0.0))
         window.add_playback_action("Mute", "M", player.toggle_mute)
 
-        library.set_clips(catalogue.clips())
+        self.loaded = tasks.run(self._load_library())
 
     def current_clip_id(self) -> str | None:
-        return self._current_clip_id
+        return self._current.id if self._current else None
 
-    def open_clip(self, video_id: str, at_s: float | None = None) -> None:
-        clip = self._catalogue.clip(video_id)
-        if clip is None:
+    def open_clip(self, video_id: str, at_s: float | None = None) -> asyncio.Task:
+        """Opens a clip (read off the GUI thread); the returned task ends once it is shown.
+
+        Asking again for the clip being opened (the library selecting it echoes the request) joins
+        that opening instead of starting over; another clip or a new time supersedes it.
+        """
+        opening = self._opening
+        if opening is not None and not opening[1].done() and opening[0] == video_id and at_s is None:
+            return opening[1]
+        task = self._tasks.start(OPEN_CLIP_TASK, self._open(video_id, at_s))
+        self._opening = (video_id, task)
+        return task
+
+    async def _open(self, video_id: str, at_s: float | None) -> None:
+        if self._current is not None and video_id == self._current.id:
+            if at_s is not None:
+                self._player.seek(at_s)
+            return
+        opened = await self._service.open_clip(video_id)
+        if opened is None:
             self._report_error("That clip is no longer in the library.", None)
             return
-        if video_id != self._current_clip_id:
-            self._current_clip_id = video_id
-            self._library.select_clip(video_id)
-            self._window.setWindowTitle(f"{clip.title} — {WINDOW_TITLE}")
-            video = clip.video
-            if Path(video.path).is_file():
-                self._player.load(
-                    video.path, fps=video.fps, duration_s=video.duration_s, width=video.width, height=video.height
-                )
-            else:
-                self._player.unload()
-                self._report_error(
-                    f"{video.path} is missing: it was moved or deleted. Its analysis is still shown.", None
-                )
-            self._load_tracks(clip)
+        clip = opened.clip
+        self._current = clip
+        self._library.select_clip(video_id)
+        self._window.setWindowTitle(f"{clip.title} — {WINDOW_TITLE}")
+        video = clip.video
+        if opened.file_exists:
+            self._player.load(
+                video.path, fps=video.fps, duration_s=video.duration_s, width=video.width, height=video.height
+            )
+        else:
+            self._player.unload()
+            self._report_error(
+                f"{clip.title} is missing from {Path(video.path).parent}: it was moved or deleted. "
+                "Its analysis is still shown.",
+                None,
+            )
+        self._show_analyses(clip, list(opened.analyses))
         if at_s is not None:
             self._player.seek(at_s)
 
-    def remove_clip(self, video_id: str) -> None:
-        for job in self._analysis.jobs():
-            if job.video_id == video_id and job.can_cancel:
-                self._analysis.cancel(job.id)
-        self._catalogue.remove_clip(video_id)
+    def remove_clip(self, video_id: str) -> asyncio.Task:
+        return self._tasks.run(self._remove(video_id))
+
+    async def _remove(self, video_id: str) -> None:
+        for job in self._analysis.active_jobs():
+            if job.video_id == video_id:
+                await self._analysis.cancel(job.id)
+        await self._service.remove_clip(video_id)
         self._library.remove_clip(video_id)
-        if video_id == self._current_clip_id:
-            self._current_clip_id = None
+        if self._current is not None and video_id == self._current.id:
+            self._current = None
             self._current_analyses = []
             self._player.unload()
             self._timeline.clear()
@@ -111,19 +138,22 @@ class ClipController(QObject):
     def close(self) -> None:
         self._disconnect()
 
-    def _on_clip_changed(self, video_id: str) -> None:
-        clip = self._catalogue.clip(video_id)
-        if clip is None:
-            return
-        self._library.update_clip(clip)
-        if video_id == self._current_clip_id:
-            self._load_tracks(clip)
+    async def _load_library(self) -> None:
+        self._library.set_clips(await self._service.clips())
 
-    def _load_tracks(self, clip: Clip) -> None:
-        self._current_analyses = [
-            analysis for analysis in self._catalogue.analyses(clip.id) if analysis.status is AnalysisStatus.FINISHED
-        ]
-        tracks = [track for analysis in self._current_analyses for track in tracks_from_analysis(analysis)]
+    def _on_clip_changed(self, change: ClipChange) -> None:
+        self._library.update_clip(change.clip)
+        if self._current is None or change.clip.id != self._current.id:
+            return
+        self._current = change.clip
+        analysis = change.analysis
+        if analysis is not None and analysis.status is AnalysisStatus.FINISHED:
+            others = [a for a in self._current_analyses if a.provider != analysis.provider]
+            self._show_analyses(change.clip, sorted([*others, analysis], key=_display_order))
+
+    def _show_analyses(self, clip: Clip, analyses: list[Analysis]) -> None:
+        self._current_analyses = analyses
+        tracks = [track for analysis in analyses for track in tracks_from_analysis(analysis)]
         self._timeline.set_tracks(tracks, clip.video.duration_s, fps=clip.video.fps)
         self._on_position(self._player.position())
 
@@ -132,22 +162,25 @@ class ClipController(QObject):
         self._player.set_overlay_lines(overlay_lines(self._current_analyses, seconds))
 
     def _reveal_clip(self, video_id: str) -> None:
-        clip = self._catalogue.clip(video_id)
-        if clip is None:
+        self._tasks.run(self._reveal(video_id))
+
+    async def _reveal(self, video_id: str) -> None:
+        opened = await self._service.open_clip(video_id)
+        if opened is None:
             return
-        folder = Path(clip.video.path).parent
-        if not folder.is_dir():
+        folder = Path(opened.clip.video.path).parent
+        if not opened.file_exists and not await asyncio.get_running_loop().run_in_executor(None, folder.is_dir):
             self._report_error(f"{folder} is missing: the clip was moved or its drive is not connected.", None)
             return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def _reanalyse_clip(self, video_id: str) -> None:
-        clip = self._catalogue.clip(video_id)
+        clip = self._library.clip(video_id)
         if clip is not None:
-            self._add_paths([Path(clip.video.path)])
+            self._add_paths([Path(clip.video.path)], True)
 
     def _confirm_remove_clip(self, video_id: str) -> None:
-        clip = self._catalogue.clip(video_id)
+        clip = self._library.clip(video_id)
         if clip is None:
             return
         box = QMessageBox(
@@ -163,3 +196,7 @@ class ClipController(QObject):
         box.finished.connect(lambda _result: box.clickedButton() is remove and self.remove_clip(video_id))
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()  # never exec(): it would nest an event loop under asyncio
+
+
+def _display_order(analysis: Analysis) -> tuple[bool, str]:
+    return analysis.provider != "local", analysis.provider

@@ -1,4 +1,4 @@
-"""Search: queries from the toolbar or the pane, paged results, and hits that open their clip."""
+"""Search: queries from the toolbar or the pane, pages by cursor, and hits that open their clip."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 
-from ...domain.search import SearchHit
+from ...domain.search import SearchHit, SearchQuery
 from ...services.search import SearchService
 from ..main_window import MainWindow
 from ..panes.search_pane import SearchPane
@@ -23,7 +23,7 @@ class SearchController(QObject):
         pane: SearchPane,
         service: SearchService,
         tasks: TaskRunner,
-        open_clip: Callable[[str, float | None], None],
+        open_clip: Callable[[str, float | None], object],
     ) -> None:
         super().__init__(window)
         self._window = window
@@ -31,18 +31,18 @@ class SearchController(QObject):
         self._service = service
         self._tasks = tasks
         self._open_clip = open_clip
-        self._query = ""
-        self._offset = 0
+        self._query: SearchQuery | None = None
+        self._next_cursor: str | None = None
 
         window.quick_search_requested.connect(self._quick_search)
         pane.search_requested.connect(self.run_search)
         pane.more_requested.connect(self._next_page)
         pane.hit_activated.connect(self.open_hit)
 
-    def run_search(self, query: str) -> None:
-        self._query = query
-        self._offset = 0
-        self._tasks.start(SEARCH_TASK, self._search_page(query, append=False))  # cancels a stale search
+    def run_search(self, text: str) -> None:
+        self._query = SearchQuery(text=text, page_limit=SEARCH_PAGE_SIZE)
+        self._next_cursor = None
+        self._tasks.start(SEARCH_TASK, self._search_page(self._query, None, append=False))  # cancels a stale search
 
     def open_hit(self, hit: SearchHit) -> None:
         self._open_clip(hit.video_id, hit.start_s)
@@ -53,18 +53,18 @@ class SearchController(QObject):
         self._pane.set_query(query)
 
     def _next_page(self) -> None:
-        if self._query and not self._tasks.is_running(SEARCH_TASK):
-            self._tasks.start(SEARCH_TASK, self._search_page(self._query, append=True))
+        if self._query is not None and self._next_cursor and not self._tasks.is_running(SEARCH_TASK):
+            self._tasks.start(SEARCH_TASK, self._search_page(self._query, self._next_cursor, append=True))
 
-    async def _search_page(self, query: str, *, append: bool) -> None:
+    async def _search_page(self, query: SearchQuery, cursor: str | None, *, append: bool) -> None:
         self._pane.set_busy(True)
         try:
-            result = await self._service.search(query, limit=SEARCH_PAGE_SIZE, offset=self._offset)
+            page = await self._service.search(query, cursor)
         except Exception as error:
             self._pane.show_error(f"Search failed: {error}")
             raise  # the task runner reports it with its details
         finally:
             self._pane.set_busy(False)
-        self._offset += len(result.hits)
-        self._pane.set_results(result, append=append)
-        self._pane.set_has_more(result.total is not None and self._offset < result.total)
+        self._next_cursor = page.next_cursor
+        self._pane.set_results(page.to_result(), append=append)
+        self._pane.set_has_more(page.next_cursor is not None)

@@ -17,11 +17,18 @@ ErrorSink = Callable[[str, str | None], None]
 
 
 class TaskRunner:
-    """One live task per key: starting a key again cancels the stale task (a new search cancels the old)."""
+    """Coroutines for the GUI, the way background operations run in this app.
+
+    A coroutine awaits the services (whose disk, database and network work runs off the GUI thread)
+    and then updates widgets: under qasync it resumes on the GUI thread, so success arrives where the
+    widgets live, and a failure goes to one error reporter. One live task per key: starting a key
+    again cancels the stale task (a new search cancels the old).
+    """
 
     def __init__(self, report_error: ErrorSink) -> None:
         self._report_error = report_error
         self._tasks: dict[str, asyncio.Task] = {}
+        self._serial = 0
 
     def start(self, key: str, coroutine: Coroutine[Any, Any, Any]) -> asyncio.Task:
         self.cancel(key)
@@ -29,6 +36,11 @@ class TaskRunner:
         self._tasks[key] = task
         task.add_done_callback(lambda done: self._finished(key, done))
         return task
+
+    def run(self, coroutine: Coroutine[Any, Any, Any]) -> asyncio.Task:
+        """Starts a coroutine that nothing supersedes (it gets a key of its own)."""
+        self._serial += 1
+        return self.start(f"op-{self._serial}", coroutine)
 
     def cancel(self, key: str) -> None:
         task = self._tasks.pop(key, None)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject
 
 from ...domain.search import SearchHit
-from ...library.catalogue import Catalogue
 from ...services.analysis import AnalysisService
+from ...services.library import LibraryService
 from ...services.search import SearchService
 from ..main_window import MainWindow
 from ..panes.library_pane import LibraryPane
@@ -33,7 +34,7 @@ class Workspace(QObject):
         timeline: TimelineWidget,
         search: SearchPane,
         queue: QueuePane,
-        catalogue: Catalogue,
+        library_service: LibraryService,
         analysis: AnalysisService,
         search_service: SearchService,
         tasks: TaskRunner,
@@ -46,31 +47,36 @@ class Workspace(QObject):
         self.timeline = timeline
         self.search = search
         self.queue = queue
-        self._ingest = IngestController(window, queue, analysis, report_error)
+        self._ingest = IngestController(window, queue, analysis, tasks, report_error)
         self._clips = ClipController(
             window,
             library=library,
             player=player,
             timeline=timeline,
             queue=queue,
-            catalogue=catalogue,
+            library_service=library_service,
             analysis=analysis,
+            tasks=tasks,
             add_paths=self._ingest.add_paths,
             report_error=report_error,
         )
         self._search = SearchController(window, search, search_service, tasks, self._clips.open_clip)
 
-    def add_paths(self, paths: Sequence[Path]) -> None:
-        self._ingest.add_paths(paths)
+    async def loaded(self) -> None:
+        """Returns once the library and the queue show what the catalogue holds."""
+        await asyncio.gather(self._clips.loaded, self._ingest.loaded)
 
-    def open_clip(self, video_id: str, at_s: float | None = None) -> None:
-        self._clips.open_clip(video_id, at_s)
+    def add_paths(self, paths: Sequence[Path], fresh: bool = False) -> asyncio.Task | None:
+        return self._ingest.add_paths(paths, fresh)
+
+    def open_clip(self, video_id: str, at_s: float | None = None) -> asyncio.Task:
+        return self._clips.open_clip(video_id, at_s)
 
     def open_hit(self, hit: SearchHit) -> None:
         self._search.open_hit(hit)
 
-    def remove_clip(self, video_id: str) -> None:
-        self._clips.remove_clip(video_id)
+    def remove_clip(self, video_id: str) -> asyncio.Task:
+        return self._clips.remove_clip(video_id)
 
     def current_clip_id(self) -> str | None:
         return self._clips.current_clip_id()

@@ -9,7 +9,8 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 
 from ...domain.analysis import AnalysisStatus
 from ...domain.clips import Clip
-from .roles import FilterRole, ObjectRole, SortRole, provider_label
+from ...domain.providers import provider_label
+from .roles import FilterRole, ObjectRole, SortRole
 
 _Index = QModelIndex | QPersistentModelIndex
 

@@ -10,8 +10,9 @@ from enum import IntEnum
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from ...domain.jobs import Job, JobPhase, JobState, estimate_eta_s
-from ...domain.media import Refusal
+from ...domain.jobs import Job, JobPhase, JobState, estimate_eta_s, upload_rate_bytes_per_s
+from ...domain.media import Refusal, one_line
+from ...domain.providers import provider_label
 from ...domain.timecode import format_clock
 from .roles import (
     FAILURE_COLOR,
@@ -22,7 +23,6 @@ from .roles import (
     ObjectRole,
     ProgressRole,
     SortRole,
-    provider_label,
 )
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -49,8 +49,10 @@ HEADERS = {
 
 _PHASE_WORDS = {
     JobPhase.WAITING: "Starting",
+    JobPhase.HASHING: "Reading",
     JobPhase.UPLOADING: "Uploading",
     JobPhase.PROCESSING: "Processing",
+    JobPhase.FETCHING: "Fetching results",
 }
 
 _STATE_WORDS = {
@@ -128,6 +130,13 @@ class QueueModel(QAbstractTableModel):
         self._rows.extend(refusals)
         self.endInsertRows()
 
+    def remove_jobs(self, job_ids: Sequence[int]) -> None:
+        for row in sorted((self._job_rows[i] for i in job_ids if i in self._job_rows), reverse=True):
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._rows[row]
+            self.endRemoveRows()
+        self._reindex()
+
     def remove_refusals(self) -> None:
         for row in range(len(self._rows) - 1, -1, -1):
             if isinstance(self._rows[row], Refusal):
@@ -163,11 +172,11 @@ class QueueModel(QAbstractTableModel):
     def _job_data(self, job: Job, column: Column, role: int):
         if role == Qt.ItemDataRole.DisplayRole:
             if column is Column.FILE:
-                return os.path.basename(job.path) or job.path
+                return one_line(os.path.basename(job.path) or job.path)
             if column is Column.TARGET:
                 return provider_label(job.provider)
             if column is Column.PROGRESS:
-                return progress_text(job)
+                return progress_text(job, self._clock())
             if column is Column.STATE:
                 return state_text(job)
             if column is Column.ETA:
@@ -177,11 +186,13 @@ class QueueModel(QAbstractTableModel):
                 return {"cancel": "Cancel", "retry": "Retry"}.get(_action(job), "")
         elif role == Qt.ItemDataRole.ToolTipRole:
             if column is Column.FILE:
-                return job.path
-            if column is Column.PROGRESS and job.bytes_total:
-                return f"{_megabytes(job.bytes_done)} of {_megabytes(job.bytes_total)} uploaded"
+                return one_line(job.path)
             if job.error and column in (Column.STATE, Column.PROGRESS, Column.ACTIONS):
                 return job.error
+            if job.detail and column in (Column.STATE, Column.PROGRESS):
+                return job.detail
+            if column is Column.PROGRESS and job.bytes_total and job.phase is JobPhase.UPLOADING:
+                return f"{_megabytes(job.bytes_done)} of {_megabytes(job.bytes_total)} sent"
         elif role == Qt.ItemDataRole.ForegroundRole and column is Column.STATE:
             return _STATE_COLORS.get(job.state)
         elif role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.ETA, Column.ACTIONS):
@@ -195,21 +206,30 @@ class QueueModel(QAbstractTableModel):
         return None
 
 
-def progress_text(job: Job) -> str:
+def progress_text(job: Job, now: float) -> str:
     if job.state is JobState.QUEUED:
         return "Queued"
     if job.state is JobState.DONE:
         return "Done"
     percent = f"{round(job.progress * 100)}%"
-    if job.state is JobState.RUNNING:
-        return f"{_PHASE_WORDS[job.phase]} {percent}"
-    return f"{_STATE_WORDS[job.state]} at {percent}"
+    if job.state is not JobState.RUNNING:
+        return f"{_STATE_WORDS[job.state]} at {percent}"
+    words = _PHASE_WORDS.get(job.phase, job.phase.value.capitalize())
+    if job.phase is JobPhase.UPLOADING and job.bytes_total:
+        text = f"{words} {_megabytes(job.bytes_done)} of {_megabytes(job.bytes_total)}"
+        rate = upload_rate_bytes_per_s(job, now)
+        return f"{text} · {_megabytes(rate)}/s" if rate else text
+    if job.phase is JobPhase.PROCESSING and job.detail:
+        return f"{words}: {job.detail} {percent}"
+    return f"{words} {percent}"
 
 
 def state_text(job: Job) -> str:
     word = _STATE_WORDS[job.state]
     if job.state is JobState.FAILED and job.error:
-        return f"{word}: {job.error.splitlines()[0]}"
+        return f"{word}: {one_line(job.error.splitlines()[0])}"
+    if job.state is JobState.DONE and job.detail:
+        return f"{word}: {job.detail.split(':')[0].lower()}"
     return word
 
 
@@ -224,14 +244,14 @@ def _action(job: Job) -> str | None:
 def _refusal_data(refusal: Refusal, column: Column, role: int):
     if role == Qt.ItemDataRole.DisplayRole:
         if column is Column.FILE:
-            return os.path.basename(refusal.path) or refusal.path
+            return one_line(os.path.basename(refusal.path) or refusal.path)
         if column is Column.TARGET:
             return "—"
         if column is Column.STATE:
             return f"Refused: {refusal.reason}"
         return ""
     if role == Qt.ItemDataRole.ToolTipRole:
-        return refusal.path if column is Column.FILE else f"Not queued: {refusal.reason}"
+        return one_line(refusal.path) if column is Column.FILE else f"Not queued: {refusal.reason}"
     if role == Qt.ItemDataRole.ForegroundRole and column is Column.STATE:
         return WARNING_COLOR
     if role == SortRole:
@@ -239,5 +259,5 @@ def _refusal_data(refusal: Refusal, column: Column, role: int):
     return None
 
 
-def _megabytes(size: int) -> str:
+def _megabytes(size: float) -> str:
     return f"{size / 1_000_000:.1f} MB"

@@ -1,4 +1,4 @@
-"""What the panes' item models share: custom data roles, provider labels and status colours."""
+"""What the panes' item models share: custom data roles and status colours."""
 
 from __future__ import annotations
 
@@ -19,21 +19,6 @@ ProgressRole = Qt.ItemDataRole.UserRole + 4
 
 ActionRole = Qt.ItemDataRole.UserRole + 5
 """The action a row's action cell offers ("cancel", "retry" or None)."""
-
-_PROVIDER_LABELS = {
-    "local": "Local",
-    "seeknetic": "Seeknetic",
-    "noxovision": "Noxovision",
-    "slipstream": "Slipstream",
-    "twelvelabs": "Twelve Labs",
-    "eluvio": "Eluvio",
-}
-
-
-def provider_label(provider_id: str) -> str:
-    """A provider's name as the user reads it; unknown ids are shown as they are."""
-    return _PROVIDER_LABELS.get(provider_id, provider_id)
-
 
 # Status colours chosen to read on both the dark Fusion palette and a light one.
 SUCCESS_COLOR = QColor("#4caf50")

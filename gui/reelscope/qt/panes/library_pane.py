@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.analysis import AnalysisStatus
 from ...domain.clips import Clip, ProviderStatus
+from ...domain.providers import provider_label
 from ...domain.timecode import format_clock
 from ..menus import SEPARATOR, popup_menu
 from ..models.library_model import ClipListModel
@@ -31,7 +32,6 @@ from ..models.roles import (
     FilterRole,
     ObjectRole,
     muted_text_color,
-    provider_label,
 )
 from ..widgets.thumbnail_loader import ThumbnailLoader
 
@@ -145,6 +145,10 @@ class LibraryPane(QWidget):
             self.apply_filter()
             index = self._proxy.mapFromSource(self._model.index(row))
         self._select(index)
+
+    def clip(self, video_id: str) -> Clip | None:
+        row = self._model.row_of(video_id)
+        return None if row is None else self._model.clip_at(row)
 
     def selected_clip(self) -> Clip | None:
         row = self._model.row_of(self._selected_id) if self._selected_id else None

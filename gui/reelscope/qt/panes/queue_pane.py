@@ -122,6 +122,9 @@ class QueuePane(QWidget):
     def update_job(self, job: Job) -> None:
         self._model.update_job(job)
 
+    def remove_jobs(self, job_ids: Sequence[int]) -> None:
+        self._model.remove_jobs(job_ids)
+
     def add_refusals(self, refusals: Sequence[Refusal]) -> None:
         self._model.add_refusals(refusals)
         if refusals:

@@ -1,0 +1,44 @@
+"""Everything stored in the data folder, opened together: the database thread and the stores on it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .assets import AssetStore
+from .catalogue import Catalogue
+from .db_thread import Database
+from .jobs import JobStore
+from .thumbnails import ThumbnailCache
+
+CATALOGUE_FILE = "catalogue.sqlite"
+THUMBNAIL_FOLDER = "thumbnails"
+
+
+@dataclass
+class Storage:
+    """The stores use the database's connection: call them through `database.run`, never directly."""
+
+    database: Database
+    catalogue: Catalogue
+    jobs: JobStore
+    assets: AssetStore
+    thumbnails: ThumbnailCache
+
+    @classmethod
+    def open(cls, data_dir: Path, clock: Callable[[], float] = time.time) -> Storage:
+        database = Database(data_dir / CATALOGUE_FILE)
+        thumbnails = ThumbnailCache(data_dir / THUMBNAIL_FOLDER)
+        connection = database.connection
+        return cls(
+            database=database,
+            catalogue=Catalogue(connection, thumbnails, clock),
+            jobs=JobStore(connection, clock),
+            assets=AssetStore(connection, clock),
+            thumbnails=thumbnails,
+        )
+
+    def close(self) -> None:
+        self.database.close()
