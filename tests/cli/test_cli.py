@@ -114,3 +114,58 @@ def test_a_second_window_on_the_same_data_folder_is_refused(cli_env, tmp_path, q
         first_window.unlock()
     assert result.returncode == 2
     assert "already running" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_name_that_is_not_utf8_is_analysed_shown_readably_and_stored_losslessly(cli_env, tmp_path):
+    folder = tmp_path / "shoot"
+    folder.mkdir()
+    raw_name = b"caf\xe9 take\xff.mp4"  # Latin-1 bytes, legal on Linux, not UTF-8
+    good = make_clip(tmp_path / "plain.mp4", cut_frames=(10,), total_frames=30)
+    with open(os.fsencode(folder) + b"/" + raw_name, "wb") as file:
+        file.write(good.read_bytes())
+    odd_path = os.fsdecode(os.fsencode(folder) + b"/" + raw_name)
+
+    result = reelscope(cli_env, "analyze", odd_path, "--json")
+    assert result.returncode == 0, result.stderr
+    analysis = json.loads(result.stdout)  # valid JSON whatever the name holds
+    assert os.fsencode(analysis["video"]["path"]) == os.fsencode(folder) + b"/" + raw_name
+    assert analysis["video"]["title"] == "caf\ufffd take\ufffd"
+
+    shot = reelscope(cli_env, "gui", str(folder), "--screenshot", str(tmp_path / "window.png"), timeout=180)
+    assert shot.returncode == 0, shot.stderr[-2000:]
+    library = reelscope(cli_env, "library")
+    assert "caf\ufffd take\ufffd" in library.stdout
+
+
+def test_a_name_holding_a_newline_fails_on_one_line(cli_env, tmp_path):
+    bad = make_text_file(tmp_path / "two\nlines.mp4")
+    result = reelscope(cli_env, "analyze", str(bad))
+    assert result.returncode != 0
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "two\\nlines.mp4" in result.stderr
+
+
+def test_a_batch_goes_on_past_a_file_that_fails_unexpectedly(cli_env, tmp_path, monkeypatch, capsys):
+    from reelscope import cli
+    from reelscope.services.analysis_run import AnalysisRun
+
+    first, broken, last = (
+        make_clip(tmp_path / f"{name}.mp4", cut_frames=(10,), total_frames=20 + n)
+        for n, name in enumerate(("first", "broken", "last"))
+    )
+    execute = AnalysisRun.execute
+
+    async def failing_on_broken(run):
+        if run.path.name == "broken.mp4":
+            raise ZeroDivisionError("a bug in an analyser")
+        return await execute(run)
+
+    for key in ("REELSCOPE_DATA_DIR", "REELSCOPE_CONFIG"):
+        monkeypatch.setenv(key, cli_env[key])
+    monkeypatch.setattr(AnalysisRun, "execute", failing_on_broken)
+    exit_code = cli.main(["analyze", str(first), str(broken), str(last), "--json"])
+    out, err = capsys.readouterr()
+    assert exit_code == 1
+    assert [json.loads(line)["video"]["title"] for line in out.splitlines()] == ["first", "last"]
+    assert len(err.strip().splitlines()) == 1
+    assert "broken.mp4" in err and "a bug in an analyser" in err and "Traceback" not in err

@@ -304,3 +304,22 @@ def test_m_mutes_and_unmutes(open_app, qtbot):
     app.window.quick_search.setFocus()          # typing a query never mutes
     qtbot.keyClick(app.window.quick_search, Qt.Key.Key_M)
     assert app.window.quick_search.text() == "m" and not player.is_muted()
+
+
+def test_the_window_never_queries_the_catalogue_on_its_own_thread(open_app, qtbot, tmp_path, run_async):
+    import threading
+
+    app = open_app()
+    database = app.core.storage.database
+    threads: set[str] = set()
+    database.call(database.connection.set_trace_callback, lambda _sql: threads.add(threading.current_thread().name))
+    clip = make_clip(tmp_path / "quay.mp4", cut_frames=(10,), total_frames=30)
+    run_async(app.workspace.add_paths([clip]))
+    wait_until_analysed(app, qtbot, 1)
+    video_id = app.clips()[0].id
+    run_async(app.workspace.open_clip(video_id))
+    app.workspace.search.set_query("quay")
+    qtbot.waitUntil(lambda: app.workspace.search.hit_count() >= 1, timeout=5_000)
+    run_async(app.workspace.remove_clip(video_id))
+    assert threads, "the scenario reached the catalogue"
+    assert {name.split("_")[0] for name in threads} == {"reelscope-db"}, threads

@@ -57,7 +57,7 @@ class MainWindow(QMainWindow):
         self.library_dock = self._dock("Library", "LibraryDock", library, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.search_dock = self._dock("Search", "SearchDock", search, Qt.DockWidgetArea.RightDockWidgetArea)
         self.timeline_dock = self._dock("Timeline", "TimelineDock", timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.queue_dock = self._dock("Upload queue", "QueueDock", queue, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.queue_dock = self._dock("Queue", "QueueDock", queue, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.splitDockWidget(self.timeline_dock, self.queue_dock, Qt.Orientation.Vertical)
 
         self._target_actions: dict[str, QAction] = {}

@@ -1,4 +1,4 @@
-"""The upload queue as a Qt table: one row per job (file x target), plus transient refusal rows."""
+"""The job queue as a Qt table: one row per job (file x target), plus transient refusal rows."""
 
 from __future__ import annotations
 

@@ -1,1 +1,1 @@
-"""Docks of the main window: library, search, upload queue."""
+"""Docks of the main window: library, search, queue."""

@@ -1,4 +1,4 @@
-"""The upload queue dock: a table of jobs with painted progress, ETA, and cancel/retry actions."""
+"""The queue dock: a table of jobs with painted progress, ETA, and cancel/retry actions."""
 
 from __future__ import annotations
 
