@@ -1,4 +1,4 @@
-"""Command line: the GUI by default, and subcommands that print text or JSON lines (DESIGN.md §4)."""
+"""Command line: the GUI by default, and subcommands printing text or JSON lines (docs/architecture.md)."""
 
 from __future__ import annotations
 

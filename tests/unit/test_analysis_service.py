@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis_builders import TickingClock, make_analysis, make_video
+from fakes.analyses import TickingClock, make_analysis, make_video
 from reelscope.domain.assets import AssetState, ProviderAsset
 from reelscope.domain.clips import ClipChange
 from reelscope.domain.errors import MediaError, RateLimited, ReelscopeError

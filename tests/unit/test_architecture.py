@@ -1,4 +1,4 @@
-"""The dependency direction of DESIGN.md §3 (import-linter contracts) and lint rules, both in pyproject.toml."""
+"""The dependency direction (docs/architecture.md: import-linter contracts) and lint rules, both in pyproject.toml."""
 
 import shutil
 import subprocess

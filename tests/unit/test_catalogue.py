@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from analysis_builders import TickingClock, make_analysis, make_video, new_catalogue, rich_analysis
+from fakes.analyses import TickingClock, make_analysis, make_video, new_catalogue, rich_analysis
 from reelscope.domain.analysis import AnalysisStatus
 from reelscope.library.catalogue import Catalogue, fts_query
 from reelscope.library.db import MIGRATIONS, SCHEMA_VERSION, CatalogueTooNew, connect, migrate, open_database

@@ -5,7 +5,7 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from analysis_builders import make_video
+from fakes.analyses import make_video
 from reelscope.domain.analysis import (
     Activity,
     Analysis,

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pydantic
 import pytest
 
-from analysis_builders import TickingClock
+from fakes.analyses import TickingClock
 from reelscope.domain.jobs import JobPhase, JobState
 from reelscope.library.db import open_database
 from reelscope.library.jobs import JobStore

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis_builders import make_analysis, make_video
+from fakes.analyses import make_analysis, make_video
 from reelscope.domain.errors import ReelscopeError
 from reelscope.domain.search import SearchQuery
 from reelscope.library.storage import Storage

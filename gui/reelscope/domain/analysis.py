@@ -1,4 +1,4 @@
-"""The unified analysis of one clip by one provider (DESIGN.md §4, schema reelscope.analysis/1)."""
+"""The unified analysis of one clip by one provider (schema reelscope.analysis/1, docs/architecture.md)."""
 
 from __future__ import annotations
 

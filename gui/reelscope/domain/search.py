@@ -1,4 +1,4 @@
-"""Search results (DESIGN.md §4, schema reelscope.search/1)."""
+"""Search results (schema reelscope.search/1, docs/architecture.md)."""
 
 from __future__ import annotations
 

@@ -154,6 +154,11 @@ class LibraryPane(QWidget):
         row = self._model.row_of(self._selected_id) if self._selected_id else None
         return None if row is None else self._model.clip_at(row)
 
+    def clip_at_row(self, row: int) -> Clip | None:
+        """The clip shown at a row of the (filtered) list."""
+        index = self._proxy.index(row, 0)
+        return index.data(ObjectRole) if index.isValid() else None
+
     def clip_count(self) -> int:
         return self._proxy.rowCount()
 

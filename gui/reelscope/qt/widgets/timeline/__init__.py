@@ -1,4 +1,4 @@
-"""The timeline pane: lanes of spans and graphs under a ruler, with a playhead (DESIGN.md §1)."""
+"""The timeline pane: lanes of spans and graphs under a ruler, with a playhead."""
 
 from .widget import TimelineWidget
 
