@@ -3,10 +3,14 @@
 Span rects are built in content pixels (x = seconds * px_per_s) for all span lanes at once, for a window
 around the view, and cached until the zoom changes or the view leaves the window, so repaints while the
 playhead moves reuse the cached lists and call ``drawRects`` once per lane and colour.
+
+A paint covers one area of the widget: the whole of it, or during playback the playhead's old and new
+strips (``playhead_rect``), for which only the rects, labels, graph columns and ticks meeting it are drawn.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import repeat
 
@@ -19,7 +23,7 @@ from ....domain.timeline_layout.lanes import GraphLane, Lane, SpanLane, SpanTabl
 from ....domain.timeline_layout.ticks import choose_tick_scale, tick_label, tick_times
 from ....domain.timeline_layout.time_axis import TimeAxis
 from . import style
-from .span_layer import SpanFrame, SpanLayer, call_each
+from .span_layer import LaneLabels, RectBatch, SpanFrame, SpanLayer, call_each
 
 
 @dataclass(eq=False)
@@ -31,8 +35,10 @@ class LaneSlot:
 
 @dataclass
 class PaintStats:
+    """What one paint drew, in the area it painted."""
+
     spans_visible: int = 0
-    rects_drawn: int = 0    # span rects (merged runs count once) that intersect the view
+    rects_drawn: int = 0    # span rects (merged runs count once) that intersect the area
     labels_drawn: int = 0
 
 
@@ -74,6 +80,7 @@ class TimelineRenderer:
         self._header_colours: list[QColor] = []             # per slot
         self._header_titles: list[str] = []                 # per slot, elided to the header in _header_font
         self._header_font: QFont | None = None
+        self._last_strip: _Strip | None = None
 
     # --- state --------------------------------------------------------------------------------------
 
@@ -104,33 +111,52 @@ class TimelineRenderer:
 
     # --- painting -----------------------------------------------------------------------------------
 
-    def paint(self, p: QPainter, view: Viewport, axis: TimeAxis, position_s: float, palette: QPalette) -> None:
+    def paint(
+        self, p: QPainter, view: Viewport, axis: TimeAxis, position_s: float, palette: QPalette, areas: Iterable[QRect]
+    ) -> None:
+        """Paints what lies in the areas (widget pixels, not overlapping), and nothing outside them."""
         self.stats = PaintStats()
+        for area in areas:
+            self._paint_area(p, view, axis, position_s, palette, area)
+
+    def _paint_area(
+        self, p: QPainter, view: Viewport, axis: TimeAxis, position_s: float, palette: QPalette, area: QRect
+    ) -> None:
         lanes_top = style.RULER_HEIGHT
-        lanes_clip = QRect(style.HEADER_WIDTH, lanes_top, axis.width_px, view.lanes_height)
+        lanes_clip = QRect(style.HEADER_WIDTH, lanes_top, axis.width_px, view.lanes_height) & area
         lanes_bottom = lanes_top + sum(slot.height for slot in self.slots) - view.v_offset
         base = palette.color(QPalette.ColorRole.Base)
+        p.save()
+        p.setClipRect(area)
         p.fillRect(QRect(0, lanes_bottom, view.width, view.height - lanes_bottom), base)
 
-        p.save()
-        p.setClipRect(lanes_clip)
-        for index, slot in enumerate(self.slots):
-            top = lanes_top + slot.top - view.v_offset
-            if top + slot.height <= lanes_top or top >= lanes_top + view.lanes_height:
-                continue
-            self._paint_lane_background(p, index, QRect(style.HEADER_WIDTH, top, axis.width_px, slot.height), palette)
+        if not lanes_clip.isEmpty():
+            # Content pixels (x = seconds * px_per_s) of the lane columns to paint.
+            columns = (lanes_clip.left() - style.HEADER_WIDTH, lanes_clip.right() + 1 - style.HEADER_WIDTH)
+            whole_width = columns == (0, axis.width_px)
             p.save()
-            p.translate(style.HEADER_WIDTH - axis.offset_px, top)
-            if isinstance(slot.lane, SpanLane):
-                self._paint_spans(p, slot, axis)
-            else:
-                self._paint_graph(p, slot, axis)
+            p.setClipRect(lanes_clip)
+            for index, slot in enumerate(self.slots):
+                top = lanes_top + slot.top - view.v_offset
+                if top + slot.height <= lanes_clip.top() or top > lanes_clip.bottom():
+                    continue
+                lane_rect = QRect(style.HEADER_WIDTH, top, axis.width_px, slot.height)
+                self._paint_lane_background(p, index, lane_rect, palette)
+                p.save()
+                p.translate(style.HEADER_WIDTH - axis.offset_px, top)
+                if isinstance(slot.lane, SpanLane):
+                    self._paint_spans(p, slot, axis, None if whole_width else columns)
+                else:
+                    self._paint_graph(p, slot, axis, columns)
+                p.restore()
             p.restore()
-        p.restore()
 
-        self._paint_headers(p, view, palette)
-        self._paint_ruler(p, view, axis, palette)
+        if area.left() < style.HEADER_WIDTH:
+            self._paint_headers(p, view, palette)
+        if area.top() < style.RULER_HEIGHT:
+            self._paint_ruler(p, view, axis, palette, area)
         self._paint_playhead(p, view, axis, position_s)
+        p.restore()
 
     def paint_empty(self, p: QPainter, width: int, height: int, palette: QPalette, hint: str) -> None:
         p.fillRect(QRect(0, 0, width, height), palette.color(QPalette.ColorRole.Base))
@@ -144,24 +170,42 @@ class TimelineRenderer:
 
     # --- span lanes ---------------------------------------------------------------------------------
 
-    def _paint_spans(self, p: QPainter, slot: LaneSlot, axis: TimeAxis) -> None:
+    def _paint_spans(self, p: QPainter, slot: LaneSlot, axis: TimeAxis, columns: tuple[int, int] | None) -> None:
+        """Draws the lane's spans, or with columns (view pixels [x0, x1)) only those that meet them."""
         number = self._lane_numbers[id(slot.lane)]
         layer = self._current_span_layer(slot.height, axis)
         frame = self._span_frame(layer, axis)
+        if columns is None:
+            batches, labels = layer.rect_batches[number], frame.labels[number]
+            self.stats.spans_visible += int(frame.spans_visible[number])
+            self.stats.rects_drawn += int(frame.rects_visible[number])
+        else:
+            strip = self._strip(layer, frame, axis.offset_px + columns[0], axis.offset_px + columns[1])
+            batches, labels = strip.rect_batches[number], strip.labels[number]
+            self.stats.spans_visible += int(strip.spans[number])
+            self.stats.rects_drawn += sum(len(rects) for _, rects in batches)
         colours = self._span_colours[number]
         p.setPen(Qt.PenStyle.NoPen)
-        for colour, rects in layer.rect_batches[number]:
+        for colour, rects in batches:
             p.setBrush(colours[colour])
             p.drawRects(rects)
-        labels = frame.labels[number]
         if labels.texts:
             p.setFont(self._label_font)
             p.setPen(style.SPAN_LABEL)
             y = (slot.height - self._label_height) / 2
             call_each(p.drawStaticText, labels.xs, repeat(y), labels.texts)
-        self.stats.spans_visible += int(frame.spans_visible[number])
-        self.stats.rects_drawn += int(frame.rects_visible[number])
         self.stats.labels_drawn += len(labels.texts)
+
+    def _strip(self, layer: SpanLayer, frame: SpanFrame, x0: int, x1: int) -> _Strip:
+        """What every span lane draws in content x [x0, x1), worked out once for all lanes of one paint."""
+        strip = self._last_strip
+        if strip is None or strip.layer is not layer or strip.frame is not frame or strip.columns != (x0, x1):
+            table = self._span_table
+            spans = np.bincount(table.lane[table.rows_in(x0 / layer.px_per_s, x1 / layer.px_per_s)],
+                                minlength=len(table.lanes))
+            batches, labels = layer.rect_batches_between(x0, x1), frame.labels_between(x0, x1)
+            strip = self._last_strip = _Strip(layer, frame, (x0, x1), batches, labels, spans)
+        return strip
 
     def _current_span_layer(self, lane_height: int, axis: TimeAxis) -> SpanLayer:
         """The layer for this zoom, rebuilt for all span lanes when the zoom changes or the view leaves it."""
@@ -205,15 +249,18 @@ class TimelineRenderer:
 
     # --- graph lanes --------------------------------------------------------------------------------
 
-    def _paint_graph(self, p: QPainter, slot: LaneSlot, axis: TimeAxis) -> None:
+    def _paint_graph(self, p: QPainter, slot: LaneSlot, axis: TimeAxis, columns: tuple[int, int]) -> None:
+        """Draws the graph over view columns [x0, x1)."""
         lane = slot.lane
         assert isinstance(lane, GraphLane)
-        low, high = lane.column_envelope(axis.offset_px / axis.px_per_s, 1 / axis.px_per_s, axis.width_px)
-        columns = np.flatnonzero(~np.isnan(high))
-        if not len(columns):
+        # Two columns either side: the line's steps and anti-aliasing reach one column past their own.
+        x0, x1 = max(0, columns[0] - 2), min(axis.width_px, columns[1] + 2)
+        low, high = lane.column_envelope(axis.offset_px / axis.px_per_s, 1 / axis.px_per_s, x1 - x0, x0)
+        with_data = np.flatnonzero(~np.isnan(high))
+        if not len(with_data):
             return
-        first, last = int(columns[0]), int(columns[-1]) + 1
-        low, high = low[first:last], high[first:last]
+        low, high = low[with_data[0] : with_data[-1] + 1], high[with_data[0] : with_data[-1] + 1]
+        first, last = x0 + int(with_data[0]), x0 + int(with_data[-1]) + 1
         bottom = slot.height - 2.0
         scale = slot.height - 6.0
         # Two points per column (its left and right edge): steps when zoomed in, min/max band when out.
@@ -241,7 +288,7 @@ class TimelineRenderer:
     def _paint_headers(self, p: QPainter, view: Viewport, palette: QPalette) -> None:
         header = QRect(0, style.RULER_HEIGHT, style.HEADER_WIDTH, view.lanes_height)
         p.save()
-        p.setClipRect(header)
+        p.setClipRect(header, Qt.ClipOperation.IntersectClip)
         p.fillRect(header, palette.color(QPalette.ColorRole.Window))
         dark = palette.color(QPalette.ColorRole.Dark)
         p.setPen(palette.color(QPalette.ColorRole.WindowText))
@@ -265,12 +312,12 @@ class TimelineRenderer:
             self._header_font = QFont(font)
         return self._header_titles
 
-    def _paint_ruler(self, p: QPainter, view: Viewport, axis: TimeAxis, palette: QPalette) -> None:
+    def _paint_ruler(self, p: QPainter, view: Viewport, axis: TimeAxis, palette: QPalette, area: QRect) -> None:
         ruler = QRect(0, 0, view.width, style.RULER_HEIGHT)
         p.fillRect(ruler, palette.color(QPalette.ColorRole.Window))
         p.fillRect(QRect(0, style.RULER_HEIGHT - 1, view.width, 1), palette.color(QPalette.ColorRole.Dark))
         p.save()
-        p.setClipRect(QRect(style.HEADER_WIDTH, 0, axis.width_px, style.RULER_HEIGHT))
+        p.setClipRect(QRect(style.HEADER_WIDTH, 0, axis.width_px, style.RULER_HEIGHT), Qt.ClipOperation.IntersectClip)
         metrics = QFontMetrics(self._ruler_font)
         with_hours = axis.duration_s >= 3600
         scale = choose_tick_scale(
@@ -279,8 +326,9 @@ class TimelineRenderer:
             frame_label_px=metrics.horizontalAdvance("00:00:00.00"),
             clock_label_px=metrics.horizontalAdvance("00:00:00" if with_hours else "00:00"),
         )
-        start_s, end_s = axis.visible_range()
-        end_s = min(end_s, axis.duration_s)
+        left = max(0, area.left() - style.HEADER_WIDTH)
+        right = min(axis.width_px, area.right() + 1 - style.HEADER_WIDTH)
+        start_s, end_s = axis.time_at(left - 1), min(axis.time_at(right + 1), axis.duration_s)
         bottom = style.RULER_HEIGHT - 1
         p.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
         def column(t: float) -> float:
@@ -289,7 +337,9 @@ class TimelineRenderer:
         if scale.minor_s:
             minors = tick_times(start_s, end_s, scale.minor_s)
             p.drawLines([QLineF(column(t), bottom - 4, column(t), bottom) for t in minors])
-        majors = tick_times(start_s - scale.major_s, end_s, scale.major_s)
+        # A major tick's label is drawn right of it: one left of the area may reach into it.
+        label_reach_s = (metrics.horizontalAdvance("00:00:00.00") + 8) / axis.px_per_s
+        majors = tick_times(start_s - label_reach_s, end_s, scale.major_s)
         p.setPen(palette.color(QPalette.ColorRole.WindowText).darker(115))
         p.drawLines([QLineF(column(t), bottom - 10, column(t), bottom) for t in majors])
         p.setFont(self._ruler_font)
@@ -309,22 +359,44 @@ class TimelineRenderer:
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(style.PLAYHEAD)
         centre = x + 0.5
+        half = HANDLE_HALF_WIDTH
         handle_bottom = style.RULER_HEIGHT - 2
         p.drawPolygon(
             QPolygonF(
                 [
-                    QPointF(centre - 5.5, 3),
-                    QPointF(centre + 5.5, 3),
-                    QPointF(centre + 5.5, handle_bottom - 6),
+                    QPointF(centre - half, 3),
+                    QPointF(centre + half, 3),
+                    QPointF(centre + half, handle_bottom - 6),
                     QPointF(centre, handle_bottom),
-                    QPointF(centre - 5.5, handle_bottom - 6),
+                    QPointF(centre - half, handle_bottom - 6),
                 ]
             )
         )
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
 
 
+@dataclass(eq=False)
+class _Strip:
+    layer: SpanLayer
+    frame: SpanFrame
+    columns: tuple[int, int]              # content x [x0, x1)
+    rect_batches: list[list[RectBatch]]   # per lane number
+    labels: list[LaneLabels]              # per lane number
+    spans: np.ndarray                     # per lane number: spans that may meet the strip
+
+
+HANDLE_HALF_WIDTH = 5.5
+
+
 def playhead_column(axis: TimeAxis, position_s: float) -> int:
     """The lane-area pixel column the playhead is drawn in."""
     return int(round(position_s * axis.px_per_s)) - axis.offset_px
+
+
+def playhead_rect(axis: TimeAxis, column: int, lanes_height: int) -> QRect:
+    """The widget pixels the playhead covers in a lane-area column (line and handle), within the lane area."""
+    reach = int(HANDLE_HALF_WIDTH) + 1
+    x = style.HEADER_WIDTH + column
+    strip = QRect(x - reach, 0, 2 * reach + 1, style.RULER_HEIGHT + lanes_height)
+    return strip & QRect(0, 0, style.HEADER_WIDTH + axis.width_px, style.RULER_HEIGHT + lanes_height)
 

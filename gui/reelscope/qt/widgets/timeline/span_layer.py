@@ -5,6 +5,7 @@ view, every span lane's rects grouped by colour and the labels that fit their sp
 lanes are laid out together, in one numpy pass over a ``SpanTable``: the cost of a zoom step grows with
 the number of spans, hardly with the number of lanes. A ``SpanFrame`` is the part of a layer inside one
 view: the labels to draw, per lane. Scrolling within the window builds a new frame; zooming a new layer.
+A repaint of a narrow strip (the playhead's, during playback) draws only the rects and labels that meet it.
 
 Rects are not cut to the view: a layer's rects stay within its window (at most a view's width either
 side), and drawing the few outside the view costs less than slicing the lists again on each scroll.
@@ -24,6 +25,7 @@ from PySide6.QtGui import QStaticText
 from ....domain.timeline_layout.lanes import SpanTable, layout_spans
 
 RectBatch = tuple[int, list[QRect]]   # (colour index, rects): one drawRects call
+LABEL_OVERHANG_PX = 2
 
 
 def call_each(function: Callable[..., object], *arguments: Iterable[object]) -> None:
@@ -42,6 +44,18 @@ class SpanFrame:
     labels: list[LaneLabels]     # per lane number
     spans_visible: np.ndarray    # per lane number: spans that may intersect the view
     rects_visible: np.ndarray    # per lane number: rects that intersect the view
+    label_xs: list[float]        # every label of the view, in lane order
+    label_texts: list[QStaticText]
+    label_lane: np.ndarray
+    label_left: np.ndarray       # content x where the label's ink may start...
+    label_right: np.ndarray      # ...and end
+
+    def labels_between(self, x0: int, x1: int) -> list[LaneLabels]:
+        """Per lane number, the labels whose ink may meet content x in [x0, x1)."""
+        hit = np.flatnonzero((self.label_right > x0) & (self.label_left < x1)).tolist()
+        xs = list(map(self.label_xs.__getitem__, hit))
+        texts = list(map(self.label_texts.__getitem__, hit))
+        return _split_by_lane(xs, texts, self.label_lane[hit], len(self.labels))
 
 
 @dataclass(eq=False)
@@ -95,9 +109,11 @@ class SpanLayer:
             repeat(self.body_height),
         )
         self.rect_pool = rects + recycled[count:]
+        self._rects = rects
         self._rect_x0 = geometry.x0
         self._rect_x1 = geometry.x0 + geometry.width
         self._rect_lane = geometry.lane
+        self._rect_colour = geometry.colour
         self.rect_batches = self._group_rects(rects, geometry.lane, geometry.colour)
 
     def _group_rects(self, rects: list[QRect], lanes: np.ndarray, colours: np.ndarray) -> list[list[RectBatch]]:
@@ -119,6 +135,12 @@ class SpanLayer:
         widths = label_widths[rows]
         fits = np.flatnonzero(limit - left - 2 * self._padding >= widths)
         return _LabelCandidates(rows[fits], table.lane[rows[fits]], left[fits], limit[fits], widths[fits])
+
+    def rect_batches_between(self, x0: int, x1: int) -> list[list[RectBatch]]:
+        """rect_batches cut to the rects that meet content x in [x0, x1)."""
+        hit = np.flatnonzero((self._rect_x1 > x0) & (self._rect_x0 < x1))
+        rects = list(map(self._rects.__getitem__, hit.tolist()))
+        return self._group_rects(rects, self._rect_lane[hit], self._rect_colour[hit])
 
     # --- per view -----------------------------------------------------------------------------------
 
@@ -147,24 +169,24 @@ class SpanLayer:
         spans_visible = np.bincount(self.table.lane[span_rows], minlength=lane_count)
         rect_in_view = (self._rect_x1 > view_x0) & (self._rect_x0 < view_x1)
         rects_visible = np.bincount(self._rect_lane[rect_in_view], minlength=lane_count)
-        labels = self._labels_in_view(view_x0, view_x1, texts, make_text)
-        return SpanFrame(labels, spans_visible, rects_visible)
-
-    def _labels_in_view(
-        self, view_x0: int, view_x1: int, texts: list[QStaticText | None], make_text: Callable[[int], QStaticText]
-    ) -> list[LaneLabels]:
-        """Per lane number, the labels with room inside the view; they stick to the view's left edge."""
         candidates = self._labels
         left = np.maximum(candidates.left, view_x0)
         room = np.minimum(candidates.limit, view_x1) - left - 2 * self._padding
+        # The labels with room inside the view; they stick to the view's left edge.
         shown = np.flatnonzero(room >= candidates.width)
-        xs = (left[shown] + self._padding).tolist()
+        x = left[shown] + self._padding
         rows = candidates.rows[shown].tolist()
         for row in rows:
             if texts[row] is None:
                 texts[row] = make_text(row)
-        shown_texts = list(map(texts.__getitem__, rows))
-        lane_bounds = np.searchsorted(candidates.lane[shown], np.arange(len(self.table.lanes) + 1)).tolist()
-        return [
-            LaneLabels(xs[first:end], shown_texts[first:end]) for first, end in zip(lane_bounds, lane_bounds[1:])
-        ]
+        xs, shown_texts, shown_lanes = x.tolist(), list(map(texts.__getitem__, rows)), candidates.lane[shown]
+        labels = _split_by_lane(xs, shown_texts, shown_lanes, lane_count)
+        # Glyphs may overhang their advance width by a pixel or two.
+        ink_left, ink_right = x - LABEL_OVERHANG_PX, x + candidates.width[shown] + LABEL_OVERHANG_PX
+        return SpanFrame(labels, spans_visible, rects_visible, xs, shown_texts, shown_lanes, ink_left, ink_right)
+
+
+def _split_by_lane(xs: list[float], texts: list[QStaticText], lanes: np.ndarray, lane_count: int) -> list[LaneLabels]:
+    """Labels sorted by lane number, cut into one LaneLabels per lane number."""
+    bounds = np.searchsorted(lanes, np.arange(lane_count + 1)).tolist()
+    return [LaneLabels(xs[first:end], texts[first:end]) for first, end in zip(bounds, bounds[1:])]
