@@ -393,13 +393,18 @@ def test_rendered_pixels_show_spans_and_playhead(timeline, qtbot):
 
 
 class PaintRegions(QObject):
-    """Records the region of each paint event of the widgets it watches."""
+    """Records the region of each paint event of the widgets it watches, until stop()."""
 
     def __init__(self, *widgets) -> None:
         super().__init__()
         self.regions: dict[object, QRegion] = {}
+        self._widgets = widgets
         for widget in widgets:
             widget.installEventFilter(self)
+
+    def stop(self) -> None:
+        for widget in self._widgets:
+            widget.removeEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
@@ -419,6 +424,8 @@ def playback_step_region(qtbot, widget: TimelineWidget, seconds: float) -> tuple
     paints = PaintRegions(widget, *widget.findChildren(QScrollBar))
     widget.set_position(seconds)
     qtbot.waitUntil(lambda: widget in paints.regions, timeout=2000)
+    QApplication.processEvents()
+    paints.stop()
     return paints.regions[widget], paints
 
 
