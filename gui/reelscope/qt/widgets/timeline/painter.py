@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from itertools import repeat
 
 import numpy as np
-from PySide6.QtCore import QLineF, QPointF, QRect, Qt
+from PySide6.QtCore import QPointF, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPolygonF, QStaticText
 from shiboken6 import Shiboken
 
@@ -78,9 +78,10 @@ class TimelineRenderer:
         self._label_widths: np.ndarray | None = None        # per span table row, for the label font
         self._static_texts: list[QStaticText | None] = []   # per span table row, made on first use
         self._header_colours: list[QColor] = []             # per slot
-        self._header_titles: list[str] = []                 # per slot, elided to the header in _header_font
+        self._header_titles: list[QStaticText] = []         # per slot, elided to the header in _header_font
         self._header_font: QFont | None = None
         self._last_strip: _Strip | None = None
+        self._ruler_texts: dict[str, QStaticText] = {}      # tick label -> its text in the ruler font
 
     # --- state --------------------------------------------------------------------------------------
 
@@ -96,6 +97,7 @@ class TimelineRenderer:
     def _forget_span_text(self) -> None:
         """Drops the cached layer, label widths, label texts and header titles (new lanes or a new font)."""
         self._header_font = None
+        self._ruler_texts = {}
         self._span_layer = None
         self._label_widths = None
         self._static_texts = [None] * len(self._span_table)
@@ -136,12 +138,13 @@ class TimelineRenderer:
             whole_width = columns == (0, axis.width_px)
             p.save()
             p.setClipRect(lanes_clip)
-            for index, slot in enumerate(self.slots):
-                top = lanes_top + slot.top - view.v_offset
-                if top + slot.height <= lanes_clip.top() or top > lanes_clip.bottom():
-                    continue
-                lane_rect = QRect(style.HEADER_WIDTH, top, axis.width_px, slot.height)
-                self._paint_lane_background(p, index, lane_rect, palette)
+            shown = [
+                (index, slot, lanes_top + slot.top - view.v_offset) for index, slot in enumerate(self.slots)
+                if lanes_clip.top() < lanes_top + slot.top - view.v_offset + slot.height
+                and lanes_top + slot.top - view.v_offset <= lanes_clip.bottom()
+            ]
+            self._paint_lane_backgrounds(p, shown, axis, palette)
+            for _index, slot, top in shown:
                 p.save()
                 p.translate(style.HEADER_WIDTH - axis.offset_px, top)
                 if isinstance(slot.lane, SpanLane):
@@ -163,10 +166,19 @@ class TimelineRenderer:
         p.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
         p.drawText(QRect(0, 0, width, height), Qt.AlignmentFlag.AlignCenter, hint)
 
-    def _paint_lane_background(self, p: QPainter, index: int, rect: QRect, palette: QPalette) -> None:
-        role = QPalette.ColorRole.AlternateBase if index % 2 else QPalette.ColorRole.Base
-        p.fillRect(rect, palette.color(role))
-        p.fillRect(QRect(rect.left(), rect.bottom(), rect.width(), 1), palette.color(QPalette.ColorRole.Dark))
+    def _paint_lane_backgrounds(
+        self, p: QPainter, shown: list[tuple[int, LaneSlot, int]], axis: TimeAxis, palette: QPalette
+    ) -> None:
+        """Alternating lane backgrounds with a dark line under each lane; shown holds (index, slot, top)."""
+        left, width = style.HEADER_WIDTH, axis.width_px
+        even = [QRect(left, top, width, slot.height) for index, slot, top in shown if not index % 2]
+        odd = [QRect(left, top, width, slot.height) for index, slot, top in shown if index % 2]
+        lines = [QRect(left, top + slot.height - 1, width, 1) for _, slot, top in shown]
+        p.setPen(Qt.PenStyle.NoPen)
+        for rects, role in ((even, QPalette.ColorRole.Base), (odd, QPalette.ColorRole.AlternateBase),
+                            (lines, QPalette.ColorRole.Dark)):
+            p.setBrush(palette.color(role))
+            p.drawRects(rects)
 
     # --- span lanes ---------------------------------------------------------------------------------
 
@@ -183,12 +195,12 @@ class TimelineRenderer:
             strip = self._strip(layer, frame, axis.offset_px + columns[0], axis.offset_px + columns[1])
             batches, labels = strip.rect_batches[number], strip.labels[number]
             self.stats.spans_visible += int(strip.spans[number])
-            self.stats.rects_drawn += sum(len(rects) for _, rects in batches)
+            self.stats.rects_drawn += sum(rects.count for _, rects in batches)
         colours = self._span_colours[number]
         p.setPen(Qt.PenStyle.NoPen)
         for colour, rects in batches:
             p.setBrush(colours[colour])
-            p.drawRects(rects)
+            rects.draw(p)
         if labels.texts:
             p.setFont(self._label_font)
             p.setPen(style.SPAN_LABEL)
@@ -217,7 +229,7 @@ class TimelineRenderer:
             margin = axis.width_px // 2  # scrolling this far needs no rebuild
             layer = SpanLayer(
                 self._span_table, axis.px_per_s, style.SPAN_INSET, body_height, (view_x0 - margin, view_x1 + margin),
-                self._label_width_array(), style.LABEL_PADDING, layer.rect_pool if layer else [],
+                self._label_width_array(), style.LABEL_PADDING,
             )
             self._span_layer = layer
         return layer
@@ -241,11 +253,7 @@ class TimelineRenderer:
 
     def _static_text(self, row: int) -> QStaticText:
         """The prepared label of the span in this span table row."""
-        text = QStaticText(self._span_table.span(row).label)
-        text.setTextFormat(Qt.TextFormat.PlainText)
-        text.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
-        text.prepare(font=self._label_font)
-        return text
+        return prepared_text(self._span_table.span(row).label, self._label_font)
 
     # --- graph lanes --------------------------------------------------------------------------------
 
@@ -291,23 +299,28 @@ class TimelineRenderer:
         p.setClipRect(header, Qt.ClipOperation.IntersectClip)
         p.fillRect(header, palette.color(QPalette.ColorRole.Window))
         dark = palette.color(QPalette.ColorRole.Dark)
-        p.setPen(palette.color(QPalette.ColorRole.WindowText))
-        titles = self._elided_titles(p.font())
-        for slot, colour, title in zip(self.slots, self._header_colours, titles):
-            top = style.RULER_HEIGHT + slot.top - view.v_offset
+        titles = self._header_texts(p.font())
+        tops = [style.RULER_HEIGHT + slot.top - view.v_offset for slot in self.slots]
+        for slot, top, colour in zip(self.slots, tops, self._header_colours):
             p.fillRect(QRect(0, top + 2, 3, slot.height - 5), colour)
-            p.fillRect(QRect(0, top + slot.height - 1, style.HEADER_WIDTH, 1), dark)
-            p.drawText(QRect(10, top, style.HEADER_WIDTH - 12, slot.height - 1), Qt.AlignmentFlag.AlignVCenter, title)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(dark)
+        p.drawRects([QRect(0, top + slot.height - 1, style.HEADER_WIDTH, 1) for slot, top in zip(self.slots, tops)])
+        p.setPen(palette.color(QPalette.ColorRole.WindowText))
+        text_height = QFontMetrics(p.font()).height()
+        for slot, top, title in zip(self.slots, tops, titles):
+            p.drawStaticText(10, top + (slot.height - 1 - text_height) // 2, title)
         p.restore()
         p.fillRect(QRect(style.HEADER_WIDTH - 1, 0, 1, view.height), dark)
 
-    def _elided_titles(self, font: QFont) -> list[str]:
+    def _header_texts(self, font: QFont) -> list[QStaticText]:
         """Each slot's track title, elided to the header width in font."""
         if font != self._header_font:
             metrics = QFontMetrics(font)
             width = style.HEADER_WIDTH - 16
             self._header_titles = [
-                metrics.elidedText(slot.lane.track.title, Qt.TextElideMode.ElideRight, width) for slot in self.slots
+                prepared_text(metrics.elidedText(slot.lane.track.title, Qt.TextElideMode.ElideRight, width), font)
+                for slot in self.slots
             ]
             self._header_font = QFont(font)
         return self._header_titles
@@ -331,23 +344,26 @@ class TimelineRenderer:
         start_s, end_s = axis.time_at(left - 1), min(axis.time_at(right + 1), axis.duration_s)
         bottom = style.RULER_HEIGHT - 1
         p.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-        def column(t: float) -> float:
-            return round(axis.x_at(t)) + style.HEADER_WIDTH + 0.5
-
         if scale.minor_s:
-            minors = tick_times(start_s, end_s, scale.minor_s)
-            p.drawLines([QLineF(column(t), bottom - 4, column(t), bottom) for t in minors])
+            minors = np.round(np.array(tick_times(start_s, end_s, scale.minor_s)) * axis.px_per_s)
+            draw_ticks(p, minors - axis.offset_px + style.HEADER_WIDTH + 0.5, bottom - 4, bottom)
         # A major tick's label is drawn right of it: one left of the area may reach into it.
         label_reach_s = (metrics.horizontalAdvance("00:00:00.00") + 8) / axis.px_per_s
         majors = tick_times(start_s - label_reach_s, end_s, scale.major_s)
+        columns = (np.round(np.array(majors) * axis.px_per_s) - axis.offset_px + style.HEADER_WIDTH).tolist()
         p.setPen(palette.color(QPalette.ColorRole.WindowText).darker(115))
-        p.drawLines([QLineF(column(t), bottom - 10, column(t), bottom) for t in majors])
-        p.setFont(self._ruler_font)
-        baseline = 3 + metrics.ascent()
-        for t in majors:
-            x = round(axis.x_at(t)) + style.HEADER_WIDTH + 4
-            p.drawText(QPointF(x, baseline), tick_label(t, scale, axis.fps, with_hours))
+        draw_ticks(p, np.array(columns) + 0.5, bottom - 10, bottom)
+        labels = [self._ruler_text(tick_label(t, scale, axis.fps, with_hours)) for t in majors]
+        call_each(p.drawStaticText, [x + 4 for x in columns], repeat(3), labels)
         p.restore()
+
+    def _ruler_text(self, label: str) -> QStaticText:
+        text = self._ruler_texts.get(label)
+        if text is None:
+            if len(self._ruler_texts) > RULER_TEXT_CACHE:
+                self._ruler_texts.clear()
+            text = self._ruler_texts[label] = prepared_text(label, self._ruler_font)
+        return text
 
     def _paint_playhead(self, p: QPainter, view: Viewport, axis: TimeAxis, position_s: float) -> None:
         x = playhead_column(axis, position_s)
@@ -386,6 +402,26 @@ class _Strip:
 
 
 HANDLE_HALF_WIDTH = 5.5
+RULER_TEXT_CACHE = 512
+
+
+def prepared_text(text: str, font: QFont) -> QStaticText:
+    static = QStaticText(text)
+    static.setTextFormat(Qt.TextFormat.PlainText)
+    static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
+    static.prepare(font=font)
+    return static
+
+
+def draw_ticks(p: QPainter, xs: np.ndarray, top: float, bottom: float) -> None:
+    """Vertical lines from top to bottom at xs, in one drawLines call reading QPointF pairs from numpy memory."""
+    if not len(xs):
+        return
+    points = np.empty((2 * len(xs), 2), dtype=np.float64)
+    points[:, 0] = np.repeat(xs, 2)
+    points[0::2, 1] = top
+    points[1::2, 1] = bottom
+    p.drawLines(Shiboken.wrapInstance(points.__array_interface__["data"][0], QPointF), len(xs))
 
 
 def playhead_column(axis: TimeAxis, position_s: float) -> int:
