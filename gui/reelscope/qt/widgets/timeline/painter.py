@@ -138,11 +138,11 @@ class TimelineRenderer:
             whole_width = columns == (0, axis.width_px)
             p.save()
             p.setClipRect(lanes_clip)
-            shown = [
-                (index, slot, lanes_top + slot.top - view.v_offset) for index, slot in enumerate(self.slots)
-                if lanes_clip.top() < lanes_top + slot.top - view.v_offset + slot.height
-                and lanes_top + slot.top - view.v_offset <= lanes_clip.bottom()
-            ]
+            shown = []   # (index, slot, top) of the lanes that meet the area
+            for index, slot in enumerate(self.slots):
+                top = lanes_top + slot.top - view.v_offset
+                if lanes_clip.top() < top + slot.height and top <= lanes_clip.bottom():
+                    shown.append((index, slot, top))
             self._paint_lane_backgrounds(p, shown, axis, palette)
             for _index, slot, top in shown:
                 p.save()
