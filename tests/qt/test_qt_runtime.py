@@ -1,9 +1,8 @@
-"""The pinned Qt survives heavy use on the Python that runs the tests (DESIGN.md §6, none_dealloc).
+"""The pinned Qt survives heavy use on the Python that runs the tests (6.12.0 aborts on 3.11: none_dealloc)."""
 
-PySide6 6.12.0 on Python 3.10/3.11 drops a reference to None on calls that return None, until None's
-refcount reaches zero and the process aborts. From Python 3.12 None is immortal (PEP 683): its refcount
-never moves, so there the corruption can neither be seen nor do harm.
-"""
+# PySide6 6.12.0 on Python 3.10/3.11 drops a reference to None on calls that return None, until None's
+# refcount reaches zero and the process aborts. From Python 3.12 None is immortal (PEP 683): its refcount
+# never moves, so there the corruption can neither be seen nor do harm.
 
 from __future__ import annotations
 
