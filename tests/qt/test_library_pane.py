@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import QPoint, QSize, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt
+from PySide6.QtGui import QColor, QRegion
+from PySide6.QtWidgets import QApplication
 
 from reelscope.domain.analysis import AnalysisStatus, VideoInfo
 from reelscope.domain.clips import Clip, ProviderStatus
@@ -166,6 +167,33 @@ def test_delegate_paints_the_thumbnail(qtbot, pane, loader, tmp_path):
     assert abs(painted.red() - RED[0]) < 25 and painted.green() < 60 and painted.blue() < 60
     placeholder = thumbnail_centre(1)
     assert abs(placeholder.red() - placeholder.green()) < 20  # a neutral placeholder, not the picture
+
+
+def test_a_decoded_thumbnail_repaints_only_the_rows_that_show_it(qtbot, pane, loader, tmp_path):
+    jpeg = tmp_path / "red.jpg"
+    Image.new("RGB", (192, 108), RED).save(jpeg, quality=95)
+    pane.set_clips([make_clip(3, "first", thumbnail=str(jpeg)), make_clip(2, "second"),
+                    make_clip(1, "third", thumbnail=str(jpeg))])
+    view = pane.list_view
+    repainted: list[QRegion] = []
+
+    class Paints(QObject):
+        def eventFilter(self, watched, event) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                repainted.append(event.region())
+            return False
+
+    watcher = Paints()
+    view.viewport().installEventFilter(watcher)
+    loader.loaded.connect(lambda _path: repainted.clear())  # after the pane's own slot: what it asked for
+    qtbot.waitUntil(lambda: loader.pixmap(str(jpeg)) is not None and bool(repainted), timeout=3000)
+    QApplication.processEvents()
+    view.viewport().removeEventFilter(watcher)
+    rows = [view.visualRect(view.model().index(row, 0)) for row in range(3)]
+    region = QRegion()
+    for each in repainted:
+        region |= each
+    assert region == QRegion(rows[0]) | QRegion(rows[2])
 
 
 def test_thumbnail_loader_scales_and_signals(qtbot, tmp_path):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QHelpEvent, QMouseEvent, QWheelEvent
-from PySide6.QtWidgets import QApplication, QToolTip
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
+from PySide6.QtGui import QHelpEvent, QImage, QMouseEvent, QRegion, QWheelEvent
+from PySide6.QtWidgets import QApplication, QScrollBar, QToolTip
 
 from reelscope.domain.timeline import TimelineSpan, TimelineTrack, TrackKind
 from reelscope.domain.timeline_layout.lanes import DENSE, GraphLane, SpanLane, SpanTable, layout_spans
@@ -213,6 +213,9 @@ def test_graph_envelope_is_min_max_per_column():
     values = lane.values
     assert low[0] == values[0] and high[0] == values[19]
     assert high[5] == values[119] and np.isnan(high[6:]).all()
+    part_low, part_high = lane.column_envelope(0.0, 10.0, 3, first_column=4)  # columns 4, 5, 6 of the same view
+    np.testing.assert_array_equal(part_low, low[4:7])
+    np.testing.assert_array_equal(part_high, high[4:7])
 
 
 # --- the widget -------------------------------------------------------------------------------------
@@ -384,3 +387,114 @@ def test_rendered_pixels_show_spans_and_playhead(timeline, qtbot):
     lane_background = image.pixelColor(round(timeline.x_for_time(2.0)), graph.top() + 4)
     assert image.pixelColor(round(timeline.x_for_time(50.0)), graph.bottom() - 6) != lane_background
     assert image.pixelColor(round(timeline.x_for_time(3.0)), graph.top() + 4) == lane_background
+
+
+# --- playback repaints ------------------------------------------------------------------------------
+
+
+class PaintRegions(QObject):
+    """Records the region of each paint event of the widgets it watches, until stop()."""
+
+    def __init__(self, *widgets) -> None:
+        super().__init__()
+        self.regions: dict[object, QRegion] = {}
+        self._widgets = widgets
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def stop(self) -> None:
+        for widget in self._widgets:
+            widget.removeEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.regions[watched] = self.regions.get(watched, QRegion()) | event.region()
+        return False
+
+
+def settle(widget: TimelineWidget) -> None:
+    """Paints whatever is pending, so that what is recorded next comes from the next change."""
+    widget.repaint()
+    QApplication.processEvents()
+
+
+def playback_step_region(qtbot, widget: TimelineWidget, seconds: float) -> tuple[QRegion, PaintRegions]:
+    """The region repainted after set_position(seconds), and every widget's recorded paints."""
+    settle(widget)
+    paints = PaintRegions(widget, *widget.findChildren(QScrollBar))
+    widget.set_position(seconds)
+    qtbot.waitUntil(lambda: widget in paints.regions, timeout=2000)
+    QApplication.processEvents()
+    paints.stop()
+    return paints.regions[widget], paints
+
+
+def playhead_x(widget: TimelineWidget) -> int:
+    return round(widget.x_for_time(widget.position()))
+
+
+def test_playback_repaints_only_the_playhead_strip_and_not_the_scroll_bar(timeline, qtbot):
+    lane_area_bottom = timeline.lane_rect("local/activity").bottom()
+    timeline.set_position(20.0)
+    for _ in range(5):
+        before = playhead_x(timeline)
+        region, paints = playback_step_region(qtbot, timeline, timeline.position() + 0.2)  # 3 px at this zoom
+        after = playhead_x(timeline)
+        assert after > before
+        bounds = region.boundingRect()
+        assert bounds.left() <= before - 5 and after + 5 <= bounds.right()  # both handles, old and new
+        assert bounds.width() <= after - before + 16  # a strip a few px wide, not the widget
+        assert bounds.top() == 0 and lane_area_bottom <= bounds.bottom() < timeline.height() - 10
+        assert list(paints.regions) == [timeline]  # no scroll bar repaint
+
+
+def test_playhead_jump_in_view_repaints_two_strips(timeline, qtbot):
+    timeline.set_position(10.0)
+    region, _ = playback_step_region(qtbot, timeline, 40.0)
+    assert region.rectCount() == 2
+    assert all(rect.width() <= 16 for rect in region)
+    assert region.contains(QPoint(round(timeline.x_for_time(10.0)), 30))
+    assert region.contains(QPoint(playhead_x(timeline), 30))
+
+
+def test_following_playback_repaints_the_whole_view_when_it_pages(timeline, qtbot):
+    lane = timeline.lane_rect("local/scenes")
+    wheel(timeline, QPoint(lane.left(), lane.center().y()), dy=120 * 8)
+    timeline.set_position(1.0)
+    end = timeline.visible_range()[1]
+    region, paints = playback_step_region(qtbot, timeline, end + 0.1)  # the playhead leaves the view
+    assert timeline.visible_range()[0] > 1.0
+    assert region.boundingRect() == timeline.rect()
+    assert len(paints.regions) > 1  # the scroll bar moved with the view
+
+
+@pytest.mark.parametrize("zoom_notches", [0, 3])
+def test_strip_repaints_leave_the_same_pixels_as_a_full_repaint(timeline, qtbot, zoom_notches):
+    lane = timeline.lane_rect("local/scenes")
+    wheel(timeline, QPoint(lane.center().x(), lane.center().y()), dy=120 * zoom_notches)
+    start, end = timeline.visible_range()
+    label_x = timeline.x_for_time(SCENE_S * (int(start / SCENE_S) + 1)) + style.LABEL_PADDING + 2
+    steps = [
+        time_under(timeline, lane.left() + 1),     # the handle overlaps the lane headers
+        time_under(timeline, lane.left() + 4),
+        time_under(timeline, label_x),             # over a span's label
+        time_under(timeline, label_x + 2),
+        time_under(timeline, label_x + 30),        # two strips close enough for a ruler label to span both
+        (start + end) / 2,                         # a jump: two strips apart
+        time_under(timeline, lane.right() - 1),    # the last column
+    ]
+    shown = QImage(timeline.size(), QImage.Format.Format_ARGB32_Premultiplied)
+    timeline.set_position(steps[0] + 5 * px_in_seconds(timeline))
+    timeline.render(shown)
+    for seconds in steps:
+        region, _ = playback_step_region(qtbot, timeline, seconds)
+        assert region.boundingRect() != timeline.rect()
+        timeline.render(shown, region.boundingRect().topLeft(), region)  # the offset is where the region goes
+        full = QImage(timeline.size(), QImage.Format.Format_ARGB32_Premultiplied)
+        full.fill(0)
+        timeline.render(full)
+        differing = [
+            (x, y) for y in range(full.height()) for x in range(full.width()) if shown.pixel(x, y) != full.pixel(x, y)
+        ] if shown != full else []
+        assert not differing, f"at {seconds:.2f} s, {len(differing)} pixels differ, e.g. {differing[:5]}"
+        assert timeline.paint_stats.labels_drawn > 0

@@ -83,9 +83,14 @@ class GraphLane:
             return float(self.values[index])
         return None
 
-    def column_envelope(self, start_s: float, s_per_px: float, columns: int) -> tuple[np.ndarray, np.ndarray]:
-        """Min and max value per pixel column from start_s; NaN where a column has no data."""
-        edges = start_s + np.arange(columns, dtype=np.float64) * s_per_px
+    def column_envelope(
+        self, start_s: float, s_per_px: float, columns: int, first_column: int = 0
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Min and max value per pixel column from start_s; NaN where a column has no data.
+
+        With first_column, the envelope of columns [first_column, first_column + columns) of the same view.
+        """
+        edges = start_s + np.arange(first_column, first_column + columns, dtype=np.float64) * s_per_px
         first = np.floor(edges / self.interval_s).astype(np.int64)
         inside = (first >= 0) & (first < len(self.values))
         low = np.full(columns, np.nan)
@@ -94,7 +99,7 @@ class GraphLane:
             return low, high
         bins = first[inside]
         # reduceat runs its last bin to the end of the array: cut the array at the view's end.
-        end_s = start_s + columns * s_per_px
+        end_s = start_s + (first_column + columns) * s_per_px
         limit = min(len(self.values), max(int(bins[-1]) + 1, int(np.ceil(end_s / self.interval_s))))
         visible = self.values[:limit]
         low[inside] = np.minimum.reduceat(visible, bins)

@@ -85,7 +85,7 @@ class LibraryPane(QWidget):
         self._list.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self._list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self._list.customContextMenuRequested.connect(self._show_context_menu)
-        thumbnails.loaded.connect(self._list.viewport().update)
+        thumbnails.loaded.connect(self._repaint_rows_showing)
 
         self._reveal = self._clip_action("Show in folder", self.reveal_requested)
         self._reanalyse = self._clip_action("Analyse again", self.reanalyse_requested)
@@ -188,6 +188,19 @@ class LibraryPane(QWidget):
         if index.isValid():
             self._list.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
             self._list.scrollTo(index)
+
+    def _repaint_rows_showing(self, thumbnail_path: str) -> None:
+        """Repaints the visible rows whose thumbnail has just been decoded."""
+        view, viewport = self._list, self._list.viewport()
+        first, last = view.indexAt(viewport.rect().topLeft()), view.indexAt(viewport.rect().bottomLeft())
+        if not first.isValid():
+            viewport.update()
+            return
+        last_row = last.row() if last.isValid() else self._proxy.rowCount() - 1
+        for row in range(first.row(), last_row + 1):
+            index = self._proxy.index(row, 0)
+            if index.data(ObjectRole).thumbnail_path == thumbnail_path:
+                viewport.update(view.visualRect(index))
 
     def _on_filter_changed(self, _text: str) -> None:
         if self._model.rowCount() > LARGE_LIBRARY_ROWS:

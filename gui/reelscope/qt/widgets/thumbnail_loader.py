@@ -6,7 +6,7 @@ import itertools
 import time
 from collections import OrderedDict
 
-from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, QTimer, QUrl, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QImageReader, QPixmap
 
 DEFAULT_CACHE_SIZE = 600
@@ -46,6 +46,8 @@ class ThumbnailLoader(QObject):
 
     Paths may be plain file paths or file:// URLs; other URLs (http) are not fetched and give None.
     A file that could not be read (e.g. not written yet) is tried again after RETRY_UNREADABLE_S.
+    Decoding starts once control is back in the event loop, so that on a scroll it does not compete for
+    the processor with the repaint that asked for the thumbnails.
     """
 
     loaded = Signal(str)
@@ -57,6 +59,11 @@ class ThumbnailLoader(QObject):
         self._cache: OrderedDict[str, QPixmap] = OrderedDict()
         self._cache_size = cache_size
         self._pending: set[str] = set()
+        self._queued: list[tuple[str, str]] = []   # (path, file path) asked for, not started yet
+        self._start_timer = QTimer(self)
+        self._start_timer.setSingleShot(True)
+        self._start_timer.setInterval(0)
+        self._start_timer.timeout.connect(self._start_queued)
         self._unreadable: dict[str, float] = {}  # path -> when it failed
         self._priority = itertools.count()
         self._pool = QThreadPool(self)
@@ -91,6 +98,7 @@ class ThumbnailLoader(QObject):
 
     def wait_idle(self, timeout_ms: int = 5000) -> bool:
         """Blocks until no decode is running (for tests and benchmarks); results still arrive queued."""
+        self._start_queued()
         return self._pool.waitForDone(timeout_ms)
 
     def _start(self, path: str) -> None:
@@ -99,9 +107,17 @@ class ThumbnailLoader(QObject):
             self._unreadable[path] = float("inf")  # remote: never fetched here
             return
         self._pending.add(path)
+        self._queued.append((path, file_path))
+        if not self._start_timer.isActive():
+            self._start_timer.start()
+
+    def _start_queued(self) -> None:
+        self._start_timer.stop()
+        queued, self._queued = self._queued, []
         target = self._size * self._ratio
-        # Newer requests first: what the user scrolled to last is what they look at.
-        self._pool.start(_DecodeJob(path, file_path, target, self._delivery), next(self._priority))
+        for path, file_path in queued:
+            # Newer requests first: what the user scrolled to last is what they look at.
+            self._pool.start(_DecodeJob(path, file_path, target, self._delivery), next(self._priority))
 
     def _on_decoded(self, path: str, image: QImage) -> None:
         self._pending.discard(path)

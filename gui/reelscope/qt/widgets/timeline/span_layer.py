@@ -5,9 +5,12 @@ view, every span lane's rects grouped by colour and the labels that fit their sp
 lanes are laid out together, in one numpy pass over a ``SpanTable``: the cost of a zoom step grows with
 the number of spans, hardly with the number of lanes. A ``SpanFrame`` is the part of a layer inside one
 view: the labels to draw, per lane. Scrolling within the window builds a new frame; zooming a new layer.
+A repaint of a narrow strip (the playhead's, during playback) draws only the rects and labels that meet it.
 
 Rects are not cut to the view: a layer's rects stay within its window (at most a view's width either
 side), and drawing the few outside the view costs less than slicing the lists again on each scroll.
+They live in one numpy array laid out as QRects (x1, y1, x2, y2 as int32), which QPainter.drawRects
+reads directly: no QRect object is made per rect.
 """
 
 from __future__ import annotations
@@ -15,15 +18,45 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from itertools import repeat
 
 import numpy as np
 from PySide6.QtCore import QRect
-from PySide6.QtGui import QStaticText
+from PySide6.QtGui import QPainter, QStaticText
+from shiboken6 import Shiboken
 
 from ....domain.timeline_layout.lanes import SpanTable, layout_spans
 
-RectBatch = tuple[int, list[QRect]]   # (colour index, rects): one drawRects call
+LABEL_OVERHANG_PX = 2
+
+
+@dataclass(eq=False)
+class RectRun:
+    """count rects, consecutive in a QRect-shaped numpy array: one QPainter.drawRects call."""
+
+    memory: np.ndarray   # (n, 4) int32 x1, y1, x2, y2; kept here while first points into it
+    first: QRect         # a view of the run's first rect, not a copy
+    count: int
+
+    def draw(self, painter: QPainter) -> None:
+        painter.drawRects(self.first, self.count)
+
+
+RectBatch = tuple[int, RectRun]   # (colour index, rects)
+
+
+def rect_memory(x0: np.ndarray, width: np.ndarray, top: int, height: int) -> np.ndarray:
+    """Rects as QRect lays them out in memory."""
+    rects = np.empty((len(x0), 4), dtype=np.int32)
+    rects[:, 0] = x0
+    rects[:, 1] = top
+    rects[:, 2] = x0 + width - 1
+    rects[:, 3] = top + height - 1
+    return rects
+
+
+def rect_run(memory: np.ndarray, first: int, end: int) -> RectRun:
+    address = memory.__array_interface__["data"][0] + first * memory.strides[0]
+    return RectRun(memory, Shiboken.wrapInstance(address, QRect), end - first)
 
 
 def call_each(function: Callable[..., object], *arguments: Iterable[object]) -> None:
@@ -42,6 +75,18 @@ class SpanFrame:
     labels: list[LaneLabels]     # per lane number
     spans_visible: np.ndarray    # per lane number: spans that may intersect the view
     rects_visible: np.ndarray    # per lane number: rects that intersect the view
+    label_xs: list[float]        # every label of the view, in lane order
+    label_texts: list[QStaticText]
+    label_lane: np.ndarray
+    label_left: np.ndarray       # content x where the label's ink may start...
+    label_right: np.ndarray      # ...and end
+
+    def labels_between(self, x0: int, x1: int) -> list[LaneLabels]:
+        """Per lane number, the labels whose ink may meet content x in [x0, x1)."""
+        hit = np.flatnonzero((self.label_right > x0) & (self.label_left < x1)).tolist()
+        xs = list(map(self.label_xs.__getitem__, hit))
+        texts = list(map(self.label_texts.__getitem__, hit))
+        return _split_by_lane(xs, texts, self.label_lane[hit], len(self.labels))
 
 
 @dataclass(eq=False)
@@ -65,7 +110,6 @@ class SpanLayer:
         window: tuple[int, int],
         label_widths: np.ndarray,
         label_padding: int,
-        recycled: list[QRect],
     ) -> None:
         self.table = table
         self.px_per_s = px_per_s
@@ -76,38 +120,32 @@ class SpanLayer:
         self._frame: SpanFrame | None = None
 
         rows = table.rows_in(window[0] / px_per_s, window[1] / px_per_s)
-        self._lay_out_rects(rows, body_top, recycled)
+        self._lay_out_rects(rows, body_top)
         self._labels = self._label_candidates(rows, label_widths)
 
     # --- built once per zoom ------------------------------------------------------------------------
 
-    def _lay_out_rects(self, rows: np.ndarray, body_top: int, recycled: list[QRect]) -> None:
-        """Sets rect_batches (per lane number, in drawing order), rect_pool and the rect extents."""
+    def _lay_out_rects(self, rows: np.ndarray, body_top: int) -> None:
+        """Sets rect_batches (per lane number, in drawing order) and the rect extents."""
         table = self.table
         geometry = layout_spans(
             table.starts[rows], table.ends[rows], table.colours[rows], self.px_per_s, table.lane[rows]
         )
-        count = len(geometry.x0)
-        # QRect.setRect on recycled rects is ~3x cheaper than constructing (and later freeing) new ones.
-        rects = recycled[:count] + [QRect() for _ in range(count - len(recycled))]
-        call_each(
-            QRect.setRect, rects, geometry.x0.tolist(), repeat(body_top), geometry.width.tolist(),
-            repeat(self.body_height),
-        )
-        self.rect_pool = rects + recycled[count:]
+        self._rects = rect_memory(geometry.x0, geometry.width, body_top, self.body_height)
         self._rect_x0 = geometry.x0
         self._rect_x1 = geometry.x0 + geometry.width
         self._rect_lane = geometry.lane
-        self.rect_batches = self._group_rects(rects, geometry.lane, geometry.colour)
+        self._rect_colour = geometry.colour
+        self.rect_batches = self._group_rects(self._rects, geometry.lane, geometry.colour)
 
-    def _group_rects(self, rects: list[QRect], lanes: np.ndarray, colours: np.ndarray) -> list[list[RectBatch]]:
+    def _group_rects(self, rects: np.ndarray, lanes: np.ndarray, colours: np.ndarray) -> list[list[RectBatch]]:
         """Cuts the rects (sorted by lane, then colour) into one batch per lane and colour."""
         batches: list[list[RectBatch]] = [[] for _ in self.table.lanes]
         changes = np.flatnonzero((np.diff(lanes) != 0) | (np.diff(colours) != 0)) + 1
         bounds = [0, *changes.tolist(), len(rects)]
-        firsts = bounds[:-1] if rects else []
+        firsts = bounds[:-1] if len(rects) else []
         for first, end, lane, colour in zip(firsts, bounds[1:], lanes[firsts].tolist(), colours[firsts].tolist()):
-            batches[lane].append((colour, rects[first:end]))
+            batches[lane].append((colour, rect_run(rects, first, end)))
         return batches
 
     def _label_candidates(self, rows: np.ndarray, label_widths: np.ndarray) -> _LabelCandidates:
@@ -119,6 +157,11 @@ class SpanLayer:
         widths = label_widths[rows]
         fits = np.flatnonzero(limit - left - 2 * self._padding >= widths)
         return _LabelCandidates(rows[fits], table.lane[rows[fits]], left[fits], limit[fits], widths[fits])
+
+    def rect_batches_between(self, x0: int, x1: int) -> list[list[RectBatch]]:
+        """rect_batches cut to the rects that meet content x in [x0, x1)."""
+        hit = np.flatnonzero((self._rect_x1 > x0) & (self._rect_x0 < x1))
+        return self._group_rects(self._rects[hit], self._rect_lane[hit], self._rect_colour[hit])
 
     # --- per view -----------------------------------------------------------------------------------
 
@@ -147,24 +190,24 @@ class SpanLayer:
         spans_visible = np.bincount(self.table.lane[span_rows], minlength=lane_count)
         rect_in_view = (self._rect_x1 > view_x0) & (self._rect_x0 < view_x1)
         rects_visible = np.bincount(self._rect_lane[rect_in_view], minlength=lane_count)
-        labels = self._labels_in_view(view_x0, view_x1, texts, make_text)
-        return SpanFrame(labels, spans_visible, rects_visible)
-
-    def _labels_in_view(
-        self, view_x0: int, view_x1: int, texts: list[QStaticText | None], make_text: Callable[[int], QStaticText]
-    ) -> list[LaneLabels]:
-        """Per lane number, the labels with room inside the view; they stick to the view's left edge."""
         candidates = self._labels
         left = np.maximum(candidates.left, view_x0)
         room = np.minimum(candidates.limit, view_x1) - left - 2 * self._padding
+        # The labels with room inside the view; they stick to the view's left edge.
         shown = np.flatnonzero(room >= candidates.width)
-        xs = (left[shown] + self._padding).tolist()
+        x = left[shown] + self._padding
         rows = candidates.rows[shown].tolist()
         for row in rows:
             if texts[row] is None:
                 texts[row] = make_text(row)
-        shown_texts = list(map(texts.__getitem__, rows))
-        lane_bounds = np.searchsorted(candidates.lane[shown], np.arange(len(self.table.lanes) + 1)).tolist()
-        return [
-            LaneLabels(xs[first:end], shown_texts[first:end]) for first, end in zip(lane_bounds, lane_bounds[1:])
-        ]
+        xs, shown_texts, shown_lanes = x.tolist(), list(map(texts.__getitem__, rows)), candidates.lane[shown]
+        labels = _split_by_lane(xs, shown_texts, shown_lanes, lane_count)
+        # Glyphs may overhang their advance width by a pixel or two.
+        ink_left, ink_right = x - LABEL_OVERHANG_PX, x + candidates.width[shown] + LABEL_OVERHANG_PX
+        return SpanFrame(labels, spans_visible, rects_visible, xs, shown_texts, shown_lanes, ink_left, ink_right)
+
+
+def _split_by_lane(xs: list[float], texts: list[QStaticText], lanes: np.ndarray, lane_count: int) -> list[LaneLabels]:
+    """Labels sorted by lane number, cut into one LaneLabels per lane number."""
+    bounds = np.searchsorted(lanes, np.arange(lane_count + 1)).tolist()
+    return [LaneLabels(xs[first:end], texts[first:end]) for first, end in zip(bounds, bounds[1:])]

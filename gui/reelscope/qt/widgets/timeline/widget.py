@@ -13,7 +13,7 @@ from ....domain.timeline import TimelineSpan, TimelineTrack, TrackKind
 from ....domain.timeline_layout.lanes import GraphLane, SpanLane, build_lanes
 from ....domain.timeline_layout.time_axis import TimeAxis
 from . import style
-from .painter import LaneSlot, PaintStats, TimelineRenderer, Viewport, playhead_column
+from .painter import LaneSlot, PaintStats, TimelineRenderer, Viewport, playhead_column, playhead_rect
 
 EMPTY_HINT = "Select a clip to see its timeline"
 WHEEL_ZOOM_STEP = 1.25          # zoom factor per wheel notch
@@ -80,17 +80,19 @@ class TimelineWidget(QWidget):
         self.update()
 
     def set_position(self, seconds: float) -> None:
-        """Moves the playhead; while following, page-scrolls to keep it in view."""
+        """Moves the playhead; while following, page-scrolls to keep it in view.
+
+        Unless the view moves, only the playhead's old and new strips are repainted.
+        """
         previous = self._position
-        old_column = playhead_column(self._axis, previous)
         self._position = max(0.0, seconds)
         if not self._following and abs(self._position - previous) > FOLLOW_RESUME_JUMP_S:
             self._following = True
         if self._following and self._slots and not self._axis.contains(self._position):
             self._page_to(self._position)
             self.update()
-        elif playhead_column(self._axis, self._position) != old_column:
-            self.update()
+        else:
+            self._move_playhead(previous)
 
     def position(self) -> float:
         return self._position
@@ -211,12 +213,25 @@ class TimelineWidget(QWidget):
 
     def _seek(self, seconds: float) -> None:
         seconds = min(max(0.0, seconds), self._axis.duration_s)
+        previous = self._position
         self._position = seconds
         self._following = True
         if not self._axis.contains(seconds):
             self._page_to(seconds)
-        self.update()
+            self.update()
+        else:
+            self._move_playhead(previous)
         self.seek_requested.emit(seconds)
+
+    def _move_playhead(self, previous_s: float) -> None:
+        """Repaints the playhead's strip at previous_s and at the position, in an unmoved view."""
+        old, new = playhead_column(self._axis, previous_s), playhead_column(self._axis, self._position)
+        if old == new or not self._slots:
+            return
+        lanes_height = self._lanes_height()
+        for column in (old, new):
+            if 0 <= column < self._axis.width_px:
+                self.update(playhead_rect(self._axis, column, lanes_height))
 
     def _on_hbar_moved(self, value: int) -> None:
         if self._syncing_bars:
@@ -239,7 +254,7 @@ class TimelineWidget(QWidget):
         else:
             self._renderer.set_font(self.font())
             view = Viewport(self.width(), self.height(), self._lanes_height(), self._v_offset)
-            self._renderer.paint(painter, view, self._axis, self._position, self.palette())
+            self._renderer.paint(painter, view, self._axis, self._position, self.palette(), event.region())
         painter.end()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
