@@ -214,8 +214,7 @@ def test_thumbnail_loader_retries_a_file_written_later(qtbot, tmp_path):
     jpeg = tmp_path / "later.jpg"
     loader = ThumbnailLoader(QSize(96, 54))
     assert loader.pixmap(str(jpeg)) is None
-    assert loader.wait_idle()
-    qtbot.wait(20)  # the failure arrives queued
+    qtbot.waitUntil(lambda: not loader.is_loading(str(jpeg)), timeout=3000)  # the failure arrives queued
     Image.new("RGB", (192, 108), RED).save(jpeg)
     assert loader.pixmap(str(jpeg)) is None  # failed just now: not retried at once
     loader.invalidate(str(jpeg))

@@ -87,6 +87,10 @@ class ThumbnailLoader(QObject):
             self._start(path)
         return None
 
+    def is_loading(self, path: str) -> bool:
+        """Whether a decode of path was asked for and its result has not arrived yet."""
+        return path in self._pending
+
     def invalidate(self, path: str | None = None) -> None:
         """Forgets one path (its file was rewritten) or, without one, everything cached."""
         if path is None:
