@@ -5,8 +5,8 @@ with {"job_id"} and a Location header (relative by default, absolute with `absol
 GET on the Location answers the job: queued, then running, then finished (after `processing_s`
 and `polls_to_finish` polls) with the seed's example result, or failed when Max-Processing-Time
 is shorter than the job takes. GET /latency/{video|image}. With webhook.url (query parameters for
-a video, `webhook` in the JSON for images) the final payload is POSTed there when the job is
-polled to its end, signed with X-Webhook-Signature (hex HMAC-SHA256 of the raw body) when a secret
+a video, `webhook` in the JSON for images) the final payload is POSTed there when the job
+ends, signed with X-Webhook-Signature (hex HMAC-SHA256 of the raw body) when a secret
 was given. The record: jobs created per content hash.
 """
 
@@ -182,9 +182,22 @@ class FakeNoxovision(FakeService):
                 "external_ids": external_ids or [],
             }
             self.jobs_by_sha256.setdefault(sha256, []).append(job_id)
+        if webhook:  # the service calls back when the job ends, polled or not
+            threading.Timer(max(self.processing_s, 0.05), self._finish_by_itself, (job_id,)).start()
         path = f"/video/{job_id}" if kind == "video" else f"/images/{job_id}"
         location = f"{self.base_url}{path}" if self.absolute_location else path
         return Reply(202, {"job_id": job_id}, {"Location": location})
+
+    def _finish_by_itself(self, job_id: str) -> None:
+        with self.lock:
+            job = self.jobs[job_id]
+            if job["status"] in ("queued", "running"):
+                job["status"] = "failed" if job["limit"] and self.processing_s > job["limit"] else "finished"
+            if job["delivered"]:
+                return
+            job["delivered"] = True
+            body = self._payload(job)
+        self._deliver(job["webhook"], body)
 
     def _payload(self, job_or_id) -> dict[str, Any]:
         job = job_or_id

@@ -18,7 +18,7 @@ from ...domain.media import is_image_name
 from ...domain.providers import provider_info
 from ...domain.settings import ProviderSettings
 from .._cloud import UploadProgress, fetching, media_info, processing, require_key
-from .._http import Clock, HeaderKey, HttpClient, SystemClock, Timeouts
+from .._http import Clock, HeaderKey, HttpClient, SystemClock, Timeouts, register_secret
 from .._polling import poll_until
 from ..base import AnalysisEvents, AnalysisRequest, ProviderLimits
 from . import mapping, wire
@@ -56,6 +56,7 @@ class NoxovisionProvider:
         self.max_processing_time_s = max(0, int(max_processing_time_s))
         self.poll_interval_s = poll_interval_s
         self.limits = limits or ProviderLimits(max_jobs=4)
+        register_secret(webhook_secret)
         self._webhook = wire.WebhookConfig(url=webhook_url, secret=webhook_secret) if webhook_url else None
         self._webhooks = webhooks
 
