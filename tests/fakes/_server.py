@@ -6,7 +6,7 @@ rate limiter in front of a real service would, so a faulted request creates noth
 - `chaos(rate, statuses)`: that share of requests answered with one of those statuses (429 carries
   Retry-After: `retry_after`);
 - `fail_next(kind, count, path)`: the next matching requests answered with a status, "html" (an
-  HTML error page), "malformed" (200 with broken JSON), "slow" (an answer after `slow_s`), or
+  HTML error page), "malformed" (200 with broken JSON), "slow" (an answer after `slow_fault_s`), or
   "expired" (401 with a token-expired body);
 - `slow_s` for every answer; `expire(key)` to make a key's token expire from now on.
 Control endpoints, outside faults and auth: GET /_fake/record, POST /_fake/faults (JSON with the
@@ -50,6 +50,9 @@ class Faults:
     chaos_statuses: tuple[int, ...] = (429, 500, 502, 503)
     retry_after: str | None = "1"
     slow_s: float = 0.0
+    """Every answer waits this long."""
+    slow_fault_s: float = 5.0
+    """A "slow" fault's answer waits this long."""
     queue: list[Fault] = field(default_factory=list)
     expired_keys: set[str] = field(default_factory=set)
 
@@ -284,8 +287,10 @@ class FakeService:
                  "headers": dict(request.headers), "at": time.time()}
             )
         kind = self._fault_for(request)
-        if kind == "slow" or (kind is None and self.faults.slow_s):
-            time.sleep(self.faults.slow_s or 5.0)
+        if kind == "slow":
+            time.sleep(self.faults.slow_fault_s)
+        elif kind is None and self.faults.slow_s:
+            time.sleep(self.faults.slow_s)
         elif kind is not None:
             request.drain()
             return self._faulted_reply(kind)
@@ -309,7 +314,7 @@ class FakeService:
         if request.path == "/_fake/faults":
             values = request.json() or {}
             with self.lock:
-                for key in ("chaos_rate", "retry_after", "slow_s"):
+                for key in ("chaos_rate", "retry_after", "slow_s", "slow_fault_s"):
                     if key in values:
                         setattr(self.faults, key, values[key])
                 if "chaos_statuses" in values:
