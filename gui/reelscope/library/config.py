@@ -11,7 +11,7 @@ import platformdirs
 import tomli_w
 
 from ..domain.settings import ProviderSettings, Settings
-from ..providers._http import register_secret
+from ..providers._redact import register_secret
 from .secrets import SecretStore, api_key_name, open_secret_store
 
 APP_NAME = "reelscope"

@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..providers._http import register_secret
+from ..providers._redact import register_secret
 
 log = logging.getLogger(__name__)
 

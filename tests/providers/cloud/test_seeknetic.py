@@ -6,8 +6,8 @@ import hashlib
 import json
 
 import pytest
-from cloud_support import KEY, Recorder, run, settings_for
 
+from cloud_support import KEY, Recorder, run, settings_for
 from fakes.media import make_clip
 from reelscope.domain.analysis import AnalysisStatus
 from reelscope.domain.errors import AuthenticationFailed, BadRequest, NotFound, ProviderNotConfigured, RateLimited

@@ -7,8 +7,8 @@ import logging
 import time
 
 import pytest
-from cloud_support import KEY, FastClock, run
 
+from cloud_support import KEY, FastClock, run
 from reelscope.domain.errors import ServiceFault, ServiceUnreachable
 from reelscope.providers._http import (
     HeaderKey,
