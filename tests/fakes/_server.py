@@ -138,6 +138,8 @@ class FakeService:
         self.lock = threading.RLock()
         self.routes: list[Route] = []
         self.requests: list[dict[str, Any]] = []
+        self.faulted = 0
+        """Requests answered with a fault instead of being handled."""
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.setup_routes()
@@ -192,8 +194,10 @@ class FakeService:
                 fault.count -= 1
                 if fault.count <= 0:
                     self.faults.queue.remove(fault)
+                self.faulted += 1
                 return fault.kind
             if self.faults.chaos_rate and self.random.random() < self.faults.chaos_rate:
+                self.faulted += 1
                 return str(self.random.choice(self.faults.chaos_statuses))
         return None
 
