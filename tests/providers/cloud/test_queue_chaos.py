@@ -59,3 +59,36 @@ def test_twenty_uploads_through_faults_end_with_one_job_per_file(tmp_path, noxov
     assert {h: len(v) for h, v in noxovision_fake.record()["jobs_by_sha256"].items()} == {h: 1 for h in hashes}
     assert {h: len(v) for h, v in slipstream_fake.record()["jobs_by_sha256"].items()} == {h: 1 for h in hashes}
     assert {h: len(v) for h, v in seeknetic_fake.record()["videos_by_sha256"].items()} == {h: 1 for h in hashes}
+
+
+def test_an_image_dropped_with_noxovision_is_queued_for_it_alone(tmp_path, noxovision_fake):
+    from PIL import Image
+
+    from reelscope.providers.base import ProviderLimits
+
+    photo = tmp_path / "still.jpg"
+    Image.new("RGB", (32, 24), (90, 30, 200)).save(photo)
+    clip = make_clip(tmp_path / "moving.mp4", total_frames=8)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not media")
+    provider = NoxovisionProvider.from_settings(settings_for(noxovision_fake), clock=FastClock())
+
+    class Idle:
+        id, limits = "local", ProviderLimits()
+
+    storage = Storage.open(tmp_path / "data")
+
+    async def drop(targets):
+        service = AnalysisService(storage, {"local": Idle(), "noxovision": provider})
+        return await service.submit([photo, clip, notes], targets)
+
+    try:
+        both = asyncio.run(drop(("local", "noxovision")))
+        local_only = asyncio.run(drop(("local",)))
+    finally:
+        storage.close()
+        asyncio.run(provider.aclose())
+    assert sorted((j.path.rsplit("/", 1)[-1], j.provider) for j in both.queued) == [
+        ("moving.mp4", "local"), ("moving.mp4", "noxovision"), ("still.jpg", "noxovision")]
+    assert [r.path for r in both.refused] == [str(notes)]
+    assert {r.path: r.reason for r in local_only.refused}[str(photo)].startswith("not a video: a still image")

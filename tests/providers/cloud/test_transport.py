@@ -15,6 +15,7 @@ from reelscope.providers._http import (
     HttpClient,
     QueryToken,
     RetryPolicy,
+    SystemClock,
     Timeouts,
     parse_retry_after,
     redact,
@@ -108,15 +109,25 @@ def test_no_server_is_service_unreachable(clock):
 
 
 def test_pacing_keeps_calls_apart(noxovision_fake):
-    client = HttpClient("twelvelabs", noxovision_fake.base_url, HeaderKey(KEY, "x-api-key"), min_interval_s=0.2)
+    class RecordingClock(SystemClock):
+        sleeps: list[float] = []
+
+        async def sleep(self, seconds: float) -> None:
+            self.sleeps.append(seconds)
+            await super().sleep(seconds)
+
+    clock = RecordingClock()
+    client = HttpClient("twelvelabs", noxovision_fake.base_url, HeaderKey(KEY, "x-api-key"), min_interval_s=0.2,
+                        clock=clock)
 
     async def three(c):
+        started = time.monotonic()
         for _ in range(3):
             await c.request("GET", "/latency/video", ok=range(200, 500))
+        return time.monotonic() - started
 
-    call(client, three)
-    times = [r["at"] for r in noxovision_fake.requests]
-    assert all(b - a >= 0.18 for a, b in zip(times, times[1:]))
+    elapsed = call(client, three)
+    assert elapsed >= 0.4 and len(clock.sleeps) == 2 and all(0 < s <= 0.2 for s in clock.sleeps)
     assert noxovision_fake.requests[0]["headers"]["x-api-key"] == KEY
 
 
