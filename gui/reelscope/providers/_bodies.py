@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CHUNK_BYTES = 256 << 10
+CHUNK_BYTES = 128 << 10
 BASE64_CHUNK_BYTES = 3 * (1 << 16)  # a multiple of 3: chunks encode without padding in between
 
 Progress = Callable[[int, int], None]
