@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .domain.errors import ReelscopeError
@@ -18,6 +18,7 @@ from .library.config import config_path, load_settings
 from .library.storage import Storage
 from .providers.base import AnalysisProvider, SearchProvider
 from .providers.local import LocalProvider
+from .providers.registry import cloud_analysis_providers
 from .services.analysis import AnalysisService
 from .services.library import LibraryService
 from .services.search import LocalSearch, SearchService
@@ -38,6 +39,8 @@ class Core:
     analysis: AnalysisService
     library: LibraryService
     search: SearchService
+    unavailable: dict[str, str] = field(default_factory=dict)
+    """Providers that have a key but could not be set up, and why (a region not open yet, say)."""
 
     async def aclose(self) -> None:
         await self.analysis.aclose()
@@ -52,6 +55,8 @@ def build_core(settings: Settings | None = None) -> Core:
     providers: dict[str, AnalysisProvider] = {
         LOCAL: LocalProvider(storage.thumbnails.root, max_workers=settings.local_workers),
     }
+    cloud, unavailable = cloud_analysis_providers(settings)
+    providers.update(cloud)
     search_providers: dict[str, SearchProvider] = {LOCAL: LocalSearch(storage)}
     return Core(
         settings=settings,
@@ -60,6 +65,7 @@ def build_core(settings: Settings | None = None) -> Core:
         analysis=AnalysisService(storage, providers),
         library=LibraryService(storage),
         search=SearchService(search_providers),
+        unavailable=unavailable,
     )
 
 
@@ -181,5 +187,8 @@ async def _wait_for(condition, timeout_s: float) -> bool:
 
 
 def configure_logging() -> None:
+    from .providers._redact import install_log_redaction
+
+    install_log_redaction()  # keys and tokens are masked in every record, at every level
     level = os.environ.get("REELSCOPE_LOG", "WARNING").upper()
     logging.basicConfig(level=getattr(logging, level, logging.WARNING), format="%(levelname)s %(name)s: %(message)s")

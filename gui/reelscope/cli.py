@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .domain.analysis import Analysis
-from .domain.errors import MediaError, ReelscopeError
+from .domain.errors import MediaError, ProviderError, ReelscopeError
 from .domain.media import one_line
-from .domain.providers import KNOWN_PROVIDERS
+from .domain.providers import KNOWN_PROVIDERS, accepts_images, provider_info
 from .domain.search import SearchQuery
 from .domain.timecode import format_timecode
 from .services.analysis_run import AnalysisRun
 from .services.ingest import file_refusal
+from .services.uploads import upload_file
 
 if TYPE_CHECKING:
     from .app import Core
@@ -42,6 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging()
     try:
         return args.handler(args) or 0
+    except ProviderError as error:
+        _say_failure(failure_line(error))
+        return 1
     except (CliError, ReelscopeError, ValueError, OSError) as error:
         print(f"reelscope: {one_line(str(error))}", file=sys.stderr)
         return 1
@@ -70,8 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     upload.add_argument("files", nargs="+", type=Path)
     upload.add_argument("--provider", required=True)
     upload.add_argument("--collection")
+    upload.add_argument("--no-wait", action="store_true", help="return once uploaded, before processing ends")
     _json_flag(upload)
-    upload.set_defaults(handler=_cloud_only)
+    upload.set_defaults(handler=_with_core(_upload))
 
     search = commands.add_parser("search", help="find moments by text")
     search.add_argument("query")
@@ -88,7 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     collections.add_argument("--provider", default="seeknetic")
     collections.add_argument("--create", metavar="NAME")
     _json_flag(collections)
-    collections.set_defaults(handler=_cloud_only)
+    collections.set_defaults(handler=_with_core(_collections))
 
     providers = commands.add_parser("providers", help="configured providers and what they can do")
     _json_flag(providers)
@@ -132,16 +137,40 @@ def _with_core(command: Callable[[Core, argparse.Namespace], Awaitable[int]]) ->
     return handler
 
 
+def _provider(core: Core, provider_id: str):
+    provider = core.providers.get(provider_id)
+    if provider is not None:
+        return provider
+    if provider_id in core.unavailable:
+        raise CliError(f"{provider_id}: {core.unavailable[provider_id]}")
+    info = provider_info(provider_id)
+    if info is not None and info.needs_account:
+        raise CliError(
+            f"{provider_id}: not configured: enter the {info.label} key in Settings, "
+            f"or set REELSCOPE_{provider_id.upper()}_API_KEY"
+        )
+    raise CliError(f"{provider_id}: no such provider (available: {', '.join(core.providers)})")
+
+
+def failure_line(error: ReelscopeError, provider_id: str | None = None) -> str:
+    """One line naming the provider, the HTTP status and the server's own words."""
+    if isinstance(error, ProviderError):
+        line = str(error)
+        if error.server_message and error.server_message not in line:
+            line += f" — server said: {error.server_message}"
+        return line
+    return f"{provider_id}: {error}" if provider_id else str(error)
+
+
 async def _analyze(core: Core, args: argparse.Namespace) -> int:
-    provider = core.providers.get(args.provider)
-    if provider is None:
-        raise CliError(f"{args.provider}: no such provider (available: {', '.join(core.providers)})")
+    provider = _provider(core, args.provider)
     failures = 0
     for path in args.files:  # one failure, expected or not, never stops the files after it
         try:
-            analysis = await _analysis_of(core, provider, _checked_video(path), fresh=args.fresh)
+            checked = _checked_video(path, accept_images=accepts_images(args.provider))
+            analysis = await _analysis_of(core, provider, checked, fresh=args.fresh)
         except ReelscopeError as error:
-            _say_failure(f"{args.provider}: {error}")
+            _say_failure(failure_line(error, args.provider))
             failures += 1
             continue
         except Exception as error:
@@ -181,11 +210,11 @@ def _say_failure(text: str) -> None:
     print(f"reelscope: {one_line(text)}", file=sys.stderr, flush=True)
 
 
-def _checked_video(path: Path) -> Path:
+def _checked_video(path: Path, *, accept_images: bool = False) -> Path:
     """The same checks a drop on the window makes, for one file named on the command line."""
     if path.is_dir():
         raise MediaError(str(path), "is a folder; give video files")
-    reason = file_refusal(path)
+    reason = file_refusal(path, accept_images=accept_images)
     if reason:
         raise MediaError(str(path), reason)
     return path.absolute()
@@ -259,5 +288,49 @@ async def _library(core: Core, args: argparse.Namespace) -> int:
     return 0
 
 
-def _cloud_only(args: argparse.Namespace) -> int:
-    raise CliError(f"{args.command}: provider '{args.provider}' is not available in this version (available: local)")
+def _collection_provider(core: Core, provider_id: str):
+    provider = _provider(core, provider_id)
+    if not hasattr(provider, "upload"):
+        raise CliError(f"{provider_id}: has no collections (seeknetic has)")
+    return provider
+
+
+async def _upload(core: Core, args: argparse.Namespace) -> int:
+    provider = _collection_provider(core, args.provider)
+    collection = provider.collection_for({"collection_id": args.collection} if args.collection else {})
+    failures = 0
+    for path in args.files:
+        row = {"schema": "reelscope.upload/1", "provider": args.provider, "path": str(path), "video_id": None,
+               "collection_id": collection, "status": "failed", "error": None}
+        try:
+            uploaded = await upload_file(core.storage, provider, _checked_video(path), collection,
+                                         wait=not args.no_wait)
+            row.update(path=str(uploaded.path), video_id=uploaded.video_id, status=uploaded.status,
+                       error=uploaded.error)
+        except ReelscopeError as error:
+            _say_failure(failure_line(error, args.provider))
+            row["error"] = failure_line(error, args.provider)
+        if row["status"] == "failed":
+            failures += 1
+        if args.json:
+            _print_json(row)
+        else:
+            print(f"{one_line(row['path'])}: {row['status']} {row['video_id'] or ''}".rstrip())
+    return 1 if failures else 0
+
+
+async def _collections(core: Core, args: argparse.Namespace) -> int:
+    provider = _collection_provider(core, args.provider)
+    if args.create:
+        created = await provider.client.create_collection(args.create)
+        rows = [{"collection_id": created.collection_id, "name": created.name or args.create, "video_count": 0}]
+    else:
+        rows = [{"collection_id": c.id, "name": c.name, "video_count": c.video_count}
+                for c in await provider.client.collections()]
+    for row in rows:
+        if args.json:
+            _print_json({"schema": "reelscope.collection/1", "provider": args.provider, **row})
+        else:
+            count = "" if row["video_count"] is None else f"  {row['video_count']} videos"
+            print(f"{row['collection_id']}  {row['name']}{count}")
+    return 0

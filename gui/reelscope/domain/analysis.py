@@ -83,6 +83,10 @@ class PersonPresence(Frozen):
     gender: str | None = None
     prominence: float | None = None
     allowlisted: bool | None = None
+    face_thumbnail: str | None = None
+    """The service's picture of the face (a URL, or base64 image data), when it gives one."""
+    face_embedding: tuple[float, ...] | None = None
+    """The service's face vector, kept for grouping people across clips."""
 
 
 class PeopleSpan(TimeSpan):

@@ -12,12 +12,28 @@ VIDEO_EXTENSIONS = frozenset(
 )
 
 
-def refusal_reason(name: str, size_bytes: int) -> str | None:
-    """Why a file cannot be queued for analysis, or None when it may be."""
+IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff"})
+
+
+def extension_of(name: str) -> str:
     dot = name.rfind(".")
-    extension = name[dot:].lower() if dot > 0 else ""
-    if extension not in VIDEO_EXTENSIONS:
+    return name[dot:].lower() if dot > 0 else ""
+
+
+def is_image_name(name: str) -> bool:
+    return extension_of(name) in IMAGE_EXTENSIONS
+
+
+def refusal_reason(name: str, size_bytes: int, *, accept_images: bool = False) -> str | None:
+    """Why a file cannot be queued for analysis, or None when it may be.
+
+    Still images are accepted only when a target provider analyses them (accept_images).
+    """
+    extension = extension_of(name)
+    if extension not in VIDEO_EXTENSIONS and not (accept_images and extension in IMAGE_EXTENSIONS):
         kind = f"a '{readable(extension)}' file" if extension else "a file without an extension"
+        if extension in IMAGE_EXTENSIONS:
+            return f"not a video: a still image ('{readable(extension)}'); only Noxovision analyses images"
         return f"not a video: {kind}"
     if size_bytes == 0:
         return "empty file (0 bytes)"

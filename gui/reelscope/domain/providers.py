@@ -19,6 +19,8 @@ class ProviderInfo:
     label: str
     capabilities: frozenset[Capability]
     needs_account: bool = True
+    accepts_images: bool = False
+    """Still images may be sent to it, not only video."""
 
 
 LOCAL = "local"
@@ -30,7 +32,7 @@ KNOWN_PROVIDERS: tuple[ProviderInfo, ...] = (
         "Seeknetic",
         frozenset({Capability.ANALYZE, Capability.UPLOAD, Capability.SEARCH, Capability.COLLECTIONS}),
     ),
-    ProviderInfo("noxovision", "Noxovision", frozenset({Capability.ANALYZE})),
+    ProviderInfo("noxovision", "Noxovision", frozenset({Capability.ANALYZE}), accepts_images=True),
     ProviderInfo("slipstream", "Slipstream", frozenset({Capability.ANALYZE})),
     ProviderInfo("twelvelabs", "Twelve Labs", frozenset({Capability.SEARCH})),
     ProviderInfo("eluvio", "Eluvio", frozenset({Capability.SEARCH})),
@@ -48,3 +50,8 @@ def provider_label(provider_id: str) -> str:
     """The name a user reads; an unknown id (say, from a newer catalogue) is shown as it is."""
     info = _BY_ID.get(provider_id)
     return info.label if info else provider_id
+
+
+def accepts_images(provider_id: str) -> bool:
+    info = _BY_ID.get(provider_id)
+    return info is not None and info.accepts_images

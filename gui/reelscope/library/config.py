@@ -11,6 +11,8 @@ import platformdirs
 import tomli_w
 
 from ..domain.settings import ProviderSettings, Settings
+from ..providers._redact import register_secret
+from .secrets import SecretStore, api_key_name, open_secret_store
 
 APP_NAME = "reelscope"
 DATA_DIR_VARIABLE = "REELSCOPE_DATA_DIR"
@@ -24,9 +26,14 @@ def config_path(env: Mapping[str, str] = os.environ) -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
 
 
-def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
-    """The effective settings: defaults, then the config file, then environment variables."""
+def load_settings(env: Mapping[str, str] = os.environ, secrets: SecretStore | None = None) -> Settings:
+    """The effective settings: defaults, then the config file, then environment variables.
+
+    A provider's key comes from the environment, else the secret store (keyring or 0600 file), else
+    the config file's `api_key` (kept for scripts; the GUI never writes keys there).
+    """
     path = config_path(env)
+    secrets = secrets if secrets is not None else open_secret_store(path.parent, env)
     file_values: dict = {}
     if path.is_file():
         try:
@@ -36,7 +43,9 @@ def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
 
     data_dir = env.get(DATA_DIR_VARIABLE) or file_values.get("data_dir") or platformdirs.user_data_dir(APP_NAME)
     providers = {
-        provider_id: _provider_settings(provider_id, file_values.get("providers", {}).get(provider_id, {}), env)
+        provider_id: _provider_settings(
+            provider_id, file_values.get("providers", {}).get(provider_id, {}), env, secrets
+        )
         for provider_id in CLOUD_PROVIDERS
     }
     return Settings(
@@ -46,14 +55,53 @@ def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
     )
 
 
-def _provider_settings(provider_id: str, values: Mapping, env: Mapping[str, str]) -> ProviderSettings:
+def _provider_settings(
+    provider_id: str, values: Mapping, env: Mapping[str, str], secrets: SecretStore
+) -> ProviderSettings:
     prefix = f"REELSCOPE_{provider_id.upper()}_"
-    return ProviderSettings(
-        base_url=env.get(prefix + "BASE_URL") or values.get("base_url"),
-        api_key=env.get(prefix + "API_KEY") or values.get("api_key"),
-        index_id=env.get(prefix + "INDEX_ID") or values.get("index_id"),
-        collection_id=env.get(prefix + "COLLECTION_ID") or values.get("collection_id"),
-    )
+    api_key = env.get(prefix + "API_KEY") or secrets.get(api_key_name(provider_id)) or values.get("api_key")
+    webhook_secret = secrets.get(f"{provider_id}.webhook_secret") if values.get("webhook_url") else None
+    register_secret(api_key)
+    register_secret(webhook_secret)
+    try:
+        return ProviderSettings(
+            base_url=env.get(prefix + "BASE_URL") or values.get("base_url"),
+            api_key=api_key,
+            index_id=env.get(prefix + "INDEX_ID") or values.get("index_id"),
+            collection_id=env.get(prefix + "COLLECTION_ID") or values.get("collection_id"),
+            region=env.get(prefix + "REGION") or values.get("region"),
+            auth_style=values.get("auth_style"),
+            max_processing_time_s=values.get("max_processing_time_s"),
+            webhook_url=values.get("webhook_url"),
+            webhook_listen=values.get("webhook_listen"),
+            webhook_secret=webhook_secret,
+            poll_interval_s=values.get("poll_interval_s"),
+            paths=values.get("paths", {}),
+        )
+    except ValueError as error:  # pydantic's ValidationError is a ValueError
+        raise ValueError(f"configuration [providers.{provider_id}]: {error}") from None
+
+
+PROVIDER_FILE_KEYS = (
+    "base_url", "index_id", "collection_id", "region", "auth_style", "max_processing_time_s",
+    "webhook_url", "webhook_listen", "poll_interval_s", "paths",
+)
+
+
+def save_provider_choices(path: Path, provider_id: str, values: Mapping[str, object]) -> None:
+    """Writes one provider's non-secret settings (None removes a key); keys go to the secret store instead."""
+    unknown = set(values) - set(PROVIDER_FILE_KEYS)
+    if unknown:
+        raise ValueError(f"not a provider setting kept in the config file: {', '.join(sorted(unknown))}")
+    document: dict = tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    table = document.setdefault("providers", {}).setdefault(provider_id, {})
+    for key, value in values.items():
+        if value is None or value == "":
+            table.pop(key, None)
+        else:
+            table[key] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(tomli_w.dumps(document), encoding="utf-8")
 
 
 def save_user_choices(path: Path, *, data_dir: str | None, local_workers: int) -> None:

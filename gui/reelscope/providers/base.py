@@ -45,6 +45,8 @@ class AnalysisRequest:
     """An earlier upload of this content stopped part-way: the service may hold all, part or none of it."""
     options: Mapping[str, str] = field(default_factory=dict)
     """Per-provider choices, such as the collection to upload to."""
+    remote_details: Mapping[str, str] = field(default_factory=dict)
+    """What the provider stored with remote_job(..., details) on an earlier run, for resuming."""
 
 
 class AnalysisEvents(Protocol):

@@ -8,6 +8,7 @@ events it emits carry what changed (the job, the clip with its new analysis), ne
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections import Counter
@@ -19,8 +20,8 @@ from ..domain.analysis import AnalysisStatus
 from ..domain.clips import ClipChange
 from ..domain.errors import AnalysisCancelled, MediaError, ProviderError, ReelscopeError
 from ..domain.jobs import Job, JobPhase, JobProgress, JobState
-from ..domain.media import Refusal, one_line
-from ..domain.providers import provider_label
+from ..domain.media import Refusal, is_image_name, one_line
+from ..domain.providers import accepts_images, provider_label
 from ..library.storage import Storage
 from ..providers.base import AnalysisProvider
 from .analysis_run import AnalysisRun
@@ -91,7 +92,10 @@ class AnalysisService:
 
         The folder walk and the fingerprints read the disk, so they run off the event loop's thread.
         """
-        files, refused = await asyncio.get_running_loop().run_in_executor(None, expand_drop, list(paths))
+        images = any(accepts_images(provider_id) for provider_id in provider_ids)
+        files, refused = await asyncio.get_running_loop().run_in_executor(
+            None, functools.partial(expand_drop, list(paths), accept_images=images)
+        )
         queued, already_queued = await self._db.run(self._add_jobs, files, tuple(provider_ids), fresh)
         for job in queued:
             self._active[job.id] = job
@@ -105,7 +109,10 @@ class AnalysisService:
         queued: list[Job] = []
         already: list[Job] = []
         for file in files:
+            image = is_image_name(file.path.name)
             for provider_id in provider_ids:
+                if image and not accepts_images(provider_id):  # a still image goes only where it is analysed
+                    continue
                 active = self._jobs.find_active(str(file.path), provider_id, file.fingerprint)
                 if active is not None:
                     already.append(active)

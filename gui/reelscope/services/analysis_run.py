@@ -105,6 +105,7 @@ class AnalysisRun:
             fresh=self.fresh,
             interrupted_upload=asset is not None and asset.state is AssetState.SENDING,
             options=self.options,
+            remote_details=dict(asset.details) if asset is not None and asset.state is AssetState.PROCESSING else {},
         )
         analysis = await self.provider.analyze(request, self)
         await self._settle_announcements()

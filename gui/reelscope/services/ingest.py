@@ -23,15 +23,17 @@ class DroppedFile:
     """Size and sampled blocks: the same file reached by two paths has the same one."""
 
 
-def expand_drop(paths: Iterable[Path]) -> tuple[list[DroppedFile], list[Refusal]]:
+def expand_drop(
+    paths: Iterable[Path], *, accept_images: bool = False
+) -> tuple[list[DroppedFile], list[Refusal]]:
     """The files to queue (folders walked recursively, sorted, hidden entries skipped, each file once,
-    absolute paths) and a refusal with a reason for everything else."""
+    absolute paths) and a refusal with a reason for everything else; still images only if accept_images."""
     accepted: list[DroppedFile] = []
     refused: list[Refusal] = []
     seen: set[str] = set()
     for dropped in paths:
         path = Path(os.path.abspath(Path(dropped).expanduser()))
-        for file, info, reason in _candidates(path):
+        for file, info, reason in _candidates(path, accept_images):
             if reason is not None:
                 refused.append(Refusal(path=str(file), reason=reason))
                 continue
@@ -47,10 +49,10 @@ def expand_drop(paths: Iterable[Path]) -> tuple[list[DroppedFile], list[Refusal]
     return accepted, refused
 
 
-def file_refusal(path: Path) -> str | None:
+def file_refusal(path: Path, *, accept_images: bool = False) -> str | None:
     """Why one file (not a folder) cannot be analysed, or None when it can."""
     try:
-        return _file_refusal(path, path.stat())
+        return _file_refusal(path, path.stat(), accept_images)
     except FileNotFoundError:
         return "no such file or folder"
     except OSError as error:
@@ -60,7 +62,7 @@ def file_refusal(path: Path) -> str | None:
 Candidate = tuple[Path, os.stat_result | None, str | None]
 
 
-def _candidates(path: Path) -> Iterator[Candidate]:
+def _candidates(path: Path, accept_images: bool) -> Iterator[Candidate]:
     """(file, its stat, None) for each acceptable file under path, (path, None, reason) for each refused one."""
     try:
         info = path.stat()
@@ -71,12 +73,12 @@ def _candidates(path: Path) -> Iterator[Candidate]:
         yield path, None, f"cannot be read ({error.strerror or error})"
         return
     if stat.S_ISDIR(info.st_mode):
-        yield from _walk(path, visited=set())
+        yield from _walk(path, set(), accept_images)
     else:
-        yield path, info, _file_refusal(path, info)
+        yield path, info, _file_refusal(path, info, accept_images)
 
 
-def _walk(folder: Path, visited: set[tuple[int, int]]) -> Iterator[Candidate]:
+def _walk(folder: Path, visited: set[tuple[int, int]], accept_images: bool) -> Iterator[Candidate]:
     try:
         info = folder.stat()
         if (info.st_dev, info.st_ino) in visited:  # a symlink back to a folder being walked
@@ -97,15 +99,15 @@ def _walk(folder: Path, visited: set[tuple[int, int]]) -> Iterator[Candidate]:
             yield path, None, f"cannot be read ({error.strerror or error})"
             continue
         if stat.S_ISDIR(info.st_mode):
-            yield from _walk(path, visited)
+            yield from _walk(path, visited, accept_images)
         else:
-            yield path, info, _file_refusal(path, info)
+            yield path, info, _file_refusal(path, info, accept_images)
 
 
-def _file_refusal(path: Path, info: os.stat_result) -> str | None:
+def _file_refusal(path: Path, info: os.stat_result, accept_images: bool = False) -> str | None:
     if not stat.S_ISREG(info.st_mode):
         return "not a regular file"
-    reason = refusal_reason(path.name, info.st_size)
+    reason = refusal_reason(path.name, info.st_size, accept_images=accept_images)
     if reason is None and not os.access(path, os.R_OK):
         reason = "cannot be read (permission denied)"
     return reason

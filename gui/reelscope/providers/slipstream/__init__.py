@@ -1,0 +1,5 @@
+"""Slipstream: music track recognition in a clip (seed 002)."""
+
+from .provider import SlipstreamProvider
+
+__all__ = ["SlipstreamProvider"]

@@ -1,0 +1,4 @@
+from .._server import main
+from .server import FakeNoxovision
+
+main(FakeNoxovision())
