@@ -19,6 +19,7 @@ from .library.storage import Storage
 from .providers.base import AnalysisProvider, SearchProvider
 from .providers.local import LocalProvider
 from .services.analysis import AnalysisService
+from .services.export import ExportService
 from .services.library import LibraryService
 from .services.search import LocalSearch, SearchService
 
@@ -38,6 +39,7 @@ class Core:
     analysis: AnalysisService
     library: LibraryService
     search: SearchService
+    export: ExportService
 
     async def aclose(self) -> None:
         await self.analysis.aclose()
@@ -60,6 +62,7 @@ def build_core(settings: Settings | None = None) -> Core:
         analysis=AnalysisService(storage, providers),
         library=LibraryService(storage),
         search=SearchService(search_providers),
+        export=ExportService(storage),
     )
 
 

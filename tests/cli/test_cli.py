@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,15 +12,6 @@ from PIL import Image
 
 from fakes.media import make_clip, make_empty_file, make_text_file, make_truncated_copy
 from reelscope.domain.analysis import Analysis
-
-
-@pytest.fixture
-def cli_env(tmp_path):
-    env = dict(os.environ)
-    env["REELSCOPE_DATA_DIR"] = str(tmp_path / "data")
-    env["REELSCOPE_CONFIG"] = str(tmp_path / "config.toml")
-    env["QT_QPA_PLATFORM"] = "offscreen"
-    return env
 
 
 def reelscope(env, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
