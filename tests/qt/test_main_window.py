@@ -289,18 +289,21 @@ def test_analyse_again_and_open_from_the_queue(open_app, qtbot, tmp_path, run_as
     qtbot.waitUntil(lambda: app.workspace.current_clip_id() == video_id, timeout=5_000)
 
 
-def test_m_mutes_and_unmutes(open_app, qtbot):
+def test_shift_m_mutes_and_unmutes(open_app, qtbot):
     app = open_app(start=False)
     player = app.workspace.player
     assert not player.is_muted()
     app.window.activateWindow()                 # shortcuts reach the active window only
     qtbot.waitUntil(app.window.isActiveWindow, timeout=2_000)
     player.view.setFocus()
-    qtbot.keyClick(player.view, Qt.Key.Key_M)
+    qtbot.keyClick(player.view, Qt.Key.Key_M)   # M adds a marker, as in editing suites
+    assert not player.is_muted()
+    shift = Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(player.view, Qt.Key.Key_M, shift)
     assert player.is_muted() and player.transport.mute_button.isChecked()
-    qtbot.keyClick(player.view, Qt.Key.Key_M)
+    qtbot.keyClick(player.view, Qt.Key.Key_M, shift)
     assert not player.is_muted()
 
     app.window.quick_search.setFocus()          # typing a query never mutes
-    qtbot.keyClick(app.window.quick_search, Qt.Key.Key_M)
-    assert app.window.quick_search.text() == "m" and not player.is_muted()
+    qtbot.keyClick(app.window.quick_search, Qt.Key.Key_M, shift)
+    assert app.window.quick_search.text().lower() == "m" and not player.is_muted()

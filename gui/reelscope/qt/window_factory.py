@@ -53,6 +53,7 @@ def build_window(core, config_dir: Path) -> tuple[MainWindow, Workspace, TaskRun
         library_service=core.library,
         analysis=core.analysis,
         search_service=core.search,
+        export_service=core.export,
         tasks=tasks,
         report_error=reporter,
     )

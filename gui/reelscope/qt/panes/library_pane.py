@@ -53,6 +53,7 @@ class LibraryPane(QWidget):
     reveal_requested = Signal(str)       # video_id: show the file in the file manager
     reanalyse_requested = Signal(str)    # video_id: queue the file again
     remove_requested = Signal(str)       # video_id: forget the clip (never the file)
+    export_requested = Signal(list)      # video ids of the selected clips
 
     def __init__(self, thumbnails: ThumbnailLoader, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,7 +78,7 @@ class LibraryPane(QWidget):
 
         self._list = QListView(self)
         self._list.setUniformItemSizes(True)
-        self._list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self._list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self._list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self._list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._list.setItemDelegate(ClipDelegate(thumbnails, self._list))
@@ -89,6 +90,8 @@ class LibraryPane(QWidget):
 
         self._reveal = self._clip_action("Show in folder", self.reveal_requested)
         self._reanalyse = self._clip_action("Analyse again", self.reanalyse_requested)
+        self._export = QAction("Export…", self)
+        self._export.triggered.connect(lambda: self.export_requested.emit(self.selected_clip_ids()))
         self._remove = self._clip_action("Remove from library…", self.remove_requested)
         self._remove.setShortcut(QKeySequence.StandardKey.Delete)
         self._remove.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -157,6 +160,15 @@ class LibraryPane(QWidget):
     def clip_count(self) -> int:
         return self._proxy.rowCount()
 
+    def selected_clip_ids(self) -> list[str]:
+        """The selected clips in list order (the one open first if it is among them)."""
+        rows = sorted(self._list.selectionModel().selectedRows(), key=lambda index: index.row())
+        ids = [index.data(ObjectRole).id for index in rows]
+        if self._selected_id in ids:
+            ids.remove(self._selected_id)
+            ids.insert(0, self._selected_id)
+        return ids
+
     def _clip_action(self, text: str, signal) -> QAction:
         action = QAction(text, self)
         action.triggered.connect(lambda: self._selected_id and signal.emit(self._selected_id))
@@ -166,8 +178,10 @@ class LibraryPane(QWidget):
         index = self._list.indexAt(position)
         if not index.isValid():
             return
-        self._select(index)
-        popup_menu(self._list.viewport(), position, [self._reveal, self._reanalyse, SEPARATOR, self._remove])
+        if not self._list.selectionModel().isSelected(index):
+            self._select(index)
+        actions = [self._reveal, self._reanalyse, self._export, SEPARATOR, self._remove]
+        popup_menu(self._list.viewport(), position, actions)
 
     # -- internals -----------------------------------------------------------------------------
 
@@ -197,10 +211,12 @@ class LibraryPane(QWidget):
         self._update_empty_state()
 
     def _on_selection_changed(self, *_args) -> None:
-        rows = self._list.selectionModel().selectedRows()
+        selection = self._list.selectionModel()
+        rows = selection.selectedRows()
         if not rows:
             return
-        clip = rows[0].data(ObjectRole)
+        current = selection.currentIndex()
+        clip = (current if selection.isSelected(current) else rows[0]).data(ObjectRole)
         if clip.id != self._selected_id:
             self._selected_id = clip.id
             self.clip_selected.emit(clip.id)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QProgressBar,
+    QPushButton,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -34,6 +35,7 @@ class SearchPane(QWidget):
     search_requested = Signal(str)
     more_requested = Signal()
     hit_activated = Signal(object)
+    export_requested = Signal()
 
     def __init__(self, thumbnails: ThumbnailLoader, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +55,10 @@ class SearchPane(QWidget):
 
         self._group = QCheckBox("Group by clip", self)
         self._group.toggled.connect(self._on_group_toggled)
+        self.export_button = QPushButton("Export…", self)
+        self.export_button.setToolTip("The results as a timeline of moments (EDL, FCP XML, FCPXML, OTIO…)")
+        self.export_button.setEnabled(False)
+        self.export_button.clicked.connect(self.export_requested)
 
         self._status = QLabel(self)
         self._status.setWordWrap(True)
@@ -80,6 +86,7 @@ class SearchPane(QWidget):
         options.setContentsMargins(0, 0, 0, 0)
         options.addWidget(self._status, 1)
         options.addWidget(self._group, 0, Qt.AlignmentFlag.AlignTop)
+        options.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -107,6 +114,7 @@ class SearchPane(QWidget):
             self._model.set_hits(hits)
             self._grid.scrollToTop()
         self._show_status(self._summary(result))
+        self.export_button.setEnabled(self._model.hit_count() > 0)
 
     def set_has_more(self, has_more: bool) -> None:
         self._model.set_has_more(has_more)
@@ -131,6 +139,12 @@ class SearchPane(QWidget):
 
     def hit_count(self) -> int:
         return self._model.hit_count()
+
+    def hits(self) -> list[SearchHit]:
+        return self._model.hits()
+
+    def current_query(self) -> str:
+        return self._last_query
 
     @property
     def status_text(self) -> str:
