@@ -29,6 +29,10 @@ SCREENSHOT_FRAME_TIMEOUT_S = 15.0
 INSTANCE_LOCK_NAME = "reelscope.lock"
 
 
+class AlreadyRunning(ReelscopeError):
+    """A window already runs on this data folder."""
+
+
 @dataclass
 class Core:
     """Everything but the GUI: shared by the CLI and the window."""
@@ -85,7 +89,12 @@ def run_gui(files: Sequence[Path], screenshot: Path | None = None) -> int:
     loop.set_default_executor(executor)
     try:
         settings = load_settings()
-        instance_lock = _lock_data_folder(Path(settings.data_dir))
+        try:
+            instance_lock = _lock_data_folder(Path(settings.data_dir))
+        except AlreadyRunning:
+            if screenshot is None and _hand_over(Path(settings.data_dir), files):
+                return 0
+            raise
         core = build_core(settings)
     except (ReelscopeError, ValueError, OSError) as error:
         print(f"reelscope: {error}", file=sys.stderr)
@@ -110,10 +119,22 @@ def _lock_data_folder(data_dir: Path):
     lock = QLockFile(str(data_dir / INSTANCE_LOCK_NAME))
     lock.setStaleLockTime(0)  # a lock is stale only when its process is gone, however long the app runs
     if not lock.tryLock(200):
-        raise ReelscopeError(
-            f"Reelscope is already running with the data folder {data_dir}; switch to that window"
+        raise AlreadyRunning(
+            f"Reelscope is already running with the data folder {data_dir} and does not answer; "
+            "switch to that window"
         )
     return lock
+
+
+def _hand_over(data_dir: Path, files: Sequence[Path]) -> bool:
+    """Gives FILES to the window already running on data_dir, which adds them and comes to the front."""
+    from .qt.instance_server import hand_over, server_name
+
+    if not hand_over(server_name(data_dir), files):
+        return False
+    what = f"{len(files)} file{'s' if len(files) != 1 else ''}" if files else "nothing to add"
+    print(f"reelscope: handed {what} to the window already running on {data_dir}", flush=True)
+    return True
 
 
 async def _gui_main(app, core: Core, files: Sequence[Path], screenshot: Path | None) -> int:
@@ -126,6 +147,10 @@ async def _gui_main(app, core: Core, files: Sequence[Path], screenshot: Path | N
     app.lastWindowClosed.connect(lambda: closed.done() or closed.set_result(None))
     window.restore_layout()
     window.show()
+    from .qt.instance_server import InstanceServer, server_name
+
+    instance_server = InstanceServer(server_name(Path(core.settings.data_dir)), window)
+    instance_server.files_received.connect(lambda paths: _take_files(window, workspace, paths))
     await core.analysis.start()
     if files:
         adding = workspace.add_paths(list(files))
@@ -139,11 +164,24 @@ async def _gui_main(app, core: Core, files: Sequence[Path], screenshot: Path | N
         else:
             await closed
     finally:
+        instance_server.close()
         workspace.close()
         await tasks.aclose()
         await core.aclose()
         window.error_reporter.uninstall_hooks(loop)
     return exit_code
+
+
+def _take_files(window, workspace, paths: list[Path]) -> None:
+    """Files handed over by a second start: added, and the window comes to the front."""
+    from PySide6.QtCore import Qt
+
+    if paths:
+        workspace.add_paths(paths)
+    window.setWindowState((window.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive)
+    window.show()
+    window.raise_()
+    window.activateWindow()
 
 
 async def _capture_when_analysed(core: Core, window, workspace, files: Sequence[Path], target: Path) -> int:
