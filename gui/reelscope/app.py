@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import sys
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from .services.search import LocalSearch, SearchService
 log = logging.getLogger(__name__)
 
 SCREENSHOT_FRAME_TIMEOUT_S = 15.0
+STARTED_AT_VARIABLE = "REELSCOPE_STARTED_AT"   # epoch seconds the launcher set, for the start-up figure
 INSTANCE_LOCK_NAME = "reelscope.lock"
 
 
@@ -70,7 +72,7 @@ def build_core(settings: Settings | None = None) -> Core:
     )
 
 
-def run_gui(files: Sequence[Path], screenshot: Path | None = None) -> int:
+def run_gui(files: Sequence[Path], screenshot: Path | None = None, *, quit_after_paint: bool = False) -> int:
     """Runs the window until it is closed; with a screenshot path, captures it once FILES are analysed."""
     import qasync
     from PySide6.QtWidgets import QApplication
@@ -105,7 +107,7 @@ def run_gui(files: Sequence[Path], screenshot: Path | None = None) -> int:
         return 2
     try:
         with loop:
-            return loop.run_until_complete(_gui_main(app, core, files, screenshot))
+            return loop.run_until_complete(_gui_main(app, core, files, screenshot, quit_after_paint))
     finally:
         instance_lock.unlock()
         executor.shutdown(wait=False, cancel_futures=True)
@@ -137,7 +139,9 @@ def _hand_over(data_dir: Path, files: Sequence[Path]) -> bool:
     return True
 
 
-async def _gui_main(app, core: Core, files: Sequence[Path], screenshot: Path | None) -> int:
+async def _gui_main(
+    app, core: Core, files: Sequence[Path], screenshot: Path | None, quit_after_paint: bool = False
+) -> int:
     from .qt.window_factory import build_window
 
     window, workspace, tasks = build_window(core, config_path().parent)
@@ -145,6 +149,7 @@ async def _gui_main(app, core: Core, files: Sequence[Path], screenshot: Path | N
     window.error_reporter.install_hooks(loop)
     closed: asyncio.Future[None] = loop.create_future()
     app.lastWindowClosed.connect(lambda: closed.done() or closed.set_result(None))
+    painted = _first_paint(window, loop)
     window.restore_layout()
     window.show()
     from .qt.instance_server import InstanceServer, server_name
@@ -158,7 +163,13 @@ async def _gui_main(app, core: Core, files: Sequence[Path], screenshot: Path | N
             await adding
     exit_code = 0
     try:
-        if screenshot is not None:
+        if quit_after_paint:
+            await painted
+            started = os.environ.get(STARTED_AT_VARIABLE)
+            since = f"{time.time() - float(started):.2f} s after launch" if started else "painted"
+            print(f"reelscope: window painted, {since}", flush=True)
+            window.close()
+        elif screenshot is not None:
             exit_code = await _capture_when_analysed(core, window, workspace, files, screenshot)
             window.close()
         else:
@@ -170,6 +181,24 @@ async def _gui_main(app, core: Core, files: Sequence[Path], screenshot: Path | N
         await core.aclose()
         window.error_reporter.uninstall_hooks(loop)
     return exit_code
+
+
+def _first_paint(window, loop: asyncio.AbstractEventLoop) -> asyncio.Future[None]:
+    """A future done when the window first paints."""
+    from PySide6.QtCore import QEvent, QObject
+
+    painted: asyncio.Future[None] = loop.create_future()
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched, event) -> bool:
+            if event.type() == QEvent.Type.Paint and not painted.done():
+                painted.set_result(None)
+                window.removeEventFilter(self)
+            return False
+
+    watcher = FirstPaint(window)
+    window.installEventFilter(watcher)
+    return painted
 
 
 def _take_files(window, workspace, paths: list[Path]) -> None:

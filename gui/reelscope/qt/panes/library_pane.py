@@ -33,6 +33,8 @@ from ..models.roles import (
     ObjectRole,
     muted_text_color,
 )
+from ..widgets.hover_scrub import HoverScrub, paint_scrub_frame
+from ..widgets.sprite_loader import SpriteLoader
 from ..widgets.thumbnail_loader import ThumbnailLoader
 
 THUMB_SIZE = QSize(96, 54)
@@ -55,7 +57,9 @@ class LibraryPane(QWidget):
     remove_requested = Signal(str)       # video_id: forget the clip (never the file)
     export_requested = Signal(list)      # video ids of the selected clips
 
-    def __init__(self, thumbnails: ThumbnailLoader, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, thumbnails: ThumbnailLoader, parent: QWidget | None = None, sprites: SpriteLoader | None = None
+    ) -> None:
         super().__init__(parent)
         self._thumbnails = thumbnails
         self._selected_id: str | None = None
@@ -81,7 +85,10 @@ class LibraryPane(QWidget):
         self._list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self._list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self._list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self._list.setItemDelegate(ClipDelegate(thumbnails, self._list))
+        self.scrub = HoverScrub(self._list, ClipDelegate.thumbnail_rect)
+        self._list.setItemDelegate(ClipDelegate(thumbnails, self._list, sprites=sprites, scrub=self.scrub))
+        if sprites is not None:
+            sprites.loaded.connect(self._list.viewport().update)
         self._list.setModel(self._proxy)
         self._list.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self._list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -236,9 +243,18 @@ class ClipDelegate(QStyledItemDelegate):
     MARGIN = 6
     GAP = 10
 
-    def __init__(self, thumbnails: ThumbnailLoader, parent=None) -> None:
+    def __init__(
+        self, thumbnails: ThumbnailLoader, parent=None, *, sprites: SpriteLoader | None = None,
+        scrub: HoverScrub | None = None,
+    ) -> None:
         super().__init__(parent)
         self._thumbnails = thumbnails
+        self._sprites = sprites
+        self._scrub = scrub
+
+    @classmethod
+    def thumbnail_rect(cls, item: QRect) -> QRect:
+        return QRect(item.left() + cls.MARGIN, item.top() + cls.MARGIN, THUMB_SIZE.width(), THUMB_SIZE.height())
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         return QSize(240, THUMB_SIZE.height() + 2 * self.MARGIN)
@@ -256,8 +272,14 @@ class ClipDelegate(QStyledItemDelegate):
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         text_color = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
 
-        thumb = QRect(rect.left() + self.MARGIN, rect.top() + self.MARGIN, THUMB_SIZE.width(), THUMB_SIZE.height())
-        self._paint_thumbnail(painter, thumb, clip.thumbnail_path, palette)
+        thumb = self.thumbnail_rect(rect)
+        fraction = self._scrub.fraction_at(index) if self._scrub is not None else None
+        scrubbed = None
+        if fraction is not None and self._sprites is not None:
+            painter.fillRect(thumb, palette.color(QPalette.ColorRole.Shadow))
+            scrubbed = paint_scrub_frame(painter, thumb, self._sprites, clip.id, fraction, 0.0, clip.video.duration_s)
+        if scrubbed is None:
+            self._paint_thumbnail(painter, thumb, clip.thumbnail_path, palette)
 
         left = thumb.right() + self.GAP
         width = rect.right() - self.MARGIN - left
