@@ -49,7 +49,8 @@ def test_moving_across_a_library_thumbnail_shows_frames_across_the_clip(qtbot, s
     pane.resize(360, 300)
     pane.show()
     qtbot.waitExposed(pane)
-    clip = Clip(video=video(), added_at=1.0, statuses=(ProviderStatus(provider="local", status=AnalysisStatus.FINISHED),))
+    finished = ProviderStatus(provider="local", status=AnalysisStatus.FINISHED)
+    clip = Clip(video=video(), added_at=1.0, statuses=(finished,))
     pane.set_clips([clip])
     view = pane.list_view
     thumb = ClipDelegate.thumbnail_rect(view.visualRect(view.model().index(0, 0)))
