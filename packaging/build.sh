@@ -47,6 +47,7 @@ rm -rf "$bundle"
     --copy-metadata otio-fcp-adapter --copy-metadata otio-fcpx-xml-adapter \
     --hidden-import PySide6.QtMultimedia --hidden-import PySide6.QtMultimediaWidgets \
     --hidden-import PySide6.QtNetwork --hidden-import PySide6.QtSvg \
+    --hidden-import PIL.Image --hidden-import PIL.JpegImagePlugin \
     --exclude-module tkinter \
     "$here/reelscope_entry.py"
 

@@ -63,8 +63,8 @@ class ExportDialog(QDialog):
             self.kind_boxes[kind] = box
             grid.addWidget(box, index // 4, index % 4)
 
-        self.range_box = QCheckBox(f"Only from the in to the out mark ({range_text})" if range_text else
-                                   "Only from the in to the out mark (none set: I and O set them)", self)
+        self.range_box = QCheckBox(f"Only between the in and out marks ({range_text})" if range_text else
+                                   "Only between the in and out marks (none set: I and O set them)", self)
         self.range_box.setEnabled(range_text is not None)
         self.range_box.setChecked(range_text is not None)
 

@@ -9,9 +9,11 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QAbstractItemView
 
 from ...domain.sprites import scrub_time
+from ...domain.timecode import format_clock
 from .sprite_loader import SpriteLoader
 
 SCRUB_BAR = QColor(255, 86, 74)
+BADGE = QColor(0, 0, 0, 170)
 
 
 class HoverScrub(QObject):
@@ -64,7 +66,8 @@ def paint_scrub_frame(
     painter: QPainter, target: QRect, sprites: SpriteLoader, video_id: str, fraction: float,
     start_s: float, end_s: float,
 ) -> float | None:
-    """Draws the sprite tile for the time under the mouse into target; returns that time, or None (no sheet)."""
+    """Draws the sprite tile for the time under the mouse into target, with its time and a bar saying how far
+    across; returns the time of the frame shown, or None when the clip has no sheet (yet)."""
     sheet = sprites.sheet(video_id)
     if sheet is None:
         return None
@@ -78,4 +81,11 @@ def paint_scrub_frame(
     painter.drawPixmap(frame, sheet.pixmap, source)
     bar = QRect(target.left(), target.bottom() - 2, max(1, round(target.width() * fraction)), 3)
     painter.fillRect(bar, SCRUB_BAR)
-    return time_s
+    shown = layout.times_s[layout.tile_at_time(time_s)]
+    label = format_clock(shown)
+    metrics = painter.fontMetrics()
+    badge = QRect(target.left() + 3, target.top() + 3, metrics.horizontalAdvance(label) + 8, metrics.height())
+    painter.fillRect(badge, BADGE)
+    painter.setPen(QColor(255, 255, 255))  # on the picture, not on the palette
+    painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, label)
+    return shown
