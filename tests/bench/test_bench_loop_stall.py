@@ -13,10 +13,7 @@ from pathlib import Path
 import pytest
 
 from reelscope.domain.jobs import JobState
-from reelscope.library.catalogue import Catalogue
-from reelscope.library.db import open_database
-from reelscope.library.jobs import JobStore
-from reelscope.library.thumbnails import ThumbnailCache
+from reelscope.library.storage import Storage
 from reelscope.providers.local import LocalProvider
 from reelscope.services.analysis import AnalysisService
 
@@ -62,8 +59,8 @@ async def measure_stalls(service: AnalysisService, clips: list[Path]) -> tuple[l
     ticking = asyncio.ensure_future(ticker())
     await asyncio.sleep(0.05)
     started = time.perf_counter()
-    service.start()
-    service.submit(clips)
+    await service.start()
+    await service.submit(clips)
     await service.wait_idle()
     wall_s = time.perf_counter() - started
     done.set()
@@ -77,19 +74,17 @@ def test_event_loop_stall_while_four_analyses_run(tmp_path, run_async):
     clips = make_clips(tmp_path / "media")
     print(f"\nmade {CLIPS} clips of {SECONDS} s at 1280x720 in {time.perf_counter() - made:.1f} s")
 
-    conn = open_database(tmp_path / "data" / "catalogue.sqlite3")
-    thumbnails = ThumbnailCache(tmp_path / "data" / "thumbnails")
-    provider = LocalProvider(thumbnails.root, max_workers=2)
-    service = AnalysisService(
-        Catalogue(conn, thumbnails), JobStore(conn), {"local": provider}, max_parallel=CLIPS
-    )
+    storage = Storage.open(tmp_path / "data")
+    provider = LocalProvider(storage.thumbnails.root, max_workers=2)
+    service = AnalysisService(storage, {"local": provider})
     try:
         gaps, wall_s = run_async(measure_stalls(service, clips), timeout_s=600)
+        jobs = run_async(service.jobs())
     finally:
         run_async(service.aclose())
         run_async(provider.aclose())
+        storage.close()
 
-    jobs = service.jobs()
     assert [job.state for job in jobs] == [JobState.DONE] * CLIPS, [job.error for job in jobs]
     longest_ms = max(gaps) * 1000
     p99_ms = statistics.quantiles(gaps, n=100)[98] * 1000
