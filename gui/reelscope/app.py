@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import sys
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -20,13 +21,19 @@ from .providers.base import AnalysisProvider, SearchProvider
 from .providers.local import LocalProvider
 from .providers.registry import cloud_analysis_providers
 from .services.analysis import AnalysisService
+from .services.export import ExportService
 from .services.library import LibraryService
 from .services.search import LocalSearch, SearchService
 
 log = logging.getLogger(__name__)
 
 SCREENSHOT_FRAME_TIMEOUT_S = 15.0
+STARTED_AT_VARIABLE = "REELSCOPE_STARTED_AT"   # epoch seconds the launcher set, for the start-up figure
 INSTANCE_LOCK_NAME = "reelscope.lock"
+
+
+class AlreadyRunning(ReelscopeError):
+    """A window already runs on this data folder."""
 
 
 @dataclass
@@ -39,6 +46,7 @@ class Core:
     analysis: AnalysisService
     library: LibraryService
     search: SearchService
+    export: ExportService
     unavailable: dict[str, str] = field(default_factory=dict)
     """Providers that have a key but could not be set up, and why (a region not open yet, say)."""
 
@@ -65,11 +73,12 @@ def build_core(settings: Settings | None = None) -> Core:
         analysis=AnalysisService(storage, providers),
         library=LibraryService(storage),
         search=SearchService(search_providers),
+        export=ExportService(storage),
         unavailable=unavailable,
     )
 
 
-def run_gui(files: Sequence[Path], screenshot: Path | None = None) -> int:
+def run_gui(files: Sequence[Path], screenshot: Path | None = None, *, quit_after_paint: bool = False) -> int:
     """Runs the window until it is closed; with a screenshot path, captures it once FILES are analysed."""
     import qasync
     from PySide6.QtWidgets import QApplication
@@ -88,7 +97,12 @@ def run_gui(files: Sequence[Path], screenshot: Path | None = None) -> int:
     loop.set_default_executor(executor)
     try:
         settings = load_settings()
-        instance_lock = _lock_data_folder(Path(settings.data_dir))
+        try:
+            instance_lock = _lock_data_folder(Path(settings.data_dir))
+        except AlreadyRunning:
+            if screenshot is None and _hand_over(Path(settings.data_dir), files):
+                return 0
+            raise
         core = build_core(settings)
     except (ReelscopeError, ValueError, OSError) as error:
         print(f"reelscope: {error}", file=sys.stderr)
@@ -99,7 +113,7 @@ def run_gui(files: Sequence[Path], screenshot: Path | None = None) -> int:
         return 2
     try:
         with loop:
-            return loop.run_until_complete(_gui_main(app, core, files, screenshot))
+            return loop.run_until_complete(_gui_main(app, core, files, screenshot, quit_after_paint))
     finally:
         instance_lock.unlock()
         executor.shutdown(wait=False, cancel_futures=True)
@@ -113,13 +127,27 @@ def _lock_data_folder(data_dir: Path):
     lock = QLockFile(str(data_dir / INSTANCE_LOCK_NAME))
     lock.setStaleLockTime(0)  # a lock is stale only when its process is gone, however long the app runs
     if not lock.tryLock(200):
-        raise ReelscopeError(
-            f"Reelscope is already running with the data folder {data_dir}; switch to that window"
+        raise AlreadyRunning(
+            f"Reelscope is already running with the data folder {data_dir} and does not answer; "
+            "switch to that window"
         )
     return lock
 
 
-async def _gui_main(app, core: Core, files: Sequence[Path], screenshot: Path | None) -> int:
+def _hand_over(data_dir: Path, files: Sequence[Path]) -> bool:
+    """Gives FILES to the window already running on data_dir, which adds them and comes to the front."""
+    from .qt.instance_server import hand_over, server_name
+
+    if not hand_over(server_name(data_dir), files):
+        return False
+    what = f"{len(files)} file{'s' if len(files) != 1 else ''}" if files else "nothing to add"
+    print(f"reelscope: handed {what} to the window already running on {data_dir}", flush=True)
+    return True
+
+
+async def _gui_main(
+    app, core: Core, files: Sequence[Path], screenshot: Path | None, quit_after_paint: bool = False
+) -> int:
     from .qt.window_factory import build_window
 
     window, workspace, tasks = build_window(core, config_path().parent)
@@ -127,8 +155,13 @@ async def _gui_main(app, core: Core, files: Sequence[Path], screenshot: Path | N
     window.error_reporter.install_hooks(loop)
     closed: asyncio.Future[None] = loop.create_future()
     app.lastWindowClosed.connect(lambda: closed.done() or closed.set_result(None))
+    painted = _first_paint(window, loop)
     window.restore_layout()
     window.show()
+    from .qt.instance_server import InstanceServer, server_name
+
+    instance_server = InstanceServer(server_name(Path(core.settings.data_dir)), window)
+    instance_server.files_received.connect(lambda paths: _take_files(window, workspace, paths))
     await core.analysis.start()
     if files:
         adding = workspace.add_paths(list(files))
@@ -136,17 +169,54 @@ async def _gui_main(app, core: Core, files: Sequence[Path], screenshot: Path | N
             await adding
     exit_code = 0
     try:
-        if screenshot is not None:
+        if quit_after_paint:
+            await painted
+            started = os.environ.get(STARTED_AT_VARIABLE)
+            since = f"{time.time() - float(started):.2f} s after launch" if started else "painted"
+            print(f"reelscope: window painted, {since}", flush=True)
+            window.close()
+        elif screenshot is not None:
             exit_code = await _capture_when_analysed(core, window, workspace, files, screenshot)
             window.close()
         else:
             await closed
     finally:
+        instance_server.close()
         workspace.close()
         await tasks.aclose()
         await core.aclose()
         window.error_reporter.uninstall_hooks(loop)
     return exit_code
+
+
+def _first_paint(window, loop: asyncio.AbstractEventLoop) -> asyncio.Future[None]:
+    """A future done when the window first paints."""
+    from PySide6.QtCore import QEvent, QObject
+
+    painted: asyncio.Future[None] = loop.create_future()
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched, event) -> bool:
+            if event.type() == QEvent.Type.Paint and not painted.done():
+                painted.set_result(None)
+                window.removeEventFilter(self)
+            return False
+
+    watcher = FirstPaint(window)
+    window.installEventFilter(watcher)
+    return painted
+
+
+def _take_files(window, workspace, paths: list[Path]) -> None:
+    """Files handed over by a second start: added, and the window comes to the front."""
+    from PySide6.QtCore import Qt
+
+    if paths:
+        workspace.add_paths(paths)
+    window.setWindowState((window.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive)
+    window.show()
+    window.raise_()
+    window.activateWindow()
 
 
 async def _capture_when_analysed(core: Core, window, workspace, files: Sequence[Path], target: Path) -> int:

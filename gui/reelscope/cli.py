@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING
 
 from .domain.analysis import Analysis
 from .domain.errors import MediaError, ProviderError, ReelscopeError
+from .domain.export import ALL_TRACK_KINDS, ExportFormat, ExportTrackKind
 from .domain.media import one_line
 from .domain.providers import KNOWN_PROVIDERS, accepts_images, provider_info
 from .domain.search import SearchQuery
 from .domain.timecode import format_timecode
 from .services.analysis_run import AnalysisRun
+from .services.export import ExportRequest
 from .services.ingest import file_refusal
 from .services.uploads import upload_file
 
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SUBCOMMANDS = ("gui", "analyze", "upload", "search", "collections", "providers", "library")
+SUBCOMMANDS = ("gui", "analyze", "upload", "search", "collections", "providers", "library", "export")
 
 
 class CliError(Exception):
@@ -61,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     gui.add_argument("files", nargs="*", type=Path, help="video files or folders to add")
     gui.add_argument("--screenshot", type=Path, metavar="PNG",
                      help="analyse FILES, save a capture of the window to PNG, and exit")
+    # For the packaging script's start-up figure: print the time to the first paint, then quit.
+    gui.add_argument("--quit-after-paint", action="store_true", help=argparse.SUPPRESS)
     gui.set_defaults(handler=_gui)
 
     analyze = commands.add_parser("analyze", help="analyse files and print the unified analysis")
@@ -102,6 +106,18 @@ def _parser() -> argparse.ArgumentParser:
     library = commands.add_parser("library", help="clips in the catalogue with their analyses")
     _json_flag(library)
     library.set_defaults(handler=_with_core(_library))
+
+    export = commands.add_parser(
+        "export", help="write clips' tracks for an editing suite (files not in the library are analysed first)"
+    )
+    export.add_argument("files", nargs="+", type=Path)
+    export.add_argument("--format", required=True, choices=[f.value for f in ExportFormat])
+    export.add_argument("--output", required=True, type=Path, metavar="PATH")
+    export.add_argument("--include", metavar="KINDS",
+                        help="comma-separated track kinds: " + ",".join(k.value for k in ExportTrackKind))
+    export.add_argument("--provider", default="local", help="analyses a file not in the library with this provider")
+    _json_flag(export)
+    export.set_defaults(handler=_with_core(_export))
     return parser
 
 
@@ -116,7 +132,7 @@ def _print_json(value: object) -> None:
 def _gui(args: argparse.Namespace) -> int:
     from .app import run_gui
 
-    return run_gui(args.files, args.screenshot)
+    return run_gui(args.files, args.screenshot, quit_after_paint=args.quit_after_paint)
 
 
 def _with_core(command: Callable[[Core, argparse.Namespace], Awaitable[int]]) -> Callable[[argparse.Namespace], int]:
@@ -334,3 +350,42 @@ async def _collections(core: Core, args: argparse.Namespace) -> int:
             count = "" if row["video_count"] is None else f"  {row['video_count']} videos"
             print(f"{row['collection_id']}  {row['name']}{count}")
     return 0
+async def _export(core: Core, args: argparse.Namespace) -> int:
+    provider = core.providers.get(args.provider)
+    if provider is None:
+        raise CliError(f"{args.provider}: no such provider (available: {', '.join(core.providers)})")
+    include = _track_kinds(args.include)
+    video_ids: list[str] = []
+    for path in args.files:  # several files give one timeline, in the order given
+        analysis = await _analysis_of(core, provider, _checked_video(path), fresh=False)
+        if analysis.video.id not in video_ids:
+            video_ids.append(analysis.video.id)
+    request = ExportRequest(
+        export_format=ExportFormat(args.format), destination=args.output.absolute(), include=include
+    )
+    result = await core.export.export_clips(video_ids, request)
+    if args.json:
+        _print_json({
+            "schema": "reelscope.export/1", "format": result.export_format.value, "path": str(result.path),
+            "clips": result.clips, "items": result.items,
+        })
+    else:
+        print(f"{one_line(str(result.path))}: {result.clips} clip(s), {result.items} item(s) as {args.format}")
+    return 0
+
+
+def _track_kinds(text: str | None) -> frozenset[ExportTrackKind]:
+    if not text:
+        return ALL_TRACK_KINDS
+    kinds = set()
+    for word in (w.strip().lower() for w in text.split(",") if w.strip()):
+        try:
+            kinds.add(ExportTrackKind(word))
+        except ValueError:
+            known = ", ".join(k.value for k in ExportTrackKind)
+            raise CliError(f"--include: no track kind '{word}' (known: {known})") from None
+    return frozenset(kinds)
+
+
+def _cloud_only(args: argparse.Namespace) -> int:
+    raise CliError(f"{args.command}: provider '{args.provider}' is not available in this version (available: local)")

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -13,15 +14,6 @@ from PIL import Image
 
 from fakes.media import make_clip, make_empty_file, make_text_file, make_truncated_copy
 from reelscope.domain.analysis import Analysis
-
-
-@pytest.fixture
-def cli_env(tmp_path):
-    env = dict(os.environ)
-    env["REELSCOPE_DATA_DIR"] = str(tmp_path / "data")
-    env["REELSCOPE_CONFIG"] = str(tmp_path / "config.toml")
-    env["QT_QPA_PLATFORM"] = "offscreen"
-    return env
 
 
 def reelscope(env, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -99,16 +91,16 @@ def test_unknown_provider_is_an_error_line(cli_env, tmp_path):
     assert result.returncode != 0 and "nosuch" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_a_second_window_on_the_same_data_folder_is_refused(cli_env, tmp_path, qapp):
+def test_a_screenshot_run_beside_a_running_window_is_refused(cli_env, tmp_path, qapp):
     from PySide6.QtCore import QLockFile
 
     from reelscope.app import INSTANCE_LOCK_NAME
 
     data = Path(cli_env["REELSCOPE_DATA_DIR"])
     data.mkdir(parents=True)
-    first_window = QLockFile(str(data / INSTANCE_LOCK_NAME))   # as the running window holds it
+    first_window = QLockFile(str(data / INSTANCE_LOCK_NAME))   # held as a running window holds it
     assert first_window.tryLock(0)
-    try:
+    try:   # a capture of another process's window cannot be taken: no hand-over, a clear refusal
         result = reelscope(cli_env, "gui", "--screenshot", str(tmp_path / "x.png"))
     finally:
         first_window.unlock()
@@ -169,3 +161,40 @@ def test_a_batch_goes_on_past_a_file_that_fails_unexpectedly(cli_env, tmp_path, 
     assert [json.loads(line)["video"]["title"] for line in out.splitlines()] == ["first", "last"]
     assert len(err.strip().splitlines()) == 1
     assert "broken.mp4" in err and "a bug in an analyser" in err and "Traceback" not in err
+def test_a_second_start_hands_its_files_to_the_running_window(cli_env, tmp_path, qapp):
+    from PySide6.QtNetwork import QLocalSocket
+
+    from reelscope.qt.instance_server import server_name
+
+    clip = make_clip(tmp_path / "ferry.mp4", cut_frames=(10,), total_frames=30)
+    first = subprocess.Popen([sys.executable, "-m", "reelscope", "gui"], env=cli_env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        name = server_name(Path(cli_env["REELSCOPE_DATA_DIR"]))
+        deadline = time.monotonic() + 30
+        while True:                                  # the running window listens once it is up
+            probe = QLocalSocket()
+            probe.connectToServer(name)
+            if probe.waitForConnected(200):
+                probe.disconnectFromServer()
+                break
+            assert first.poll() is None, first.communicate()[1]
+            assert time.monotonic() < deadline, "the first window never listened"
+            time.sleep(0.2)
+
+        second = reelscope(cli_env, "gui", os.path.relpath(clip))   # a relative name, from another folder
+        assert second.returncode == 0, second.stderr
+        assert "handed 1 file" in second.stdout
+
+        deadline = time.monotonic() + 60
+        while True:                                  # the first window queued and analysed it
+            rows = [json.loads(line) for line in reelscope(cli_env, "library", "--json").stdout.splitlines()]
+            if rows and rows[0]["statuses"] and rows[0]["statuses"][0]["status"] == "finished":
+                break
+            assert time.monotonic() < deadline, f"the running window did not analyse the file: {rows}"
+            time.sleep(0.5)
+        assert rows[0]["video"]["path"] == str(clip.resolve())
+        assert first.poll() is None, "the first window keeps running"
+    finally:
+        first.terminate()
+        first.wait(timeout=20)

@@ -48,7 +48,7 @@ def make_clip(
     *,
     cut_frames: Sequence[int] = (),
     total_frames: int = 50,
-    fps: int = 25,
+    fps: int | Fraction = 25,
     size: tuple[int, int] = (320, 240),
     audio: bool = False,
     motion: Motion = "static",
@@ -60,6 +60,7 @@ def make_clip(
 ) -> Path:
     """Writes an H.264 MP4 whose scenes start at frame 0 and at each of cut_frames.
 
+    fps may be a fraction for the rates cameras use: Fraction(30000, 1001) (29.97), Fraction(24000, 1001).
     With vfr=True, frames get irregular durations (see frame_times) in a 1/1000 time base.
     noise adds sensor-like grain of that standard deviation (0-255 scale) to any motion;
     motion="grain" is a still picture under heavy grain (GRAIN_SIGMA). faststart puts the index
@@ -95,7 +96,7 @@ def make_clip(
     return path
 
 
-def frame_times(total_frames: int, fps: int, *, vfr: bool = False) -> list[float]:
+def frame_times(total_frames: int, fps: int | Fraction, *, vfr: bool = False) -> list[float]:
     """Presentation time in seconds of each frame of a clip made by make_clip."""
     if not vfr:
         return [index / fps for index in range(total_frames)]
@@ -171,11 +172,11 @@ def make_text_file(path: Path | str, text: str = "this is not a video\n" * 20) -
     return path
 
 
-def _add_video_stream(container, fps: int, size: tuple[int, int], vfr: bool, preset: str):
+def _add_video_stream(container, fps: int | Fraction, size: tuple[int, int], vfr: bool, preset: str):
     stream = container.add_stream("libx264", rate=fps, options={"preset": preset})
     stream.width, stream.height = size
     stream.pix_fmt = "yuv420p"
-    stream.codec_context.gop_size = 2 * fps
+    stream.codec_context.gop_size = round(2 * fps)
     if vfr:
         stream.codec_context.time_base = VFR_TIME_BASE
         stream.time_base = VFR_TIME_BASE

@@ -289,21 +289,51 @@ def test_analyse_again_and_open_from_the_queue(open_app, qtbot, tmp_path, run_as
     qtbot.waitUntil(lambda: app.workspace.current_clip_id() == video_id, timeout=5_000)
 
 
-def test_m_mutes_and_unmutes(open_app, qtbot):
+def test_shift_m_mutes_and_unmutes(open_app, qtbot):
     app = open_app(start=False)
     player = app.workspace.player
     assert not player.is_muted()
     app.window.activateWindow()                 # shortcuts reach the active window only
     qtbot.waitUntil(app.window.isActiveWindow, timeout=2_000)
     player.view.setFocus()
-    qtbot.keyClick(player.view, Qt.Key.Key_M)
+    qtbot.keyClick(player.view, Qt.Key.Key_M)   # M adds a marker, as in editing suites
+    assert not player.is_muted()
+    shift = Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(player.view, Qt.Key.Key_M, shift)
     assert player.is_muted() and player.transport.mute_button.isChecked()
-    qtbot.keyClick(player.view, Qt.Key.Key_M)
+    qtbot.keyClick(player.view, Qt.Key.Key_M, shift)
     assert not player.is_muted()
 
     app.window.quick_search.setFocus()          # typing a query never mutes
-    qtbot.keyClick(app.window.quick_search, Qt.Key.Key_M)
-    assert app.window.quick_search.text() == "m" and not player.is_muted()
+    qtbot.keyClick(app.window.quick_search, Qt.Key.Key_M, shift)
+    assert app.window.quick_search.text().lower() == "m" and not player.is_muted()
+
+
+def test_files_handed_over_by_a_second_start_are_added_and_the_window_comes_forward(open_app, qtbot, tmp_path):
+    import subprocess
+    import sys
+
+    from reelscope.app import _take_files
+    from reelscope.qt.instance_server import InstanceServer, hand_over
+
+    clip = make_clip(tmp_path / "handed.mp4", total_frames=25)
+    app = open_app()
+    server = InstanceServer("reelscope-test-handover", app.window)
+    assert server.listening
+    server.files_received.connect(lambda paths: _take_files(app.window, app.workspace, paths))
+    app.window.showMinimized()
+    second_start = (  # another process, as a second `reelscope` is
+        "import sys; from PySide6.QtCore import QCoreApplication; app = QCoreApplication([]); "
+        "from reelscope.qt.instance_server import hand_over; "
+        f"sys.exit(0 if hand_over('reelscope-test-handover', [{str(clip)!r}]) else 3)"
+    )
+    sender = subprocess.Popen([sys.executable, "-c", second_start])
+    qtbot.waitUntil(lambda: sender.poll() is not None, timeout=15_000)
+    assert sender.returncode == 0
+    qtbot.waitUntil(lambda: app.workspace.queue.row_count() == 1, timeout=5_000)
+    assert not app.window.isMinimized()
+    assert hand_over("reelscope-nobody-listens", [clip], timeout_ms=300) is False
+    server.close()
 
 
 def test_the_window_never_queries_the_catalogue_on_its_own_thread(open_app, qtbot, tmp_path, run_async):

@@ -102,7 +102,7 @@ def test_clicking_a_thumbnail_emits_its_hit(qtbot, pane):
     rect = grid.visualRect(grid.model().index(2, 0))
     with qtbot.waitSignal(pane.hit_activated, timeout=1000) as signal:
         qtbot.mouseClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert signal.args == [hits[2]]
+    assert signal.args == [hits[2], hits[2].start_s]   # no sprite sheet: the moment opens at its start
 
 
 def test_enter_on_the_current_thumbnail_emits_its_hit(qtbot, pane):
@@ -111,7 +111,7 @@ def test_enter_on_the_current_thumbnail_emits_its_hit(qtbot, pane):
     pane.grid.setCurrentIndex(pane.grid.model().index(3, 0))
     with qtbot.waitSignal(pane.hit_activated, timeout=1000) as signal:
         qtbot.keyClick(pane.grid, Qt.Key.Key_Return)
-    assert signal.args == [hits[3]]
+    assert signal.args == [hits[3], hits[3].start_s]
 
 
 def test_scrolling_to_the_end_asks_for_more_once(qtbot, pane):

@@ -23,11 +23,12 @@ def test_open_database_creates_a_current_schema_in_wal_mode(tmp_path):
     assert {"videos", "analyses", "jobs", "search_rows", "search_fts"} <= tables
 
 
-def test_a_database_one_version_old_migrates_and_keeps_its_data(tmp_path):
+def test_a_database_from_before_clip_columns_migrates_and_keeps_its_data(tmp_path):
     path = tmp_path / "catalogue.sqlite3"
     old = connect(path)
-    migrate(old, target=SCHEMA_VERSION - 1)
-    assert old.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION - 1
+    before_columns = 2   # videos held their facts as JSON only
+    migrate(old, target=before_columns)
+    assert old.execute("PRAGMA user_version").fetchone()[0] == before_columns
     analysis = rich_analysis()
     video = analysis.video
     old.execute(
@@ -335,3 +336,21 @@ def test_an_unwritable_data_folder_is_a_clear_error(tmp_path):
     blocker.write_text("")
     with pytest.raises(CatalogueUnavailable, match="cannot create the data folder"):
         open_database(blocker / "data" / "catalogue.sqlite")
+
+
+def test_user_markers_are_kept_per_clip_in_time_order_and_go_with_the_clip(tmp_path):
+    from reelscope.library.markers import MarkerStore
+
+    catalogue = new_catalogue(tmp_path)
+    analysis = rich_analysis()
+    catalogue.save_analysis(analysis)
+    markers = MarkerStore(catalogue._conn)
+    late = markers.add(analysis.video.id, 12.5, "best take")
+    early = markers.add(analysis.video.id, 3.0)
+    assert [(m.id, m.time_s, m.name) for m in markers.for_clip(analysis.video.id)] == [
+        (early.id, 3.0, f"Marker {early.id}"), (late.id, 12.5, "best take"),
+    ]
+    markers.remove(early.id)
+    assert [m.id for m in markers.for_clip(analysis.video.id)] == [late.id]
+    catalogue.remove_clip(analysis.video.id)
+    assert markers.for_clip(analysis.video.id) == []

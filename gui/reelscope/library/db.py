@@ -145,7 +145,23 @@ def _v3_columns_and_provider_assets(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX provider_assets_remote ON provider_assets (provider, remote_id)")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_core, _v2_scene_count, _v3_columns_and_provider_assets)
+def _user_markers(conn: sqlite3.Connection) -> None:
+    """Markers an editor adds on a clip (M at the playhead); they go when the clip leaves the library."""
+    conn.execute(
+        """CREATE TABLE markers (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            video_id TEXT NOT NULL REFERENCES videos (id) ON DELETE CASCADE,
+            time_s REAL NOT NULL,
+            label TEXT NOT NULL DEFAULT '',
+            created_at REAL NOT NULL
+        )"""
+    )
+    conn.execute("CREATE INDEX markers_video ON markers (video_id, time_s)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _v1_core, _v2_scene_count, _v3_columns_and_provider_assets, _user_markers,
+)
 """Migration i brings a database from version i to i + 1; append, never edit a released one."""
 
 SCHEMA_VERSION: int = len(MIGRATIONS)

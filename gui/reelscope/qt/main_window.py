@@ -28,6 +28,8 @@ class MainWindow(QMainWindow):
     add_paths_requested = Signal(list)      # list[Path], from the Add clips dialog
     settings_requested = Signal()
     quick_search_requested = Signal(str)
+    export_requested = Signal()             # File → Export…: the open clip, or the library's selection
+    shortcuts_requested = Signal()
 
     def __init__(
         self,
@@ -141,6 +143,10 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.add_action)
         file_menu.addAction(self.add_folder_action)
+        self.export_action = file_menu.addAction("Export…")
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.setToolTip("Write the clip's tracks for an editing suite (EDL, FCP XML, FCPXML, OTIO…)")
+        self.export_action.triggered.connect(self.export_requested)
         file_menu.addSeparator()
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
@@ -155,6 +161,10 @@ class MainWindow(QMainWindow):
         view_menu.addAction("Reset layout", self.reset_layout)
 
         self.playback_menu = self.menuBar().addMenu("&Playback")
+        self.help_menu = self.menuBar().addMenu("&Help")
+        self.shortcuts_action = self.help_menu.addAction("Keyboard shortcuts…")
+        self.shortcuts_action.setShortcut(QKeySequence("F1"))
+        self.shortcuts_action.triggered.connect(self.shortcuts_requested)
 
     def add_playback_action(self, text: str, shortcut: str, slot) -> QAction:
         action = QAction(text, self)

@@ -17,6 +17,7 @@ from .panes.queue_pane import QueuePane
 from .panes.search_pane import SearchPane
 from .settings_dialog import SettingsDialog
 from .widgets.player import PlayerPane
+from .widgets.sprite_loader import SpriteLoader
 from .widgets.thumbnail_loader import ThumbnailLoader
 from .widgets.timeline import TimelineWidget
 
@@ -24,10 +25,11 @@ from .widgets.timeline import TimelineWidget
 def build_window(core, config_dir: Path) -> tuple[MainWindow, Workspace, TaskRunner]:
     clip_thumbnails = ThumbnailLoader(QSize(96, 54))
     hit_thumbnails = ThumbnailLoader(QSize(160, 90))
-    library = LibraryPane(clip_thumbnails)
+    sprites = SpriteLoader(core.storage.thumbnails.root)
+    library = LibraryPane(clip_thumbnails, sprites=sprites)
     player = PlayerPane()
     timeline = TimelineWidget()
-    search = SearchPane(hit_thumbnails)
+    search = SearchPane(hit_thumbnails, sprites=sprites)
     queue = QueuePane()
     layout_store = QSettings(str(config_dir / "window.ini"), QSettings.Format.IniFormat)
     window = MainWindow(
@@ -41,6 +43,7 @@ def build_window(core, config_dir: Path) -> tuple[MainWindow, Workspace, TaskRun
     )
     clip_thumbnails.setParent(window)
     hit_thumbnails.setParent(window)
+    sprites.setParent(window)
     reporter = ErrorReporter(window)
     tasks = TaskRunner(reporter)
     workspace = Workspace(
@@ -53,6 +56,7 @@ def build_window(core, config_dir: Path) -> tuple[MainWindow, Workspace, TaskRun
         library_service=core.library,
         analysis=core.analysis,
         search_service=core.search,
+        export_service=core.export,
         tasks=tasks,
         report_error=reporter,
     )

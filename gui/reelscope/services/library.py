@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..domain.analysis import Analysis, AnalysisStatus
 from ..domain.clips import Clip
+from ..domain.markers import UserMarker
 from ..library.storage import Storage
 
 
@@ -44,3 +45,12 @@ class LibraryService:
     async def remove_clip(self, video_id: str) -> None:
         """Forgets the clip, its analyses and thumbnails; the file itself is never touched."""
         await self._db.run(self._storage.catalogue.remove_clip, video_id)
+
+    async def add_marker(self, video_id: str, time_s: float, label: str = "") -> UserMarker:
+        return await self._db.run(self._storage.markers.add, video_id, time_s, label)
+
+    async def markers(self, video_id: str) -> list[UserMarker]:
+        return await self._db.run(self._storage.markers.for_clip, video_id)
+
+    async def remove_marker(self, marker_id: int) -> None:
+        await self._db.run(self._storage.markers.remove, marker_id)

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QUrl
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox
 
@@ -25,9 +25,13 @@ from .tasks import ErrorSink, TaskRunner
 
 WINDOW_TITLE = "Reelscope"
 OPEN_CLIP_TASK = "open-clip"
+MUTE_KEY = "Shift+M"   # M adds a marker, as in editing suites
 
 
 class ClipController(QObject):
+    clip_shown = Signal(object, object)   # Clip, list[Analysis]: the open clip with its finished analyses
+    clip_closed = Signal()
+
     def __init__(
         self,
         window: MainWindow,
@@ -70,12 +74,15 @@ class ClipController(QObject):
         window.add_playback_action("Frame back", "Left", lambda: player.step_frames(-1))
         window.add_playback_action("Frame forward", "Right", lambda: player.step_frames(1))
         window.add_playback_action("Go to start", "Home", lambda: player.seek(0.0))
-        window.add_playback_action("Mute", "M", player.toggle_mute)
+        window.add_playback_action("Mute", MUTE_KEY, player.toggle_mute)
 
         self.loaded = tasks.run(self._load_library())
 
     def current_clip_id(self) -> str | None:
         return self._current.id if self._current else None
+
+    def current_clip(self) -> Clip | None:
+        return self._current
 
     def open_clip(self, video_id: str, at_s: float | None = None) -> asyncio.Task:
         """Opens a clip (read off the GUI thread); the returned task ends once it is shown.
@@ -134,6 +141,7 @@ class ClipController(QObject):
             self._player.unload()
             self._timeline.clear()
             self._window.setWindowTitle(WINDOW_TITLE)
+            self.clip_closed.emit()
 
     def close(self) -> None:
         self._disconnect()
@@ -156,6 +164,10 @@ class ClipController(QObject):
         tracks = [track for analysis in analyses for track in tracks_from_analysis(analysis)]
         self._timeline.set_tracks(tracks, clip.video.duration_s, fps=clip.video.fps)
         self._on_position(self._player.position())
+        self.clip_shown.emit(clip, list(analyses))
+
+    def current_analyses(self) -> list[Analysis]:
+        return list(self._current_analyses)
 
     def _on_position(self, seconds: float) -> None:
         self._timeline.set_position(seconds)

@@ -44,8 +44,9 @@ class SearchController(QObject):
         self._next_cursor = None
         self._tasks.start(SEARCH_TASK, self._search_page(self._query, None, append=False))  # cancels a stale search
 
-    def open_hit(self, hit: SearchHit) -> None:
-        self._open_clip(hit.video_id, hit.start_s)
+    def open_hit(self, hit: SearchHit, at_s: float | None = None) -> None:
+        """Opens the hit's clip at at_s (the frame a scrubbed tile showed), else at the hit's start."""
+        self._open_clip(hit.video_id, hit.start_s if at_s is None else at_s)
 
     def _quick_search(self, query: str) -> None:
         self._window.search_dock.show()

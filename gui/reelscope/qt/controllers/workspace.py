@@ -10,15 +10,19 @@ from PySide6.QtCore import QObject
 
 from ...domain.search import SearchHit
 from ...services.analysis import AnalysisService
+from ...services.export import ExportService
 from ...services.library import LibraryService
 from ...services.search import SearchService
 from ..main_window import MainWindow
 from ..panes.library_pane import LibraryPane
 from ..panes.queue_pane import QueuePane
 from ..panes.search_pane import SearchPane
+from ..shortcuts_dialog import ShortcutsDialog, shortcut_rows
 from ..widgets.player import PlayerPane
 from ..widgets.timeline import TimelineWidget
 from .clip_controller import ClipController
+from .editing_keys import CHORD_HELP, EditingKeys
+from .export_controller import ExportController
 from .ingest_controller import IngestController
 from .search_controller import SearchController
 from .tasks import ErrorSink, TaskRunner
@@ -37,6 +41,7 @@ class Workspace(QObject):
         library_service: LibraryService,
         analysis: AnalysisService,
         search_service: SearchService,
+        export_service: ExportService,
         tasks: TaskRunner,
         report_error: ErrorSink,
     ) -> None:
@@ -61,6 +66,25 @@ class Workspace(QObject):
             report_error=report_error,
         )
         self._search = SearchController(window, search, search_service, tasks, self._clips.open_clip)
+        self.keys = EditingKeys(
+            window, player=player, timeline=timeline, library_service=library_service, tasks=tasks,
+            current_clip=self._clips.current_clip,
+        )
+        self._clips.clip_shown.connect(self.keys.clip_shown)
+        self._clips.clip_closed.connect(self.keys.clip_closed)
+        self.export = ExportController(
+            window, library=library, search=search, service=export_service, tasks=tasks, report_error=report_error,
+            current_clip=self._clips.current_clip, marks=self.keys.marks,
+        )
+        self.shortcuts_dialog: ShortcutsDialog | None = None
+        window.shortcuts_requested.connect(self.show_shortcuts)
+
+    def show_shortcuts(self) -> None:
+        menus = [action.menu() for action in self.window.menuBar().actions() if action.menu()]
+        dialog = ShortcutsDialog(shortcut_rows(menus, CHORD_HELP), self.window)
+        dialog.finished.connect(lambda _result: dialog.deleteLater())
+        self.shortcuts_dialog = dialog
+        dialog.open()
 
     async def loaded(self) -> None:
         """Returns once the library and the queue show what the catalogue holds."""
@@ -84,3 +108,4 @@ class Workspace(QObject):
     def close(self) -> None:
         self._ingest.close()
         self._clips.close()
+        self.keys.close()

@@ -33,6 +33,8 @@ from ..models.roles import (
     ObjectRole,
     muted_text_color,
 )
+from ..widgets.hover_scrub import HoverScrub, paint_scrub_frame
+from ..widgets.sprite_loader import SpriteLoader
 from ..widgets.thumbnail_loader import ThumbnailLoader
 
 THUMB_SIZE = QSize(96, 54)
@@ -53,8 +55,11 @@ class LibraryPane(QWidget):
     reveal_requested = Signal(str)       # video_id: show the file in the file manager
     reanalyse_requested = Signal(str)    # video_id: queue the file again
     remove_requested = Signal(str)       # video_id: forget the clip (never the file)
+    export_requested = Signal(list)      # video ids of the selected clips
 
-    def __init__(self, thumbnails: ThumbnailLoader, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, thumbnails: ThumbnailLoader, parent: QWidget | None = None, sprites: SpriteLoader | None = None
+    ) -> None:
         super().__init__(parent)
         self._thumbnails = thumbnails
         self._selected_id: str | None = None
@@ -77,10 +82,13 @@ class LibraryPane(QWidget):
 
         self._list = QListView(self)
         self._list.setUniformItemSizes(True)
-        self._list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self._list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self._list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self._list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self._list.setItemDelegate(ClipDelegate(thumbnails, self._list))
+        self.scrub = HoverScrub(self._list, ClipDelegate.thumbnail_rect)
+        self._list.setItemDelegate(ClipDelegate(thumbnails, self._list, sprites=sprites, scrub=self.scrub))
+        if sprites is not None:
+            sprites.loaded.connect(self._list.viewport().update)
         self._list.setModel(self._proxy)
         self._list.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self._list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -89,6 +97,8 @@ class LibraryPane(QWidget):
 
         self._reveal = self._clip_action("Show in folder", self.reveal_requested)
         self._reanalyse = self._clip_action("Analyse again", self.reanalyse_requested)
+        self._export = QAction("Export…", self)
+        self._export.triggered.connect(lambda: self.export_requested.emit(self.selected_clip_ids()))
         self._remove = self._clip_action("Remove from library…", self.remove_requested)
         self._remove.setShortcut(QKeySequence.StandardKey.Delete)
         self._remove.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -162,6 +172,15 @@ class LibraryPane(QWidget):
     def clip_count(self) -> int:
         return self._proxy.rowCount()
 
+    def selected_clip_ids(self) -> list[str]:
+        """The selected clips in list order (the one open first if it is among them)."""
+        rows = sorted(self._list.selectionModel().selectedRows(), key=lambda index: index.row())
+        ids = [index.data(ObjectRole).id for index in rows]
+        if self._selected_id in ids:
+            ids.remove(self._selected_id)
+            ids.insert(0, self._selected_id)
+        return ids
+
     def _clip_action(self, text: str, signal) -> QAction:
         action = QAction(text, self)
         action.triggered.connect(lambda: self._selected_id and signal.emit(self._selected_id))
@@ -171,8 +190,10 @@ class LibraryPane(QWidget):
         index = self._list.indexAt(position)
         if not index.isValid():
             return
-        self._select(index)
-        popup_menu(self._list.viewport(), position, [self._reveal, self._reanalyse, SEPARATOR, self._remove])
+        if not self._list.selectionModel().isSelected(index):
+            self._select(index)
+        actions = [self._reveal, self._reanalyse, self._export, SEPARATOR, self._remove]
+        popup_menu(self._list.viewport(), position, actions)
 
     # -- internals -----------------------------------------------------------------------------
 
@@ -215,10 +236,12 @@ class LibraryPane(QWidget):
         self._update_empty_state()
 
     def _on_selection_changed(self, *_args) -> None:
-        rows = self._list.selectionModel().selectedRows()
+        selection = self._list.selectionModel()
+        rows = selection.selectedRows()
         if not rows:
             return
-        clip = rows[0].data(ObjectRole)
+        current = selection.currentIndex()
+        clip = (current if selection.isSelected(current) else rows[0]).data(ObjectRole)
         if clip.id != self._selected_id:
             self._selected_id = clip.id
             self.clip_selected.emit(clip.id)
@@ -238,9 +261,18 @@ class ClipDelegate(QStyledItemDelegate):
     MARGIN = 6
     GAP = 10
 
-    def __init__(self, thumbnails: ThumbnailLoader, parent=None) -> None:
+    def __init__(
+        self, thumbnails: ThumbnailLoader, parent=None, *, sprites: SpriteLoader | None = None,
+        scrub: HoverScrub | None = None,
+    ) -> None:
         super().__init__(parent)
         self._thumbnails = thumbnails
+        self._sprites = sprites
+        self._scrub = scrub
+
+    @classmethod
+    def thumbnail_rect(cls, item: QRect) -> QRect:
+        return QRect(item.left() + cls.MARGIN, item.top() + cls.MARGIN, THUMB_SIZE.width(), THUMB_SIZE.height())
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         return QSize(240, THUMB_SIZE.height() + 2 * self.MARGIN)
@@ -258,8 +290,14 @@ class ClipDelegate(QStyledItemDelegate):
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         text_color = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
 
-        thumb = QRect(rect.left() + self.MARGIN, rect.top() + self.MARGIN, THUMB_SIZE.width(), THUMB_SIZE.height())
-        self._paint_thumbnail(painter, thumb, clip.thumbnail_path, palette)
+        thumb = self.thumbnail_rect(rect)
+        fraction = self._scrub.fraction_at(index) if self._scrub is not None else None
+        scrubbed = None
+        if fraction is not None and self._sprites is not None:
+            painter.fillRect(thumb, palette.color(QPalette.ColorRole.Shadow))
+            scrubbed = paint_scrub_frame(painter, thumb, self._sprites, clip.id, fraction, 0.0, clip.video.duration_s)
+        if scrubbed is None:
+            self._paint_thumbnail(painter, thumb, clip.thumbnail_path, palette)
 
         left = thumb.right() + self.GAP
         width = rect.right() - self.MARGIN - left

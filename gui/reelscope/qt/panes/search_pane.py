@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QProgressBar,
+    QPushButton,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -22,6 +23,8 @@ from PySide6.QtWidgets import (
 from ...domain.search import SearchHit, SearchResult
 from ..models.roles import FAILURE_COLOR, SUCCESS_COLOR, WARNING_COLOR, ObjectRole, muted_text_color
 from ..models.search_model import SearchHitModel, confidence_text, score_fraction, time_range_text
+from ..widgets.hover_scrub import HoverScrub, paint_scrub_frame
+from ..widgets.sprite_loader import SpriteLoader
 from ..widgets.thumbnail_loader import ThumbnailLoader
 
 THUMB_SIZE = QSize(160, 90)
@@ -33,9 +36,12 @@ _CONFIDENCE_COLORS = {"high": SUCCESS_COLOR, "medium": WARNING_COLOR}
 class SearchPane(QWidget):
     search_requested = Signal(str)
     more_requested = Signal()
-    hit_activated = Signal(object)
+    hit_activated = Signal(object, float)   # the hit, and where to open it: the frame a scrub showed, or its start
+    export_requested = Signal()
 
-    def __init__(self, thumbnails: ThumbnailLoader, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, thumbnails: ThumbnailLoader, parent: QWidget | None = None, sprites: SpriteLoader | None = None
+    ) -> None:
         super().__init__(parent)
         self._last_query = ""
         self._status_before_busy: str | None = None
@@ -53,6 +59,10 @@ class SearchPane(QWidget):
 
         self._group = QCheckBox("Group by clip", self)
         self._group.toggled.connect(self._on_group_toggled)
+        self.export_button = QPushButton("Export…", self)
+        self.export_button.setToolTip("The results as a timeline of moments (EDL, FCP XML, FCPXML, OTIO…)")
+        self.export_button.setEnabled(False)
+        self.export_button.clicked.connect(self.export_requested)
 
         self._status = QLabel(self)
         self._status.setWordWrap(True)
@@ -68,7 +78,10 @@ class SearchPane(QWidget):
         self._model.more_requested.connect(self.more_requested)
 
         self._grid = HitGrid(self)
-        self._delegate = HitDelegate(thumbnails, self._grid)
+        self.scrub = HoverScrub(self._grid, HitDelegate.thumbnail_rect)
+        self._delegate = HitDelegate(thumbnails, self._grid, sprites=sprites, scrub=self.scrub)
+        if sprites is not None:
+            sprites.loaded.connect(self._grid.viewport().update)
         self._grid.setItemDelegate(self._delegate)
         self._grid.setModel(self._model)
         self._grid.setUniformItemSizes(True)
@@ -80,6 +93,7 @@ class SearchPane(QWidget):
         options.setContentsMargins(0, 0, 0, 0)
         options.addWidget(self._status, 1)
         options.addWidget(self._group, 0, Qt.AlignmentFlag.AlignTop)
+        options.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -107,6 +121,7 @@ class SearchPane(QWidget):
             self._model.set_hits(hits)
             self._grid.scrollToTop()
         self._show_status(self._summary(result))
+        self.export_button.setEnabled(self._model.hit_count() > 0)
 
     def set_has_more(self, has_more: bool) -> None:
         self._model.set_has_more(has_more)
@@ -131,6 +146,12 @@ class SearchPane(QWidget):
 
     def hit_count(self) -> int:
         return self._model.hit_count()
+
+    def hits(self) -> list[SearchHit]:
+        return self._model.hits()
+
+    def current_query(self) -> str:
+        return self._last_query
 
     @property
     def status_text(self) -> str:
@@ -171,7 +192,8 @@ class SearchPane(QWidget):
     def _activate(self, index: QModelIndex) -> None:
         item = index.data(ObjectRole)
         if isinstance(item, SearchHit):
-            self.hit_activated.emit(item)
+            shown = self._delegate.scrubbed_time(index)
+            self.hit_activated.emit(item, item.start_s if shown is None else shown)
 
     def _on_group_toggled(self, grouped: bool) -> None:
         self._grid.setUniformItemSizes(not grouped)
@@ -237,10 +259,33 @@ class HitDelegate(QStyledItemDelegate):
     PAD = 6
     HEADER_HEIGHT = 30
 
-    def __init__(self, thumbnails: ThumbnailLoader, view: QListView) -> None:
+    def __init__(
+        self, thumbnails: ThumbnailLoader, view: QListView, *, sprites: SpriteLoader | None = None,
+        scrub: HoverScrub | None = None,
+    ) -> None:
         super().__init__(view)
         self._thumbnails = thumbnails
         self._view = view
+        self._sprites = sprites
+        self._scrub = scrub
+        self._scrubbed: tuple[str, float, float] | None = None   # (hit key, start_s, time shown)
+
+    @classmethod
+    def thumbnail_rect(cls, item: QRect) -> QRect:
+        return QRect(item.left() + cls.PAD, item.top() + cls.PAD, THUMB_SIZE.width(), THUMB_SIZE.height())
+
+    def scrubbed_time(self, index: QModelIndex) -> float | None:
+        """The time of the frame the tile of index shows while scrubbed, else None."""
+        hit = index.data(ObjectRole)
+        if not isinstance(hit, SearchHit) or self._scrub is None or self._sprites is None:
+            return None
+        fraction = self._scrub.fraction_at(index)
+        if fraction is None or self._sprites.sheet(hit.video_id) is None:
+            return None
+        from ...domain.sprites import scrub_time
+
+        layout = self._sprites.sheet(hit.video_id).layout
+        return layout.times_s[layout.tile_at_time(scrub_time(fraction, hit.start_s, hit.end_s))]
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         if not isinstance(index.data(ObjectRole), SearchHit):
@@ -255,7 +300,7 @@ class HitDelegate(QStyledItemDelegate):
         if isinstance(item, SearchHit):
             # Under a clip's header its title would only repeat: say what matched instead.
             caption = item.snippet if index.model().grouped and item.snippet else item.title
-            self._paint_hit(painter, option, item, caption)
+            self._paint_hit(painter, option, item, caption, index)
         else:
             self._paint_header(painter, option, index.data(Qt.ItemDataRole.DisplayRole))
         painter.restore()
@@ -272,7 +317,9 @@ class HitDelegate(QStyledItemDelegate):
         painter.setPen(option.palette.color(QPalette.ColorRole.Mid))
         painter.drawLine(rect.left() + self.PAD, rect.bottom(), rect.right() - self.PAD, rect.bottom())
 
-    def _paint_hit(self, painter: QPainter, option: QStyleOptionViewItem, hit: SearchHit, caption: str) -> None:
+    def _paint_hit(
+        self, painter: QPainter, option: QStyleOptionViewItem, hit: SearchHit, caption: str, index: QModelIndex
+    ) -> None:
         widget = option.widget
         if widget:
             widget.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
@@ -284,8 +331,14 @@ class HitDelegate(QStyledItemDelegate):
         metrics = option.fontMetrics
         line = metrics.height()
 
-        thumb = QRect(rect.left() + self.PAD, rect.top() + self.PAD, THUMB_SIZE.width(), THUMB_SIZE.height())
-        self._paint_thumbnail(painter, thumb, hit, palette)
+        thumb = self.thumbnail_rect(rect)
+        fraction = self._scrub.fraction_at(index) if self._scrub is not None else None
+        scrubbed = None
+        if fraction is not None and self._sprites is not None:
+            painter.fillRect(thumb, palette.color(QPalette.ColorRole.Shadow))
+            scrubbed = paint_scrub_frame(painter, thumb, self._sprites, hit.video_id, fraction, hit.start_s, hit.end_s)
+        if scrubbed is None:
+            self._paint_thumbnail(painter, thumb, hit, palette)
         self._paint_time_badge(painter, thumb, time_range_text(hit), option.font)
 
         title_rect = QRect(thumb.left(), thumb.bottom() + 5, thumb.width(), line)

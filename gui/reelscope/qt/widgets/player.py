@@ -13,6 +13,7 @@ from .transport import TransportBar
 from .video_view import VideoView
 
 POSITION_TICK_MS = 33
+REVERSE_TICK_MS = 40   # backwards play is a seek this often: the media backend plays forwards only
 
 
 class PlayerPane(QWidget):
@@ -38,6 +39,11 @@ class PlayerPane(QWidget):
         self._player.mediaStatusChanged.connect(self._on_media_status)
         self._pending_seek_ms: int | None = None
         self.view.video_item.videoSink().videoFrameChanged.connect(self._on_frame)
+
+        self._rate = 0.0   # signed shuttle rate: 0 paused, < 0 backwards
+        self._reverse = QTimer(self)
+        self._reverse.setInterval(REVERSE_TICK_MS)
+        self._reverse.timeout.connect(self._reverse_step)
 
         self._ticker = QTimer(self)
         self._ticker.setInterval(POSITION_TICK_MS)
@@ -76,6 +82,8 @@ class PlayerPane(QWidget):
         self.seek(0.0)
 
     def unload(self) -> None:
+        self._reverse.stop()
+        self._rate = 0.0
         self._player.stop()
         self._player.setSource(QUrl())
         self._pending_seek_ms = None
@@ -92,12 +100,10 @@ class PlayerPane(QWidget):
 
     # -- transport ---------------------------------------------------------------------------------
     def play(self) -> None:
-        if self._position_s >= self._duration_s - 1.0 / self._fps:
-            self.seek(0.0)
-        self._player.play()
+        self.set_rate(1.0)
 
     def pause(self) -> None:
-        self._player.pause()
+        self.set_rate(0.0)
 
     def toggle_play(self) -> None:
         if self.is_playing():
@@ -106,7 +112,41 @@ class PlayerPane(QWidget):
             self.play()
 
     def is_playing(self) -> bool:
-        return self._player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
+        return self._reverse.isActive() or self._player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
+
+    def rate(self) -> float:
+        """The signed playback rate: 0 when paused, negative when playing backwards."""
+        return self._rate if self.is_playing() else 0.0
+
+    def set_rate(self, rate: float) -> None:
+        """Plays at rate (2.0: twice as fast; negative: backwards), or pauses at 0.
+
+        The media backend (Qt's FFmpeg one) refuses negative rates, so backwards play steps: every
+        REVERSE_TICK_MS it seeks back by that time times the speed, showing the frame there.
+        """
+        self._rate = rate
+        if rate == 0:
+            self._reverse.stop()
+            self._player.pause()
+        elif rate > 0:
+            self._reverse.stop()
+            if self._position_s >= self._duration_s - 1.0 / self._fps:
+                self.seek(0.0)
+            self._player.setPlaybackRate(rate)
+            self._player.play()
+        else:
+            self._player.pause()
+            self._player.setPlaybackRate(1.0)
+            if self._position_s > 0:
+                self._reverse.start()
+        self.transport.set_playing(self.is_playing())
+
+    def _reverse_step(self) -> None:
+        target = self._position_s + self._rate * REVERSE_TICK_MS / 1000.0
+        frame = round(max(0.0, target) * self._fps)  # land on frames, as a jog would
+        self.seek(frame / self._fps)
+        if self._position_s <= 0.0:
+            self.set_rate(0.0)
 
     def seek(self, seconds: float) -> None:
         seconds = min(max(0.0, seconds), max(0.0, self._duration_s))
@@ -158,7 +198,7 @@ class PlayerPane(QWidget):
 
     def _on_state_changed(self, state: QMediaPlayer.PlaybackState) -> None:
         playing = state == QMediaPlayer.PlaybackState.PlayingState
-        self.transport.set_playing(playing)
+        self.transport.set_playing(playing or self._reverse.isActive())
         if playing:
             self._ticker.start()
         else:

@@ -38,7 +38,7 @@ class TransportBar(QWidget):
         self.mute_button.setCheckable(True)
         self.mute_button.setAutoRaise(True)
         self.mute_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.mute_button.setToolTip("Mute (M)")
+        self.mute_button.setToolTip("Mute (Shift+M)")
         self._volume_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaVolume)
         self._muted_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaVolumeMuted)
         self.mute_button.setIcon(self._volume_icon)

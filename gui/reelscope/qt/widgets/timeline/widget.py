@@ -13,6 +13,7 @@ from ....domain.timeline import TimelineSpan, TimelineTrack, TrackKind
 from ....domain.timeline_layout.lanes import GraphLane, SpanLane, build_lanes
 from ....domain.timeline_layout.time_axis import TimeAxis
 from . import style
+from .marks import paint_marks, paint_selected_header
 from .painter import LaneSlot, PaintStats, TimelineRenderer, Viewport, playhead_column, playhead_rect
 
 EMPTY_HINT = "Select a clip to see its timeline"
@@ -25,6 +26,7 @@ DEFAULT_FPS = 25.0
 
 class TimelineWidget(QWidget):
     seek_requested = Signal(float)
+    lane_selected = Signal(str)   # track key: a click on its header (Shift+Left/Right walk its spans)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -36,6 +38,10 @@ class TimelineWidget(QWidget):
         self._scrubbing = False
         self._v_offset = 0
         self._syncing_bars = False
+        self._in_s: float | None = None
+        self._out_s: float | None = None
+        self._markers: list[float] = []
+        self._selected_key: str | None = None
 
         self._hbar = QScrollBar(Qt.Orientation.Horizontal, self)
         self._hbar.valueChanged.connect(self._on_hbar_moved)
@@ -62,6 +68,8 @@ class TimelineWidget(QWidget):
             self._slots.append(LaneSlot(lane, top, height))
             top += height
         self._renderer.set_slots(self._slots)
+        if self._selected_key not in {slot.lane.track.key for slot in self._slots}:
+            self._selected_key = None
         self._axis.reset(duration_s, fps or DEFAULT_FPS)
         self._following = True
         self._v_offset = 0
@@ -71,8 +79,10 @@ class TimelineWidget(QWidget):
         self.update()
 
     def clear(self) -> None:
-        """Removes all lanes; the widget shows a hint instead."""
+        """Removes all lanes, marks and markers; the widget shows a hint instead."""
         self._slots = []
+        self._in_s = self._out_s = None
+        self._markers = []
         self._renderer.set_slots([])
         self._axis.reset(0.0, self._axis.fps)
         self._hbar.hide()
@@ -96,6 +106,41 @@ class TimelineWidget(QWidget):
 
     def position(self) -> float:
         return self._position
+
+    def set_marks(self, in_s: float | None, out_s: float | None) -> None:
+        """The in/out range (either may be unset), drawn shaded over the lanes."""
+        self._in_s, self._out_s = in_s, out_s
+        self.update()
+
+    def marks(self) -> tuple[float | None, float | None]:
+        return self._in_s, self._out_s
+
+    def set_markers(self, times_s: Sequence[float]) -> None:
+        self._markers = sorted(times_s)
+        self.update()
+
+    def markers(self) -> list[float]:
+        return list(self._markers)
+
+    def select_track(self, key: str | None) -> None:
+        self._selected_key = key
+        self.update()
+
+    def selected_track_key(self) -> str | None:
+        return self._selected_key
+
+    def span_starts(self, key: str) -> list[float]:
+        """Start times of a span lane's spans, sorted (empty for a graph or an unknown lane)."""
+        for slot in self._slots:
+            if slot.lane.track.key == key and isinstance(slot.lane, SpanLane):
+                return sorted({float(t) for t in slot.lane.starts})
+        return []
+
+    def header_rect(self, track_key: str) -> QRect:
+        for slot in self._slots:
+            if slot.lane.track.key == track_key:
+                return QRect(0, self._slot_top(slot), style.HEADER_WIDTH, slot.height)
+        return QRect()
 
     def zoom_to_fit(self) -> None:
         self._axis.fit()
@@ -193,8 +238,13 @@ class TimelineWidget(QWidget):
         return style.RULER_HEIGHT + slot.top - self._v_offset
 
     def _slot_at(self, pos: QPoint) -> LaneSlot | None:
-        in_lanes = style.RULER_HEIGHT <= pos.y() < style.RULER_HEIGHT + self._lanes_height()
-        if pos.x() < style.HEADER_WIDTH or not in_lanes:
+        if pos.x() < style.HEADER_WIDTH:
+            return None
+        return self._slot_at_y(pos.y())
+
+    def _slot_at_y(self, y: int) -> LaneSlot | None:
+        pos = QPoint(0, y)
+        if not style.RULER_HEIGHT <= y < style.RULER_HEIGHT + self._lanes_height():
             return None
         for slot in self._slots:
             top = self._slot_top(slot)
@@ -255,6 +305,10 @@ class TimelineWidget(QWidget):
             self._renderer.set_font(self.font())
             view = Viewport(self.width(), self.height(), self._lanes_height(), self._v_offset)
             self._renderer.paint(painter, view, self._axis, self._position, self.palette(), event.region())
+            for slot in self._slots:
+                if slot.lane.track.key == self._selected_key:
+                    paint_selected_header(painter, self._slot_top(slot), slot.height)
+            paint_marks(painter, self._axis, view.lanes_height, self._in_s, self._out_s, self._markers)
         painter.end()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -287,6 +341,13 @@ class TimelineWidget(QWidget):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         pos = event.position().toPoint()
+        if event.button() == Qt.MouseButton.LeftButton and self._slots and pos.x() < style.HEADER_WIDTH:
+            slot = self._slot_at_y(pos.y())
+            if slot is not None:
+                self.select_track(slot.lane.track.key)
+                self.lane_selected.emit(slot.lane.track.key)
+                event.accept()
+                return
         if event.button() != Qt.MouseButton.LeftButton or not self._slots or pos.x() < style.HEADER_WIDTH:
             super().mousePressEvent(event)
             return
