@@ -12,8 +12,8 @@ import opentimelineio as otio
 import pytest
 import srt
 import webvtt
-from analysis_builders import make_analysis, make_video
 
+from fakes.analyses import make_analysis, make_video
 from fakes.export_readers import edl_locators, fcpxml_markers, otio_markers, read_timeline
 from reelscope.domain.analysis import Analysis, MusicMatch, OcrText, Scene, Tag
 from reelscope.domain.export import (

@@ -52,7 +52,7 @@ def test_twenty_uploads_through_faults_end_with_one_job_per_file(tmp_path, noxov
     finally:
         storage.close()
     failed = [(j.provider, j.path, j.error) for j in jobs if j.state is not JobState.DONE]
-    assert failed == []
+    assert failed == [], failed
     fakes = (noxovision_fake, slipstream_fake, seeknetic_fake)
     faulted, answered = sum(f.faulted for f in fakes), sum(len(f.requests) for f in fakes)
     assert faulted > 50 and 0.2 < faulted / answered < 0.4  # the chaos really hit about 30% of the requests
