@@ -1,0 +1,64 @@
+"""Each way cut detectors fail, as a generated clip: every hard cut on its frame, nothing else a cut."""
+
+from __future__ import annotations
+
+import pytest
+
+from fakes import cut_classes
+from reelscope.providers.local.pipeline import analyze_file
+
+TRANSITION_TOLERANCE_S = 0.2
+
+
+def cut_frames(analysis) -> list[int]:
+    fps = analysis.video.fps
+    return [round(scene.start_s * fps) for scene in analysis.scenes[1:]]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        cut_classes.dark_interiors,
+        cut_classes.overcast_exteriors,
+        cut_classes.colour_only_change,
+        cut_classes.cut_in_fast_motion,
+        cut_classes.through_near_black,
+        cut_classes.short_shots,
+    ],
+    ids=lambda make: make.__name__,
+)
+def test_every_hard_cut_is_found_on_its_frame(tmp_path, make):
+    truth = make(tmp_path / "clip.mp4")
+
+    analysis = analyze_file(truth.path, tmp_path / "thumbnails")
+
+    assert cut_frames(analysis) == list(truth.cuts)
+    assert analysis.transitions == ()
+
+
+def test_flashes_and_strobe_light_are_not_cuts(tmp_path):
+    truth = cut_classes.flashes_and_strobe(tmp_path / "flashes.mp4")
+
+    analysis = analyze_file(truth.path, tmp_path / "thumbnails")
+
+    assert len(analysis.scenes) == 1
+
+
+@pytest.mark.parametrize(
+    "make",
+    [cut_classes.slow_fades, cut_classes.dissolve, lambda path: cut_classes.dissolve(path, seconds=0.4)],
+    ids=["slow-fades", "dissolve-1s", "dissolve-0.4s"],
+)
+def test_fades_and_dissolves_are_transitions_not_cuts(tmp_path, make):
+    truth = make(tmp_path / "gradual.mp4")
+
+    analysis = analyze_file(truth.path, tmp_path / "thumbnails")
+
+    assert len(analysis.scenes) == 1
+    fps = analysis.video.fps
+    found = [(t.kind, t.start_s, t.end_s) for t in analysis.transitions]
+    assert len(found) == len(truth.transitions), found
+    for (kind, start_s, end_s), (true_kind, first, last) in zip(found, truth.transitions):
+        assert kind == true_kind
+        assert start_s == pytest.approx(first / fps, abs=TRANSITION_TOLERANCE_S), found
+        assert end_s == pytest.approx(last / fps, abs=TRANSITION_TOLERANCE_S), found
