@@ -4,21 +4,26 @@
   activity graph shows.
 - change: luma difference after the best small global shift (so a pan or a shake is not a
   change of picture), plus the mean absolute U and V difference. 0..1 on the same scale.
-- histogram distance: half the L1 distance of the luma, U and V cell histograms (0..1): blind to
-  motion, so it still tells a cut when fast motion hides it from the other measures.
+- histogram distance: half the L1 distance of the coarse luma, U and V histograms (0..1): blind
+  to motion, so it still tells a cut when fast motion hides it from the other measures.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache, cached_property
 
 import numpy as np
 
 from .sampling import Picture
 
-MAX_SHIFT_CELLS = 3
+MAX_SHIFT = 0.06  # of the picture's width or height: camera motion up to this much per frame is discounted
+STILL_ACTIVITY = 0.004  # below this, no shift can lower the change enough to matter
 LUMA_BINS = 16
 CHROMA_BINS = 8
+COARSE_CELLS = 4  # coarse luma cell side, in luma cells
+# Weights of the luma, U and V histograms in the distance: luma counts for half.
+_BIN_WEIGHTS = np.concatenate((np.full(LUMA_BINS, 0.5), np.full(2 * CHROMA_BINS, 0.25)))
 
 
 @dataclass(frozen=True)
@@ -33,71 +38,79 @@ class Change:
 
 
 class Signature:
-    """A Picture with what comparisons reuse: its histograms and luma profiles."""
-
-    __slots__ = ("picture", "histogram", "columns", "rows", "mean_luma", "luma_spread")
+    """A Picture with what comparisons reuse: a coarse picture, histograms and luma profiles."""
 
     def __init__(self, picture: Picture) -> None:
-        self.picture = picture
-        luma = picture.luma
-        self.histogram = np.concatenate(
-            (
-                _histogram(luma, LUMA_BINS) * 2.0,
-                _histogram(picture.u, CHROMA_BINS),
-                _histogram(picture.v, CHROMA_BINS),
-            )
-        ) * 0.25
-        self.columns = luma.mean(axis=0)
-        self.rows = luma.mean(axis=1)
+        self.luma = picture.luma
+        self.chroma = np.concatenate((picture.u.ravel(), picture.v.ravel()))
+        luma_coarse = _coarse(picture.luma)
+        self.coarse = np.concatenate((luma_coarse.ravel(), self.chroma))
+        self.histogram = _histogram(luma_coarse.size, self.coarse)
+        self.columns = self.luma.mean(axis=0)
+        self.rows = self.luma.mean(axis=1)
         self.mean_luma = float(self.columns.mean()) / 255.0
-        self.luma_spread = float(luma.std()) / 255.0
+
+    @cached_property
+    def luma_spread(self) -> float:
+        return float(self.luma.std()) / 255.0
 
     def same_shape(self, other: Signature) -> bool:
-        return (
-            self.picture.luma.shape == other.picture.luma.shape
-            and self.picture.u.shape == other.picture.u.shape
-        )
+        return self.luma.shape == other.luma.shape and self.chroma.shape == other.chroma.shape
 
 
 def compare(before: Signature, after: Signature) -> Change:
     if not before.same_shape(after):
         return Change(1.0, 1.0, 1.0)
-    luma_before, luma_after = before.picture.luma, after.picture.luma
-    activity = float(np.abs(luma_after - luma_before).mean()) / 255.0
-    dx = _best_shift(before.columns, after.columns)
-    dy = _best_shift(before.rows, after.rows)
+    luma_before, luma_after = before.luma, after.luma
+    activity = float(np.abs(luma_after - luma_before).sum()) / (255.0 * luma_before.size)
     shifted = activity
-    if dx or dy:
-        a, b = _overlap(luma_before, luma_after, dx, dy)
-        if a.size:
-            shifted = min(activity, float(np.abs(b - a).mean()) / 255.0)
-    chroma = float(
-        np.abs(after.picture.u - before.picture.u).mean() + np.abs(after.picture.v - before.picture.v).mean()
-    ) / 255.0
+    if activity > STILL_ACTIVITY:
+        dx = _best_shift(before.columns, after.columns)
+        dy = _best_shift(before.rows, after.rows)
+        if dx or dy:
+            a, b = _overlap(luma_before, luma_after, dx, dy)
+            if a.size:
+                shifted = min(activity, float(np.abs(b - a).sum()) / (255.0 * a.size))
+    chroma = 2.0 * float(np.abs(after.chroma - before.chroma).sum()) / (255.0 * before.chroma.size)
     distance = 0.5 * float(np.abs(after.histogram - before.histogram).sum())
     return Change(activity, shifted + chroma, distance)
 
 
-def _histogram(grid: np.ndarray, bins: int) -> np.ndarray:
-    indices = np.clip(grid * (bins / 256.0), 0, bins - 1).astype(np.intp)
-    return np.bincount(indices.ravel(), minlength=bins) / indices.size
+def _coarse(luma: np.ndarray) -> np.ndarray:
+    rows, columns = luma.shape[0] // COARSE_CELLS, luma.shape[1] // COARSE_CELLS
+    if not rows or not columns:
+        return luma
+    cells = luma[: rows * COARSE_CELLS, : columns * COARSE_CELLS].reshape(rows, COARSE_CELLS, columns, COARSE_CELLS)
+    return cells.mean(axis=(1, 3))
+
+
+def _histogram(luma_cells: int, coarse: np.ndarray) -> np.ndarray:
+    """Luma, U and V histograms of a coarse picture, one after the other, each summing to its weight."""
+    chroma_cells = (coarse.size - luma_cells) // 2
+    scaled = coarse * (CHROMA_BINS / 256.0)
+    scaled[:luma_cells] *= LUMA_BINS / CHROMA_BINS
+    scaled[luma_cells : luma_cells + chroma_cells] += LUMA_BINS
+    scaled[luma_cells + chroma_cells :] += LUMA_BINS + CHROMA_BINS
+    counts = np.bincount(scaled.astype(np.intp), minlength=LUMA_BINS + 2 * CHROMA_BINS)
+    sizes = np.concatenate((np.full(LUMA_BINS, luma_cells), np.full(2 * CHROMA_BINS, max(1, chroma_cells))))
+    return counts[: len(sizes)] * _BIN_WEIGHTS / sizes
 
 
 def _best_shift(before: np.ndarray, after: np.ndarray) -> int:
-    """The shift (in cells) that best lines up two luma profiles, within MAX_SHIFT_CELLS."""
-    length = len(before)
-    limit = min(MAX_SHIFT_CELLS, length // 4)
-    best, best_error = 0, float(np.abs(after - before).mean()) if length else 0.0
-    for shift in range(-limit, limit + 1):
-        if shift == 0:
-            continue
-        if shift > 0:
-            error = float(np.abs(after[shift:] - before[:-shift]).mean())
-        else:
-            error = float(np.abs(after[:shift] - before[-shift:]).mean())
-        if error < best_error * 0.9:
-            best, best_error = shift, error
-    return best
+    """The shift (in cells) that best lines up two luma profiles, within MAX_SHIFT of their length."""
+    limit = max(1, round(MAX_SHIFT * len(before))) if len(before) >= 8 else 0
+    if not limit:
+        return 0
+    padded = np.concatenate((np.full(limit, before[0]), before, np.full(limit, before[-1])))
+    errors = np.abs(padded[_window_indices(len(before), limit)] - after).sum(axis=1)
+    best = int(errors.argmin())
+    return limit - best if errors[best] < 0.9 * errors[limit] else 0
+
+
+@cache
+def _window_indices(length: int, limit: int) -> np.ndarray:
+    """Indices of the 2 * limit + 1 windows of length cells in a profile padded by limit on each side."""
+    return np.arange(2 * limit + 1)[:, None] + np.arange(length)[None, :]
 
 
 def _overlap(before: np.ndarray, after: np.ndarray, dx: int, dy: int) -> tuple[np.ndarray, np.ndarray]:

@@ -1,9 +1,9 @@
 """A small picture of each decoded frame: a luma grid and coarse chroma grids, read from its planes.
 
 For the detectors and the activity graph, a frame is reduced to a luma grid about 80 cells across
-and U and V grids about 20 cells across. Each cell is the mean of 4x4 taps spread over it, which
-averages film grain away while reading only a few percent of the pixels: this is what keeps
-analysis near decoding speed. Pixel formats whose planes cannot be read in place, and frames too
+and U and V grids about 20 cells across. Each luma cell is the mean of 3x3 taps spread over it
+(2x2 for chroma), which averages film grain away while reading only a few percent of the pixels:
+this is what keeps analysis faster than decoding. Pixel formats whose planes cannot be read in place, and frames too
 small for taps (down to 1x1), go through swscale instead.
 """
 
@@ -16,7 +16,8 @@ import numpy as np
 
 LUMA_COLUMNS = 80
 CHROMA_COLUMNS = 20
-TAPS = 4  # per cell side
+LUMA_TAPS = 3  # per cell side
+CHROMA_TAPS = 2
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Picture:
 @dataclass(frozen=True)
 class _Grid:
     tap_stride: int
+    taps: int
     rows: int
     columns: int
 
@@ -61,9 +63,9 @@ class FrameSampler:
             return
         planes = frame.planes
         grids = (
-            _grid_for(planes[0].width, planes[0].height, LUMA_COLUMNS),
-            _grid_for(planes[1].width, planes[1].height, CHROMA_COLUMNS),
-            _grid_for(planes[2].width, planes[2].height, CHROMA_COLUMNS),
+            _grid_for(planes[0].width, planes[0].height, LUMA_COLUMNS, LUMA_TAPS),
+            _grid_for(planes[1].width, planes[1].height, CHROMA_COLUMNS, CHROMA_TAPS),
+            _grid_for(planes[2].width, planes[2].height, CHROMA_COLUMNS, CHROMA_TAPS),
         )
         if all(grid is not None for grid in grids):
             self._grids = grids  # type: ignore[assignment]
@@ -85,27 +87,27 @@ class FrameSampler:
 def _cell_means(pixels: np.ndarray, row_length: int, height: int, grid: _Grid, sum_type: type) -> np.ndarray:
     # Adding tap rows, then tap columns, one slice at a time is several times faster in numpy
     # than one sum over two strided axes.
-    stride, rows, columns = grid.tap_stride, grid.rows, grid.columns
+    stride, count, rows, columns = grid.tap_stride, grid.taps, grid.rows, grid.columns
     image = pixels[: row_length * height].reshape(height, row_length)
-    taps = image[: rows * TAPS * stride : stride, : columns * TAPS * stride : stride]
-    taps = taps.reshape(rows, TAPS, columns, TAPS)
+    taps = image[: rows * count * stride : stride, : columns * count * stride : stride]
+    taps = taps.reshape(rows, count, columns, count)
     row_sums = taps[:, 0].astype(sum_type)
-    for tap in range(1, TAPS):
+    for tap in range(1, count):
         row_sums += taps[:, tap]
     cell_sums = row_sums[:, :, 0].astype(np.float32)
-    for tap in range(1, TAPS):
+    for tap in range(1, count):
         cell_sums += row_sums[:, :, tap]
-    return cell_sums * (1.0 / (TAPS * TAPS))
+    return cell_sums * (1.0 / (count * count))
 
 
-def _grid_for(width: int, height: int, target_columns: int) -> _Grid | None:
+def _grid_for(width: int, height: int, target_columns: int, taps: int) -> _Grid | None:
     """Taps for about target_columns cells across, or None when the plane is too small for taps."""
-    stride = max(1, width // (target_columns * TAPS))
-    columns = width // (stride * TAPS)
-    rows = height // (stride * TAPS)
+    stride = max(1, width // (target_columns * taps))
+    columns = width // (stride * taps)
+    rows = height // (stride * taps)
     if columns < 1 or rows < 1:
         return None
-    return _Grid(stride, rows, columns)
+    return _Grid(stride, taps, rows, columns)
 
 
 def _by_reformat(frame: av.VideoFrame) -> Picture:

@@ -68,14 +68,14 @@ class TransitionFinder:
         self.found: list[FoundTransition] = []
 
     def push(self, index: int, signature: Signature, step: float, is_cut: bool) -> None:
-        frame = _Frame(index, _coarse_vector(signature), signature.mean_luma, step, _upper_quartile(self._steps))
+        frame = _Frame(index, signature.coarse, signature.mean_luma, step, _upper_quartile(self._steps))
         self._frames.append(frame)
         if is_cut:
             self._last_cut = index
         else:
             self._steps.append(step)
-        for length in self.lengths:
-            if self._is_blend_window(length):
+        for length, ends in self._ends_changes():
+            if self._is_blend_window(length, ends):
                 self._add_evidence(index - length, index)
         if self._span is not None and index > self._span.stale_after:
             self._close_span()
@@ -91,13 +91,20 @@ class TransitionFinder:
         position = index - self._frames[0].index
         return self._frames[position] if 0 <= position < len(self._frames) else None
 
-    def _is_blend_window(self, length: int) -> bool:
+    def _ends_changes(self) -> list[tuple[int, float]]:
+        """(length, change between the window's ends) of each window length the frames held cover."""
+        count, end = len(self._frames), self._frames[-1].index
+        lengths = [length for length in self.lengths if length < count and self._last_cut <= end - length]
+        if not lengths:
+            return []
+        starts = np.stack([self._frames[count - 1 - length].vector for length in lengths])
+        changes = np.abs(starts - self._frames[-1].vector).mean(axis=1) / 255.0
+        return [(length, float(change)) for length, change in zip(lengths, changes) if change >= MIN_ENDS_CHANGE]
+
+    def _is_blend_window(self, length: int, ends: float) -> bool:
         end = self._frames[-1]
         start = self._at(end.index - length)
-        if start is None or self._last_cut > start.index:
-            return False
-        ends = _distance(start.vector, end.vector)
-        if ends < MIN_ENDS_CHANGE or ends < ENDS_OVER_NOISE * start.usual_step:
+        if start is None or ends < ENDS_OVER_NOISE * start.usual_step:
             return False
         if not _blends(start, end, [self._at(start.index + length * k // 4) for k in (1, 2, 3)], ends):
             return False
@@ -170,12 +177,3 @@ def _upper_quartile(values: deque[float]) -> float:
 
 def _distance(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.abs(a - b).mean()) / 255.0
-
-
-def _coarse_vector(signature: Signature) -> np.ndarray:
-    picture = signature.picture
-    luma = picture.luma
-    rows, columns = luma.shape[0] // 4, luma.shape[1] // 4
-    if rows and columns:
-        luma = luma[: rows * 4, : columns * 4].reshape(rows, 4, columns, 4).mean(axis=(1, 3))
-    return np.concatenate((luma.ravel(), picture.u.ravel(), picture.v.ravel()))
