@@ -1,6 +1,8 @@
-"""Local analysis speed against plain decoding of the same file (target: ratio >= 0.7).
+"""What the user waits for per clip (probe, hashing, the scan, thumbnails) against plain decoding.
 
-Run with: .venv/bin/python -m pytest -m bench -s tests/bench/test_bench_analysis.py
+Targets, as a ratio of analysis speed to PyAV decode-only speed of the same file in the same run:
+>= 1.0 at 1080p, >= 0.9 at 720p. The clips are 10 s of grainy camera-like panning footage with a
+cut every 2 s. Run with: .venv/bin/python -m pytest -m bench -s tests/bench/test_bench_analysis.py
 """
 
 from __future__ import annotations
@@ -13,11 +15,9 @@ import av
 import pytest
 
 from fakes.media import make_clip
-from reelscope.providers.local.probe import probe_video
-from reelscope.providers.local.scan import scan_video
-from reelscope.providers.local.thumbnails import SceneThumbnailWriter
+from reelscope.providers.local.pipeline import analyze_file
 
-TARGET_RATIO = 0.7
+TARGETS = {"720p": 0.9, "1080p": 1.0}
 RUNS = 3
 CLIP_SECONDS = 10
 FPS = 25
@@ -43,30 +43,23 @@ def bench_clip(label: str, size: tuple[int, int]) -> Path:
     return path
 
 
-def decode_only_fps(path: Path) -> float:
+def decode_only_s(path: Path) -> float:
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
         started = time.perf_counter()
-        frames = sum(1 for _ in container.decode(stream))
-    return frames / (time.perf_counter() - started)
+        for _ in container.decode(stream):
+            pass
+    return time.perf_counter() - started
 
 
-def analysis_fps(path: Path, thumbnail_root: Path) -> float:
-    """The engine's one pass (cuts, activity, thumbnails), in-process like decode_only_fps."""
-    probed = probe_video(path)
-    writer = SceneThumbnailWriter(thumbnail_root, probed.info.sha256, probed.pixel_aspect)
+def analysis_s(path: Path, thumbnail_root: Path) -> float:
     started = time.perf_counter()
-    result = scan_video(
-        path,
-        fps=probed.info.fps,
-        duration_s=probed.info.duration_s,
-        on_progress=lambda fraction: None,
-        on_scene_frame=writer,
-    )
+    analysis = analyze_file(path, thumbnail_root, on_progress=lambda fraction: None)
     elapsed = time.perf_counter() - started
-    assert len(result.scenes) == CLIP_SECONDS // 2
-    return result.frame_count / elapsed
+    assert len(analysis.scenes) == CLIP_SECONDS // 2
+    assert len(list(thumbnail_root.rglob("*.jpg"))) == len(analysis.scenes)
+    return elapsed
 
 
 @pytest.mark.bench
@@ -75,11 +68,15 @@ def test_analysis_keeps_up_with_decoding(label, size, tmp_path):
     clip = bench_clip(label, size)
     decode, analysis = [], []
     for run in range(RUNS):  # interleaved, so both see the same machine load
-        decode.append(decode_only_fps(clip))
-        analysis.append(analysis_fps(clip, tmp_path / f"thumbnails-{run}"))
-    ratio = max(analysis) / max(decode)
+        decode.append(decode_only_s(clip))
+        analysis.append(analysis_s(clip, tmp_path / f"thumbnails-{run}"))
+    frames = CLIP_SECONDS * FPS
+    ratio = min(decode) / min(analysis)
+    target = TARGETS[label]
+    verdict = "meets" if ratio >= target else "MISSES"
     print(
-        f"\nanalysis/decode {label}: {ratio:.2f} "
-        f"(analysis {max(analysis):.0f} fps, decode {max(decode):.0f} fps)"
+        f"\nanalysis/decode {label}: {ratio:.2f} ({verdict} the target of {target}; "
+        f"analysis {frames / min(analysis):.0f} fps, decode-only {frames / min(decode):.0f} fps, "
+        f"probe + hashing + scan + thumbnails)"
     )
-    assert ratio >= TARGET_RATIO * 0.75, f"far below the target of {TARGET_RATIO}"  # noisy machines: figures matter
+    assert ratio >= target * 0.75, f"far below the target of {target}"  # noisy machines: the figures matter

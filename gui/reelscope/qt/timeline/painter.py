@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from itertools import repeat
 
 import numpy as np
-from PySide6.QtCore import QLineF, QPointF, QRect, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPolygonF, QStaticText
+from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPalette, QPolygonF, QStaticText
 from shiboken6 import Shiboken
 
 from . import style
@@ -153,6 +153,7 @@ class TimelineRenderer:
         for colour, rects in layer.rect_batches[number]:
             p.setBrush(colours[colour])
             p.drawRects(rects)
+        self._paint_bands(p, slot, axis)
         labels = frame.labels[number]
         if labels.texts:
             p.setFont(self._label_font)
@@ -162,6 +163,17 @@ class TimelineRenderer:
         self.stats.spans_visible += int(frame.spans_visible[number])
         self.stats.rects_drawn += int(frame.rects_visible[number])
         self.stats.labels_drawn += len(labels.texts)
+
+    def _paint_bands(self, p: QPainter, slot: LaneSlot, axis: TimeAxis) -> None:
+        """Bands over a span lane (fades and dissolves between scenes): each a light, hatched rect."""
+        start_s, end_s = axis.visible_range()
+        height = slot.height - 2 * style.SPAN_INSET
+        for band in slot.lane.track.bands:
+            if band.end_s >= start_s and band.start_s <= end_s:
+                width = max(2.0, (band.end_s - band.start_s) * axis.px_per_s)
+                rect = QRectF(band.start_s * axis.px_per_s, style.SPAN_INSET, width, height)
+                p.fillRect(rect, QColor(255, 255, 255, 110))
+                p.fillRect(rect, QBrush(QColor(30, 30, 30, 170), Qt.BrushStyle.BDiagPattern))
 
     def _current_span_layer(self, lane_height: int, axis: TimeAxis) -> SpanLayer:
         """The layer for this zoom, rebuilt for all span lanes when the zoom changes or the view leaves it."""
