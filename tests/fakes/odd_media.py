@@ -12,6 +12,8 @@ import av
 import numpy as np
 from PIL import Image
 
+from .media import _scene_canvas
+
 FPS = 25
 
 
@@ -39,6 +41,23 @@ def make_rotated_clip(path: Path | str, rotation: int = -90, size: tuple[int, in
     shows which way a picture was turned.
     """
     return _write(path, 10, size, rotation=rotation, marked=True)
+
+
+def make_two_shot_clip(path: Path | str, codec: str, pixel_format: str, cut_frame: int = 20) -> Path:
+    """Two shots (a cut at cut_frame) in any codec and pixel format, at the codec's default bit rate."""
+    path = Path(path)
+    with av.open(str(path), mode="w") as container:
+        stream = container.add_stream(codec, rate=FPS)
+        stream.width, stream.height = 320, 240
+        stream.pix_fmt = pixel_format
+        for index in range(2 * cut_frame):
+            picture = _scene_canvas(0 if index < cut_frame else 1, 320, 240)
+            frame = av.VideoFrame.from_ndarray(picture, format="rgb24")
+            frame.pts = index
+            frame.time_base = Fraction(1, FPS)
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode(None))
+    return path
 
 
 def make_still_image_named_as_video(path: Path | str) -> Path:

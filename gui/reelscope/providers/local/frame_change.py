@@ -4,6 +4,8 @@
   activity graph shows.
 - change: luma difference after the best small global shift (so a pan or a shake is not a
   change of picture), plus the mean absolute U and V difference. 0..1 on the same scale.
+  Keyframes of low-bitrate video shift colours a little (a few levels): it takes a real change
+  of colour to make a cut.
 - histogram distance: half the L1 distance of the coarse luma, U and V histograms (0..1): blind
   to motion, so it still tells a cut when fast motion hides it from the other measures.
 """
@@ -71,7 +73,7 @@ def compare(before: Signature, after: Signature) -> Change:
             a, b = _overlap(luma_before, luma_after, dx, dy)
             if a.size:
                 shifted = min(activity, float(np.abs(b - a).sum()) / (255.0 * a.size))
-    chroma = 2.0 * float(np.abs(after.chroma - before.chroma).sum()) / (255.0 * before.chroma.size)
+    chroma = float(np.abs(after.chroma - before.chroma).sum()) / (255.0 * before.chroma.size)
     distance = 0.5 * float(np.abs(after.histogram - before.histogram).sum())
     return Change(activity, shifted + chroma, distance)
 

@@ -2,10 +2,9 @@
 
 For the detectors and the activity graph, a frame is reduced to a luma grid about 80 cells across
 and U and V grids about 20 cells across. Each luma cell is the mean of 3x3 taps spread over it
-(one tap per chroma cell: chroma is smooth already), which averages film grain away while reading
-only a few percent of the pixels: this is what keeps analysis faster than decoding. Pixel formats
-whose planes cannot be read in place, and frames too small for taps (down to 1x1), go through
-swscale instead.
+(2x2 for chroma), which averages film grain away while reading only a few percent of the pixels:
+this is what keeps analysis faster than decoding. Pixel formats whose planes cannot be read in
+place, and frames too small for taps (down to 1x1), go through swscale instead.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ import numpy as np
 LUMA_COLUMNS = 80
 CHROMA_COLUMNS = 20
 LUMA_TAPS = 3  # per cell side
-CHROMA_TAPS = 1
+CHROMA_TAPS = 2
 
 
 @dataclass(frozen=True)
