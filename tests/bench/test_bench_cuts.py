@@ -35,6 +35,7 @@ GENERATED = (
     cut_classes.short_shots,
     cut_classes.slow_fades,
     cut_classes.dissolve,
+    cut_classes.exposure_change,
 )
 
 

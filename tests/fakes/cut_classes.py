@@ -114,6 +114,14 @@ def dissolve(path: Path, seconds: float = 1.0) -> Truth:
     return _write(path, [frames], transitions=(("dissolve", 29, 29 + steps),))
 
 
+def exposure_change(path: Path) -> Truth:
+    """One shot whose exposure climbs over a second, as a camera's does walking out into daylight."""
+    dim = _textured(20, ((40, 45, 50), (110, 100, 90)))
+    bright = np.clip(dim.astype(np.float32) * 2.0 + 20, 0, 255).astype(np.uint8)
+    frames = [*_drift(dim, 30), *_blend(dim, bright, 24), *_drift(bright, 30)]
+    return _write(path, [frames])
+
+
 # --- pictures ---------------------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fakes import cut_classes
+from fakes.media import make_clip
 from reelscope.providers.local.pipeline import analyze_file
 
 TRANSITION_TOLERANCE_S = 0.2
@@ -62,3 +63,22 @@ def test_fades_and_dissolves_are_transitions_not_cuts(tmp_path, make):
         assert kind == true_kind
         assert start_s == pytest.approx(first / fps, abs=TRANSITION_TOLERANCE_S), found
         assert end_s == pytest.approx(last / fps, abs=TRANSITION_TOLERANCE_S), found
+
+
+@pytest.mark.parametrize("motion", ["pan", "zoom", "grain"])
+def test_camera_motion_is_neither_a_cut_nor_a_transition(tmp_path, motion):
+    clip = make_clip(tmp_path / f"{motion}.mp4", cut_frames=(60,), total_frames=150, motion=motion)
+
+    analysis = analyze_file(clip, tmp_path / "thumbnails")
+
+    assert cut_frames(analysis) == [60]
+    assert analysis.transitions == ()
+
+
+def test_an_exposure_change_is_neither_a_cut_nor_a_transition(tmp_path):
+    truth = cut_classes.exposure_change(tmp_path / "exposure.mp4")
+
+    analysis = analyze_file(truth.path, tmp_path / "thumbnails")
+
+    assert len(analysis.scenes) == 1
+    assert analysis.transitions == ()

@@ -46,6 +46,7 @@ class Signature:
         self.luma = picture.luma
         self.chroma = np.concatenate((picture.u.ravel(), picture.v.ravel()))
         luma_coarse = _coarse(picture.luma)
+        self.coarse_luma_cells = luma_coarse.size  # the coarse picture's luma comes first, then U and V
         self.coarse = np.concatenate((luma_coarse.ravel(), self.chroma))
         self.histogram = _histogram(luma_coarse.size, self.coarse)
         self.columns = self.luma.mean(axis=0)

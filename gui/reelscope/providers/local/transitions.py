@@ -5,7 +5,8 @@ mid-window frames that are the average of its ends, and a quarter in, three quar
 window is evidence of a transition when its ends differ a lot (like a cut would), no single
 step carries that difference (that would be a cut amid motion), and its middle and quarter
 frames are close to those blends; a pan or a zoom fails the blend test because the average of
-two views is a double exposure, not the view between them. Overlapping evidence that still
+two views is a double exposure, not the view between them; a change of exposure or light blends
+too, but its ends are the same picture (their luma correlates). Overlapping evidence that still
 blends as one run is merged; the start and end are then placed where the frames' blend weight
 (their projection on B - A) leaves 0 and reaches 1. A fade is a dissolve to or from near-black.
 
@@ -29,6 +30,7 @@ MAX_STEP_SHARE = 0.5            # no single step carries more than this share of
 MAX_BLEND_ERROR = 0.2           # middle and quarter frames within this share of it from the blend
 BLACK_LEVEL = 0.12              # mean luma (0..1, black is 0.063 in video range) of a near-black picture
 BLEND_EDGE = 0.06               # blend weight under which a frame still shows A (over 1 - it, B)
+SAME_PICTURE = 0.9              # luma correlation of the ends above which it is one picture relit
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class FoundTransition:
 class _Frame:
     index: int
     vector: np.ndarray
+    luma_cells: int
     mean_luma: float
     step: float        # its change from the frame before
     usual_step: float  # the usual step over the second before it
@@ -68,7 +71,8 @@ class TransitionFinder:
         self.found: list[FoundTransition] = []
 
     def push(self, index: int, signature: Signature, step: float, is_cut: bool) -> None:
-        frame = _Frame(index, signature.coarse, signature.mean_luma, step, _upper_quartile(self._steps))
+        usual_step = _upper_quartile(self._steps)
+        frame = _Frame(index, signature.coarse, signature.coarse_luma_cells, signature.mean_luma, step, usual_step)
         self._frames.append(frame)
         if is_cut:
             self._last_cut = index
@@ -132,7 +136,7 @@ class TransitionFinder:
             return
         direction = end.vector - start.vector
         norm = float(direction @ direction)
-        if norm <= 0:
+        if norm <= 0 or _same_picture(start, end):
             return
         weights = [
             (f.index, float((f.vector - start.vector) @ direction) / norm)
@@ -166,6 +170,13 @@ def _blends(start: _Frame, end: _Frame, between: list[_Frame | None], ends: floa
         if _distance(blend, frame.vector) > MAX_BLEND_ERROR * ends:
             return False
     return True
+
+
+def _same_picture(start: _Frame, end: _Frame) -> bool:
+    a, b = start.vector[: start.luma_cells], end.vector[: end.luma_cells]
+    a, b = a - a.mean(), b - b.mean()
+    spread = float(np.sqrt((a @ a) * (b @ b)))
+    return spread > 0 and float(a @ b) / spread > SAME_PICTURE
 
 
 def _upper_quartile(values: deque[float]) -> float:
