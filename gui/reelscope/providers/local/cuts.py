@@ -5,10 +5,12 @@ A frame starts a new shot when its change from the frame before (frame_change.py
   at least twice the change into the frame before and out to the frame after (a dissolve or a
   fade moves in steps of similar size; a cut is one step); or, amid fast motion where the change
   cannot spike, the colour histograms jump in the same way;
+  A cut between a blank frame (black, or any flat colour) and a picture needs no more than that:
+  a title card on black changes few pixels;
 - and the old picture does not come back within a few frames, nor is the new one a picture seen
   just before: that is a camera flash, a strobe or a flicker, not a cut.
 
-Decisions are therefore made RETURN_WINDOW_S after each frame; `push` answers them in order.
+Each frame is therefore decided return_window_s after it arrives; `push` answers in order.
 """
 
 from __future__ import annotations
@@ -85,11 +87,7 @@ class CutDetector:
 
     def _decide(self, final: bool) -> list[FrameVerdict]:
         verdicts = []
-        while True:
-            undecided = [p for p in self._window if p.index >= self._decided_up_to]
-            if not undecided:
-                break
-            frame = undecided[0]
+        while (frame := self._frame(self._decided_up_to)) is not None:
             if not final and self._next_index - 1 < frame.index + self.lookahead:
                 break
             is_cut = frame.index - self._last_cut >= self.min_shot_frames and self._is_cut(frame)

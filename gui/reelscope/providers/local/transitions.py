@@ -131,30 +131,33 @@ class TransitionFinder:
     def _close_span(self) -> None:
         span, self._span = self._span, None
         assert span is not None
-        start, end = self._at(span.first), self._at(span.last)
-        if start is None or end is None:
+        frames = [f for f in (self._at(i) for i in range(span.first, span.last + 1)) if f is not None]
+        placed = _placed(frames) if len(frames) == span.last - span.first + 1 else None
+        if placed is None:
             return
-        direction = end.vector - start.vector
-        norm = float(direction @ direction)
-        if norm <= 0 or _same_picture(start, end):
-            return
-        weights = [
-            (f.index, float((f.vector - start.vector) @ direction) / norm)
-            for f in (self._at(i) for i in range(span.first, span.last + 1))
-            if f is not None
-        ]
-        moving = [index for index, weight in weights if BLEND_EDGE < weight < 1 - BLEND_EDGE]
-        if not moving:
-            return
-        first = max([i for i, w in weights if w <= BLEND_EDGE and i < moving[0]], default=span.first)
-        last = min([i for i, w in weights if w >= 1 - BLEND_EDGE and i > moving[-1]], default=span.last)
-        darkest = min(f.mean_luma for f in (self._at(i) for i in range(span.first, span.last + 1)) if f is not None)
-        kind = "fade" if darkest < BLACK_LEVEL else "dissolve"
+        first, last = placed
+        kind = "fade" if min(f.mean_luma for f in frames) < BLACK_LEVEL else "dissolve"
         previous = self.found[-1] if self.found else None
-        if previous is not None and first < previous.last_frame:
+        if previous is not None and first < previous.last_frame:  # one transition, seen in two runs
             first, kind = min(first, previous.first_frame), previous.kind
             self.found.pop()
         self.found.append(FoundTransition(kind, first, last))
+
+
+def _placed(frames: list[_Frame]) -> tuple[int, int] | None:
+    """(last frame of the outgoing picture, first of the incoming) of a run that blends its ends."""
+    start, end = frames[0], frames[-1]
+    direction = end.vector - start.vector
+    norm = float(direction @ direction)
+    if norm <= 0 or _same_picture(start, end):
+        return None
+    weights = [(f.index, float((f.vector - start.vector) @ direction) / norm) for f in frames]
+    moving = [index for index, weight in weights if BLEND_EDGE < weight < 1 - BLEND_EDGE]
+    if not moving:
+        return None
+    first = max((i for i, w in weights if w <= BLEND_EDGE and i < moving[0]), default=start.index)
+    last = min((i for i, w in weights if w >= 1 - BLEND_EDGE and i > moving[-1]), default=end.index)
+    return first, last
 
 
 def _blends(start: _Frame, end: _Frame, between: list[_Frame | None], ends: float | None) -> bool:
