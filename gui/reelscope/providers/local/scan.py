@@ -27,17 +27,14 @@ from .frame_change import Signature
 from .frame_clock import FrameClock
 from .probe import UNREADABLE_HINT, describe_av_error, open_video
 from .sampling import FrameSampler
+from .scene_frames import RepresentativeFrames, SceneFrameSink
 from .timing import activity_on_grid, scenes_from_cuts, transitions_from_frames
-from .transitions import TransitionFinder
+from .transitions import FoundTransition, TransitionFinder
 
 ProgressSink = Callable[[float], None]
 """Receives the fraction decoded after every frame; may raise to stop the scan."""
 
-SceneFrameSink = Callable[[int, av.VideoFrame], None]
-"""Receives (scene index, its representative frame) as soon as each scene is complete."""
-
 REDUCED_DECODE = {"skip_loop_filter": "all"}
-REPRESENTATIVE_FRAME_DELAY_S = 0.5
 # A video whose frames end this much before its stated duration was cut short. Durations that
 # the container only estimates (no stream duration, as in MPEG-TS or MPEG-PS) get the loose bound.
 SHORT_READ_FRAMES = 3
@@ -59,7 +56,7 @@ class _Findings:
     frame_times_s: list[float] = field(default_factory=list)
     activity: list[float] = field(default_factory=list)
     cut_times_s: list[float] = field(default_factory=list)
-    transitions: list = field(default_factory=list)
+    transitions: list[FoundTransition] = field(default_factory=list)
     end_s: float = 0.0
     raw_end_s: float = 0.0
 
@@ -149,36 +146,3 @@ def _reads_short(end_s: float, duration_s: float, fps: float, duration_is_estima
         return end_s < (1 - ESTIMATED_SHORT_READ_FRACTION) * duration_s
     tolerance = max(SHORT_READ_FRAMES / fps, SHORT_READ_FRACTION * duration_s)
     return duration_s - end_s > tolerance
-
-
-class RepresentativeFrames:
-    """Picks one frame per scene, a little after its start (never the cut frame if avoidable).
-
-    Only a reference to the current pick is held, so memory stays flat however long the clip.
-    """
-
-    def __init__(self, fps: float, sink: SceneFrameSink) -> None:
-        self.sink = sink
-        self.preferred_offset = max(2, round(REPRESENTATIVE_FRAME_DELAY_S * fps))
-        self.scene_index = 0
-        self.frames_in_scene = 0
-        self.pick: av.VideoFrame | None = None
-
-    def offer(self, frame: av.VideoFrame, *, starts_scene: bool) -> None:
-        if starts_scene and self.pick is not None:
-            self._hand_over()
-            self.scene_index += 1
-            self.frames_in_scene = 0
-        # The first frame stands in for a one-frame scene; the third already avoids the cut
-        # frame; the preferred one, half a second in, shows the scene once it has settled.
-        if self.frames_in_scene in (0, 2, self.preferred_offset):
-            self.pick = frame
-        self.frames_in_scene += 1
-
-    def finish(self) -> None:
-        if self.pick is not None:
-            self._hand_over()
-
-    def _hand_over(self) -> None:
-        self.sink(self.scene_index, self.pick)
-        self.pick = None
