@@ -24,7 +24,7 @@ import numpy as np
 from .frame_change import Signature
 
 WINDOW_SECONDS = (0.3, 0.6, 1.2, 2.0)
-MIN_ENDS_CHANGE = 0.06          # the ends of a transition differ at least this much (0..1)
+MIN_ENDS_CHANGE = 0.04          # the ends of a transition differ at least this much (0..1)
 ENDS_OVER_NOISE = 4.0           # and this many times the usual frame-to-frame change before it
 MAX_STEP_SHARE = 0.5            # no single step carries more than this share of it
 MAX_BLEND_ERROR = 0.2           # middle and quarter frames within this share of it from the blend
@@ -74,8 +74,9 @@ class TransitionFinder:
         usual_step = _upper_quartile(self._steps)
         frame = _Frame(index, signature.coarse, signature.coarse_luma_cells, signature.mean_luma, step, usual_step)
         self._frames.append(frame)
-        if is_cut:
+        if is_cut:  # the usual step is the new shot's own, from here on
             self._last_cut = index
+            self._steps.clear()
         else:
             self._steps.append(step)
         for length, ends in self._ends_changes():
