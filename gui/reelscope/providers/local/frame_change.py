@@ -49,9 +49,10 @@ class Signature:
         self.coarse_luma_cells = luma_coarse.size  # the coarse picture's luma comes first, then U and V
         self.coarse = np.concatenate((luma_coarse.ravel(), self.chroma))
         self.histogram = _histogram(luma_coarse.size, self.coarse)
-        self.columns = self.luma.mean(axis=0)
-        self.rows = self.luma.mean(axis=1)
-        self.mean_luma = float(self.columns.mean()) / 255.0
+        rows, columns = self.luma.shape
+        self.columns = np.add.reduce(self.luma, axis=0) * (1.0 / rows)
+        self.rows = np.add.reduce(self.luma, axis=1) * (1.0 / columns)
+        self.mean_luma = float(self.rows.sum()) / (255.0 * rows)
 
     @cached_property
     def luma_spread(self) -> float:
@@ -84,7 +85,7 @@ def _coarse(luma: np.ndarray) -> np.ndarray:
     if not rows or not columns:
         return luma
     cells = luma[: rows * COARSE_CELLS, : columns * COARSE_CELLS].reshape(rows, COARSE_CELLS, columns, COARSE_CELLS)
-    return cells.mean(axis=(1, 3))
+    return np.add.reduce(np.add.reduce(cells, axis=3), axis=1) * (1.0 / (COARSE_CELLS * COARSE_CELLS))
 
 
 def _histogram(luma_cells: int, coarse: np.ndarray) -> np.ndarray:

@@ -111,10 +111,10 @@ class TransitionFinder:
         start = self._at(end.index - length)
         if start is None or ends < ENDS_OVER_NOISE * start.usual_step:
             return False
-        if not _blends(start, end, [self._at(start.index + length * k // 4) for k in (1, 2, 3)], ends):
-            return False
         first = len(self._frames) - length
-        return max(self._frames[i].step for i in range(first, len(self._frames))) <= MAX_STEP_SHARE * ends
+        if max(self._frames[i].step for i in range(first, len(self._frames))) > MAX_STEP_SHARE * ends:
+            return False
+        return _blends(start, end, [self._at(start.index + length * k // 4) for k in (1, 2, 3)], ends)
 
     def _add_evidence(self, first: int, last: int) -> None:
         span = self._span
