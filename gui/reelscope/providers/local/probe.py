@@ -22,6 +22,8 @@ UNREADABLE_HINT = "the file may be truncated or not a video"
 
 
 STILL_IMAGE_FORMATS = frozenset({"image2", "image2pipe"})
+# Containers whose duration FFmpeg can only estimate (from bit rate or scattered timestamps).
+ESTIMATED_DURATION_FORMATS = frozenset({"mpegts", "h264", "hevc", "mpegvideo", "m4v", "mjpeg", "flv"})
 
 
 @dataclass(frozen=True)
@@ -119,20 +121,21 @@ def _checked_size(path: Path) -> int:
 def _duration_s(
     container: av.container.InputContainer, stream: av.video.stream.VideoStream
 ) -> tuple[float, bool]:
-    """(duration from the first frame, whether it is the container's estimate); 0.0 when unknown.
+    """(duration from the first frame, whether it is an estimate); 0.0 when unknown.
 
     The video stream's own duration counts from its first frame. A container's may be the time
     of its end instead, in which case its start time is taken off.
     """
+    estimate = container.format.name in ESTIMATED_DURATION_FORMATS
     if stream.duration is not None and stream.time_base is not None:
-        return float(stream.duration * stream.time_base), False
+        return float(stream.duration * stream.time_base), estimate
     if container.duration is None:
         return 0.0, True
     duration = container.duration / av.time_base
     start = (container.start_time or 0) / av.time_base
     if 0 < start < duration:
         duration -= start
-    return duration, True
+    return duration, estimate
 
 
 def _is_still_image(container: av.container.InputContainer) -> bool:
