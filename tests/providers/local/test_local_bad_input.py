@@ -64,8 +64,9 @@ def test_a_still_image_named_like_a_video_is_refused(tmp_path):
 
 @pytest.mark.parametrize("suffix", [".mp4", ".mkv"])
 def test_a_file_cut_short_at_ninety_percent_is_reported(tmp_path, suffix):
+    # Grain makes every frame about the same size: cutting 10 % of the bytes cuts 10 % of the frames.
     if suffix == ".mp4":
-        whole = make_clip(tmp_path / "whole.mp4", cut_frames=(20,), total_frames=100, faststart=True)
+        whole = make_clip(tmp_path / "whole.mp4", cut_frames=(20,), total_frames=100, faststart=True, motion="grain")
     else:
         whole = make_sized_clip(tmp_path / "whole.mkv", (320, 240), frames=100)
     cut_short = make_truncated_copy(whole, tmp_path / f"ninety{suffix}", keep_bytes=whole.stat().st_size * 9 // 10)
