@@ -221,3 +221,11 @@ def _frame_of(picture, grain: np.ndarray) -> av.VideoFrame:
         return av.VideoFrame.from_ndarray(planes, format="yuv420p")
     grainy = np.clip(picture + grain, 0, 255).astype(np.uint8)
     return av.VideoFrame.from_ndarray(grainy, format="rgb24")
+
+
+def fade_in_from_black(path: Path) -> Truth:
+    """A clip that opens on black and fades in over 1.5 s, then holds the picture."""
+    picture = _textured(21, ((150, 120, 90), (240, 220, 170)))
+    black = np.full_like(picture, 16)
+    return _write(path, [[*_still(black, 5), *_blend(black, picture, 37), *_drift(picture, 40)]],
+                  transitions=(("fade", 4, 42),))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from fakes import cut_classes
 from fakes.media import make_clip
+from reelscope.domain.thumbnails import scene_thumbnail_relpath
 from reelscope.providers.local.pipeline import analyze_file
 
 TRANSITION_TOLERANCE_S = 0.2
@@ -47,8 +50,13 @@ def test_flashes_and_strobe_light_are_not_cuts(tmp_path):
 
 @pytest.mark.parametrize(
     "make",
-    [cut_classes.slow_fades, cut_classes.dissolve, lambda path: cut_classes.dissolve(path, seconds=0.4)],
-    ids=["slow-fades", "dissolve-1s", "dissolve-0.4s"],
+    [
+        cut_classes.slow_fades,
+        cut_classes.fade_in_from_black,
+        cut_classes.dissolve,
+        lambda path: cut_classes.dissolve(path, seconds=0.4),
+    ],
+    ids=["slow-fades", "fade-in", "dissolve-1s", "dissolve-0.4s"],
 )
 def test_fades_and_dissolves_are_transitions_not_cuts(tmp_path, make):
     truth = make(tmp_path / "gradual.mp4")
@@ -82,3 +90,14 @@ def test_an_exposure_change_is_neither_a_cut_nor_a_transition(tmp_path):
 
     assert len(analysis.scenes) == 1
     assert analysis.transitions == ()
+
+
+def test_a_scene_that_fades_in_from_black_is_not_thumbnailed_black(tmp_path):
+    truth = cut_classes.fade_in_from_black(tmp_path / "fade-in.mp4")
+    root = tmp_path / "thumbnails"
+
+    analysis = analyze_file(truth.path, root)
+
+    with Image.open(root / scene_thumbnail_relpath(analysis.video.sha256, 0)) as image:
+        luma = np.asarray(image.convert("L"), dtype=np.float32)
+    assert luma.std() > 0.04 * 255  # the picture, not black or a dim ghost of it

@@ -127,7 +127,7 @@ def _decode(
             transitions.push(verdict.index, verdict.signature, verdict.change, is_cut)
             findings.activity.append(verdict.activity)
             if chooser:
-                chooser.offer(frame, starts_scene=is_cut)
+                chooser.offer(frame, starts_scene=is_cut, signature=verdict.signature)
 
     for frame in container.decode(stream):
         time_s = clock.time_of(frame)
