@@ -1,5 +1,10 @@
-"""Local analysis speed against plain decoding of the same file (target: ratio >= 0.7).
+"""What the user waits for per clip (probe, hashing, the scan, thumbnails) against plain decoding.
 
+Targets, as a ratio of analysis speed to PyAV decode-only speed of the same file in the same run:
+>= 1.0 at 1080p, >= 0.9 at 720p. The clips are 10 s of grainy camera-like panning footage with a
+cut every 2 s. Both the wall-clock ratio (the target) and the CPU-time ratio (all threads of the
+process) are printed: on a machine shared with other work the wall-clock one swings by a third
+from run to run, the CPU one much less. Runs are interleaved and the best of each kind kept.
 Run with: .venv/bin/python -m pytest -m bench -s tests/bench/test_bench_analysis.py
 """
 
@@ -13,11 +18,9 @@ import av
 import pytest
 
 from fakes.media import make_clip
-from reelscope.providers.local.probe import probe_video
-from reelscope.providers.local.scan import scan_video
-from reelscope.providers.local.thumbnails import SceneThumbnailWriter
+from reelscope.providers.local.pipeline import analyze_file
 
-TARGET_RATIO = 0.7
+TARGETS = {"720p": 0.9, "1080p": 1.0}
 RUNS = 3
 CLIP_SECONDS = 10
 FPS = 25
@@ -43,30 +46,25 @@ def bench_clip(label: str, size: tuple[int, int]) -> Path:
     return path
 
 
-def decode_only_fps(path: Path) -> float:
+def decode_only_s(path: Path) -> tuple[float, float]:
+    """(wall-clock, CPU) seconds to decode every frame, threaded, doing nothing else."""
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
-        started = time.perf_counter()
-        frames = sum(1 for _ in container.decode(stream))
-    return frames / (time.perf_counter() - started)
+        started, cpu = time.perf_counter(), time.process_time()
+        for _ in container.decode(stream):
+            pass
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
-def analysis_fps(path: Path, thumbnail_root: Path) -> float:
-    """The engine's one pass (cuts, activity, thumbnails), in-process like decode_only_fps."""
-    probed = probe_video(path)
-    writer = SceneThumbnailWriter(thumbnail_root, probed.info.sha256, probed.pixel_aspect)
-    started = time.perf_counter()
-    result = scan_video(
-        path,
-        fps=probed.info.fps,
-        duration_s=probed.info.duration_s,
-        on_progress=lambda fraction: None,
-        on_scene_frame=writer,
-    )
-    elapsed = time.perf_counter() - started
-    assert len(result.scenes) == CLIP_SECONDS // 2
-    return result.frame_count / elapsed
+def analysis_s(path: Path, thumbnail_root: Path) -> tuple[float, float]:
+    """(wall-clock, CPU) seconds of the whole local analysis of a clip."""
+    started, cpu = time.perf_counter(), time.process_time()
+    analysis = analyze_file(path, thumbnail_root, on_progress=lambda fraction: None)
+    elapsed = time.perf_counter() - started, time.process_time() - cpu
+    assert len(analysis.scenes) == CLIP_SECONDS // 2
+    assert len(list(thumbnail_root.rglob("*.jpg"))) == len(analysis.scenes)
+    return elapsed
 
 
 @pytest.mark.bench
@@ -75,11 +73,18 @@ def test_analysis_keeps_up_with_decoding(label, size, tmp_path):
     clip = bench_clip(label, size)
     decode, analysis = [], []
     for run in range(RUNS):  # interleaved, so both see the same machine load
-        decode.append(decode_only_fps(clip))
-        analysis.append(analysis_fps(clip, tmp_path / f"thumbnails-{run}"))
-    ratio = max(analysis) / max(decode)
+        decode.append(decode_only_s(clip))
+        analysis.append(analysis_s(clip, tmp_path / f"thumbnails-{run}"))
+    frames = CLIP_SECONDS * FPS
+    decode_wall, decode_cpu = (min(times) for times in zip(*decode))
+    analysis_wall, analysis_cpu = (min(times) for times in zip(*analysis))
+    ratio, cpu_ratio = decode_wall / analysis_wall, decode_cpu / analysis_cpu
+    target = TARGETS[label]
+    verdict = "meets" if ratio >= target else "MISSES"
     print(
-        f"\nanalysis/decode {label}: {ratio:.2f} "
-        f"(analysis {max(analysis):.0f} fps, decode {max(decode):.0f} fps)"
+        f"\nanalysis/decode {label}: {ratio:.2f} ({verdict} the target of {target}; CPU time {cpu_ratio:.2f}; "
+        f"analysis {frames / analysis_wall:.0f} fps, decode-only {frames / decode_wall:.0f} fps; "
+        f"probe + hashing + scan + thumbnails)"
     )
-    assert ratio >= TARGET_RATIO * 0.75, f"far below the target of {TARGET_RATIO}"  # noisy machines: figures matter
+    # Noisy machines: the printed figures matter; only a result far below the target in both fails.
+    assert max(ratio, cpu_ratio) >= target * 0.75, f"far below the target of {target}"

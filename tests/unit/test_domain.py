@@ -48,7 +48,7 @@ def test_analysis_json_has_the_documented_shape_and_round_trips():
     analysis = full_analysis()
     payload = json.loads(analysis.to_json())
     assert payload["schema"] == "reelscope.analysis/1"
-    assert set(payload) == {"schema", "provider", "status", "error", "video", "scenes", "activity",
+    assert set(payload) == {"schema", "provider", "status", "error", "video", "scenes", "transitions", "activity",
                             "sections", "ocr", "people", "tags", "music"}
     assert payload["scenes"][1] == {"start_s": 4.0, "end_s": 12.0}
     assert payload["people"][0]["persons"][0]["person_id"] == "p1"

@@ -55,6 +55,12 @@ class Scene(TimeSpan):
     pass
 
 
+class Transition(TimeSpan):
+    """A gradual change of shot: a fade (to or from black) or a dissolve, from start_s to end_s."""
+
+    kind: Literal["dissolve", "fade"]
+
+
 class Activity(Frozen):
     """Motion/change per sample; values[i] covers [i*interval_s, (i+1)*interval_s)."""
 
@@ -115,6 +121,7 @@ class Analysis(Frozen):
     error: str | None = None
     video: VideoInfo
     scenes: tuple[Scene, ...] = ()
+    transitions: tuple[Transition, ...] = ()
     activity: Activity | None = None
     sections: tuple[Section, ...] = ()
     ocr: tuple[OcrText, ...] = ()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from .analysis import Analysis
+from .analysis import Analysis, Scene, Transition
 from .base import Frozen
 from .timecode import format_timecode
 
@@ -30,6 +30,7 @@ class TimelineTrack(Frozen):
     kind: TrackKind
     provider: str
     spans: tuple[TimelineSpan, ...] = ()
+    bands: tuple[TimelineSpan, ...] = ()  # SPANS only: drawn over the spans, e.g. transitions between scenes
     interval_s: float = 0.0       # GRAPH only: seconds per value
     values: tuple[float, ...] = ()  # GRAPH only: 0..1
 
@@ -40,6 +41,7 @@ def tracks_from_analysis(analysis: Analysis) -> list[TimelineTrack]:
     fps = analysis.video.fps
     tracks: list[TimelineTrack] = []
     if analysis.scenes:
+        transitions = tuple(transition_band(transition, fps) for transition in analysis.transitions)
         tracks.append(
             TimelineTrack(
                 key=f"{provider}/scenes",
@@ -51,13 +53,17 @@ def tracks_from_analysis(analysis: Analysis) -> list[TimelineTrack]:
                         start_s=scene.start_s,
                         end_s=scene.end_s,
                         label=str(number),
-                        tooltip=(
-                            f"Scene {number}: {format_timecode(scene.start_s, fps)} – "
-                            f"{format_timecode(scene.end_s, fps)} ({scene.end_s - scene.start_s:.2f} s)"
+                        tooltip="\n".join(
+                            (
+                                f"Scene {number}: {format_timecode(scene.start_s, fps)} – "
+                                f"{format_timecode(scene.end_s, fps)} ({scene.end_s - scene.start_s:.2f} s)",
+                                *(band.tooltip for band in transitions if _overlaps(band, scene)),
+                            )
                         ),
                     )
                     for number, scene in enumerate(analysis.scenes, start=1)
                 ),
+                bands=transitions,
             )
         )
     if analysis.activity and analysis.activity.values:
@@ -72,6 +78,22 @@ def tracks_from_analysis(analysis: Analysis) -> list[TimelineTrack]:
             )
         )
     return tracks
+
+
+def transition_band(transition: Transition, fps: float) -> TimelineSpan:
+    """A fade or dissolve as a band over the scenes lane: 'Dissolve 00:00:12.04 – 00:00:13.00'."""
+    return TimelineSpan(
+        start_s=transition.start_s,
+        end_s=transition.end_s,
+        tooltip=(
+            f"{transition.kind.capitalize()} {format_timecode(transition.start_s, fps)} – "
+            f"{format_timecode(transition.end_s, fps)}"
+        ),
+    )
+
+
+def _overlaps(band: TimelineSpan, scene: Scene) -> bool:
+    return band.start_s < scene.end_s and scene.start_s < band.end_s
 
 
 def activity_within_shots(analysis: Analysis) -> tuple[float, ...]:

@@ -32,6 +32,7 @@ def analyze_file(
         Path(video.path),
         fps=video.fps,
         duration_s=video.duration_s,
+        duration_is_estimate=probed.duration_is_estimate,
         on_progress=on_progress,
         on_scene_frame=thumbnails,
     )
@@ -42,5 +43,6 @@ def analyze_file(
         status=AnalysisStatus.FINISHED,
         video=video,
         scenes=result.scenes,
+        transitions=result.transitions,
         activity=result.activity,
     )

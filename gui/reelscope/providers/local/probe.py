@@ -20,10 +20,17 @@ FALLBACK_FPS = 25.0
 UNREADABLE_HINT = "the file may be truncated or not a video"
 
 
+STILL_IMAGE_FORMATS = frozenset({"image2", "image2pipe"})
+# Containers whose duration FFmpeg can only estimate (from bit rate or scattered timestamps).
+ESTIMATED_DURATION_FORMATS = frozenset({"mpegts", "h264", "hevc", "mpegvideo", "m4v", "mjpeg", "flv"})
+
+
 @dataclass(frozen=True)
 class ProbedVideo:
-    info: VideoInfo
+    info: VideoInfo  # width and height as displayed: rotation applied
     pixel_aspect: float  # width of a pixel over its height: 1.0 but for anamorphic video
+    rotation: int = 0  # degrees counter-clockwise that the picture is turned for display
+    duration_is_estimate: bool = False  # the container's guess, not the video stream's own
 
 
 def probe(path: Path | str) -> VideoInfo:
@@ -36,14 +43,21 @@ def probe_video(path: Path | str, sha256: str | None = None) -> ProbedVideo:
     size_bytes = _checked_size(path)
     with open_video(path) as container:
         stream = container.streams.video[0]
+        if _is_still_image(container):
+            raise MediaError(str(path), "a still image, not a video")
+        width, height = stream.codec_context.width, stream.codec_context.height
+        rotation = _display_rotation(container, stream)
+        if rotation % 180:
+            width, height = height, width
+        duration_s, is_estimate = _duration_s(container, stream)
         info = VideoInfo(
             id="",
             path=str(path),
             title=title_from_name(path.name),
-            duration_s=_duration_s(container, stream),
+            duration_s=duration_s,
             fps=nominal_fps(stream),
-            width=stream.codec_context.width,
-            height=stream.codec_context.height,
+            width=width,
+            height=height,
             size_bytes=size_bytes,
             sha256="",
             codec=stream.codec_context.name,
@@ -52,7 +66,7 @@ def probe_video(path: Path | str, sha256: str | None = None) -> ProbedVideo:
         pixel_aspect = float(stream.sample_aspect_ratio or 1) or 1.0
     sha256 = sha256 or file_sha256(path)
     info = info.model_copy(update={"sha256": sha256, "id": video_id_for(sha256)})
-    return ProbedVideo(info, pixel_aspect)
+    return ProbedVideo(info, pixel_aspect, rotation, is_estimate)
 
 
 @contextmanager
@@ -97,13 +111,37 @@ def _checked_size(path: Path) -> int:
 
 def _duration_s(
     container: av.container.InputContainer, stream: av.video.stream.VideoStream
-) -> float:
-    """The video stream's own duration when known, else the container's; 0.0 when neither is."""
+) -> tuple[float, bool]:
+    """(duration from the first frame, whether it is an estimate); 0.0 when unknown.
+
+    The video stream's own duration counts from its first frame. A container's may be the time
+    of its end instead, in which case its start time is taken off.
+    """
+    estimate = container.format.name in ESTIMATED_DURATION_FORMATS
     if stream.duration is not None and stream.time_base is not None:
-        return float(stream.duration * stream.time_base)
-    if container.duration is not None:
-        return container.duration / av.time_base
-    return 0.0
+        return float(stream.duration * stream.time_base), estimate
+    if container.duration is None:
+        return 0.0, True
+    duration = container.duration / av.time_base
+    start = (container.start_time or 0) / av.time_base
+    if 0 < start < duration:
+        duration -= start
+    return duration, estimate
+
+
+def _is_still_image(container: av.container.InputContainer) -> bool:
+    name = container.format.name
+    return name in STILL_IMAGE_FORMATS or name.endswith("_pipe")
+
+
+def _display_rotation(container: av.container.InputContainer, stream: av.video.stream.VideoStream) -> int:
+    """The display rotation of the first frame (multiples of 90 degrees), 0 when it cannot be read."""
+    try:
+        frame = next(container.decode(stream), None)
+    except av.error.FFmpegError:
+        return 0
+    rotation = round(getattr(frame, "rotation", 0) or 0) if frame is not None else 0
+    return (round(rotation / 90) * 90) % 360
 
 
 def describe_av_error(error: av.error.FFmpegError) -> str:

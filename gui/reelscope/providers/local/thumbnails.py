@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import av
+from PIL import Image
 
 from ...domain.thumbnails import scene_thumbnail_relpath
 
@@ -28,11 +29,22 @@ class SceneThumbnailWriter:
         target = self.path_for(scene_index)
         if target.exists():
             return
-        display_width = frame.width * self.sample_aspect_ratio
-        height = max(2, round(THUMBNAIL_WIDTH * frame.height / display_width / 2) * 2)
-        image = frame.to_image(width=THUMBNAIL_WIDTH, height=height)
+        image = _display_image(frame, self.sample_aspect_ratio)
         target.parent.mkdir(parents=True, exist_ok=True)
         # Written under a temporary name and renamed, so the cache never holds half a JPEG.
         partial = target.with_name(f".{target.name}.{os.getpid()}.part")
         image.save(partial, format="JPEG", quality=JPEG_QUALITY)
         os.replace(partial, target)
+
+
+def _display_image(frame: av.VideoFrame, sample_aspect_ratio: float) -> Image.Image:
+    """The frame as a player shows it, THUMBNAIL_WIDTH wide: pixel aspect and rotation applied."""
+    width, height = frame.width * sample_aspect_ratio, frame.height
+    rotation = round((getattr(frame, "rotation", 0) or 0) / 90) * 90 % 360
+    turned = rotation in (90, 270)
+    display_width, display_height = (height, width) if turned else (width, height)
+    thumbnail_height = max(2, round(THUMBNAIL_WIDTH * display_height / display_width / 2) * 2)
+    if not turned:
+        return frame.to_image(width=THUMBNAIL_WIDTH, height=thumbnail_height)
+    # Rotated by PIL, counter-clockwise like the display matrix.
+    return frame.to_image(width=thumbnail_height, height=THUMBNAIL_WIDTH).rotate(rotation, expand=True)

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ...domain.analysis import Activity, Scene
+from ...domain.analysis import Activity, Scene, Transition
+from .transitions import FoundTransition
 
 
 def scenes_from_cuts(cut_times_s: Sequence[float], duration_s: float) -> tuple[Scene, ...]:
@@ -40,3 +41,16 @@ def activity_on_grid(
         slot_numbers = np.arange(slots)
         grid = np.interp(slot_numbers, slot_numbers[filled], grid[filled])
     return Activity(interval_s=interval_s, values=tuple(round(float(v), 5) for v in grid))
+
+
+def transitions_from_frames(
+    found: Sequence[FoundTransition], frame_times_s: Sequence[float], duration_s: float
+) -> tuple[Transition, ...]:
+    """Transitions in seconds: from the last frame of the outgoing picture to the first of the incoming."""
+    transitions = []
+    for transition in found:
+        start = frame_times_s[transition.first_frame]
+        end = frame_times_s[transition.last_frame] if transition.last_frame < len(frame_times_s) else duration_s
+        if end > start:
+            transitions.append(Transition(kind=transition.kind, start_s=start, end_s=min(end, duration_s)))
+    return tuple(transitions)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from itertools import repeat
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRect, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPolygonF, QStaticText
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPalette, QPolygonF, QStaticText
 from shiboken6 import Shiboken
 
 from ....domain.timeline_layout.lanes import GraphLane, Lane, SpanLane, SpanTable
@@ -201,6 +201,7 @@ class TimelineRenderer:
         for colour, rects in batches:
             p.setBrush(colours[colour])
             rects.draw(p)
+        self._paint_bands(p, slot, axis)
         if labels.texts:
             p.setFont(self._label_font)
             p.setPen(style.SPAN_LABEL)
@@ -218,6 +219,16 @@ class TimelineRenderer:
             batches, labels = layer.rect_batches_between(x0, x1), frame.labels_between(x0, x1)
             strip = self._last_strip = _Strip(layer, frame, (x0, x1), batches, labels, spans)
         return strip
+    def _paint_bands(self, p: QPainter, slot: LaneSlot, axis: TimeAxis) -> None:
+        """Bands over a span lane (fades and dissolves between scenes): each a light, hatched rect."""
+        start_s, end_s = axis.visible_range()
+        height = slot.height - 2 * style.SPAN_INSET
+        for band in slot.lane.track.bands:
+            if band.end_s >= start_s and band.start_s <= end_s:
+                width = max(2.0, (band.end_s - band.start_s) * axis.px_per_s)
+                rect = QRectF(band.start_s * axis.px_per_s, style.SPAN_INSET, width, height)
+                p.fillRect(rect, QColor(255, 255, 255, 110))
+                p.fillRect(rect, QBrush(QColor(30, 30, 30, 170), Qt.BrushStyle.BDiagPattern))
 
     def _current_span_layer(self, lane_height: int, axis: TimeAxis) -> SpanLayer:
         """The layer for this zoom, rebuilt for all span lanes when the zoom changes or the view leaves it."""
