@@ -158,7 +158,7 @@ def test_playback_moves_the_playhead_and_the_overlay(open_app, qtbot, tmp_path, 
     assert player.view.overlay_text() == "Scene 1 of 2"
 
     app.window.activateWindow()                        # shortcuts reach the active window only
-    qtbot.waitUntil(app.window.isActiveWindow, timeout=2_000)
+    qtbot.waitUntil(app.window.isActiveWindow, timeout=10_000)
     player.view.setFocus()
     qtbot.keyClick(app.window, Qt.Key.Key_Space)       # the editor's play key
     qtbot.waitUntil(lambda: player.position() > 1.0, timeout=10_000)
@@ -166,7 +166,7 @@ def test_playback_moves_the_playhead_and_the_overlay(open_app, qtbot, tmp_path, 
     assert abs(timeline.position() - player.position()) < 0.1
     assert player.view.overlay_text() == "Scene 2 of 2"
     qtbot.keyClick(app.window, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: not player.is_playing(), timeout=2_000)
+    qtbot.waitUntil(lambda: not player.is_playing(), timeout=10_000)
 
     stopped_at = player.position()
     qtbot.keyClick(app.window, Qt.Key.Key_Right)        # one frame forward
@@ -199,7 +199,7 @@ def test_settings_dialog_saves_the_data_folder_and_workers(open_app, qtbot, tmp_
     monkeypatch.delenv("REELSCOPE_DATA_DIR")   # the folder now comes from the file the dialog writes
     app.window.settings_action.trigger()
     dialog = app.window.findChild(SettingsDialog)
-    qtbot.waitUntil(dialog.isVisible, timeout=2_000)
+    qtbot.waitUntil(dialog.isVisible, timeout=10_000)
     dialog.data_dir_edit.setText(str(tmp_path / "elsewhere"))
     dialog.workers_spin.setValue(1)
     dialog.accept()
@@ -214,7 +214,7 @@ def test_settings_show_a_data_folder_fixed_by_the_environment(open_app, qtbot):
     app = open_app(start=False)
     app.window.settings_action.trigger()
     dialog = app.window.findChild(SettingsDialog)
-    qtbot.waitUntil(dialog.isVisible, timeout=2_000)
+    qtbot.waitUntil(dialog.isVisible, timeout=10_000)
     assert dialog.data_dir_edit.isReadOnly()
     assert "REELSCOPE_DATA_DIR" in dialog.data_dir_edit.toolTip()
     dialog.reject()
@@ -255,12 +255,12 @@ def test_remove_from_library_asks_then_forgets_the_clip_but_not_the_file(open_ap
     list_view.setFocus()
     qtbot.keyClick(list_view, Qt.Key.Key_Delete)
     box = app.window.findChild(QMessageBox)
-    qtbot.waitUntil(lambda: box.isVisible(), timeout=2_000)
+    qtbot.waitUntil(lambda: box.isVisible(), timeout=10_000)
     assert "outtake" in box.text()
     remove = next(b for b in box.buttons() if b.text() == "Remove")
     qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
 
-    qtbot.waitUntil(lambda: app.workspace.library.clip_count() == 0, timeout=2_000)
+    qtbot.waitUntil(lambda: app.workspace.library.clip_count() == 0, timeout=10_000)
     assert app.clip(video_id) is None
     assert app.workspace.current_clip_id() is None and not app.workspace.player.has_frame()
     assert clip_path.is_file(), "removing from the library never touches the media"
@@ -275,7 +275,7 @@ def test_analyse_again_and_open_from_the_queue(open_app, qtbot, tmp_path, run_as
 
     app.workspace.library.select_clip(video_id)
     app.workspace.library.reanalyse_requested.emit(video_id)      # the context menu's "Analyse again"
-    qtbot.waitUntil(lambda: len(app.jobs()) == 2, timeout=2_000)
+    qtbot.waitUntil(lambda: len(app.jobs()) == 2, timeout=10_000)
     qtbot.waitUntil(lambda: all(job.state is JobState.DONE for job in app.jobs()), timeout=60_000)
 
     app.workspace.remove_clip(video_id)   # start from nothing open, then double-click the queue row
@@ -294,7 +294,7 @@ def test_shift_m_mutes_and_unmutes(open_app, qtbot):
     player = app.workspace.player
     assert not player.is_muted()
     app.window.activateWindow()                 # shortcuts reach the active window only
-    qtbot.waitUntil(app.window.isActiveWindow, timeout=2_000)
+    qtbot.waitUntil(app.window.isActiveWindow, timeout=10_000)
     player.view.setFocus()
     qtbot.keyClick(player.view, Qt.Key.Key_M)   # M adds a marker, as in editing suites
     assert not player.is_muted()

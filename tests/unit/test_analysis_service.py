@@ -263,8 +263,8 @@ def test_a_paced_provider_starts_its_jobs_apart(harness, run_async):
         await h.service.wait_idle()
 
     run_async(scenario())
-    gaps = [later - earlier for earlier, later in zip(paced.started_at, paced.started_at[1:])]
-    assert len(gaps) == 2 and all(gap >= 0.09 for gap in gaps)
+    assert len(paced.started_at) == 3
+    assert paced.started_at[-1] - paced.started_at[0] >= 0.18, "three starts spread over two intervals"
 
 
 def test_media_errors_provider_errors_and_bugs_fail_the_job_with_a_reason(harness, run_async, caplog):

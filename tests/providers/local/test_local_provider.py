@@ -199,7 +199,7 @@ def test_clips_are_analysed_side_by_side_without_blocking_the_loop(tmp_path, run
 
     assert [len(a.scenes) for a in analyses] == [2, 2, 2]
     assert [a.video.path for a in analyses] == [str(clip) for clip in clips]
-    assert worst_delay_s < 0.25
+    assert worst_delay_s < 1.0, "the loop waited on the analyses (a decode on its thread holds it for seconds)"
 
 
 def test_closing_the_provider_cancels_running_analyses(long_clip, tmp_path, run_async):
@@ -222,7 +222,7 @@ def test_closing_the_provider_cancels_running_analyses(long_clip, tmp_path, run_
     outcomes, close_s = run_async(scenario(), timeout_s=60)
 
     assert [type(outcome) for outcome in outcomes] == [AnalysisCancelled, AnalysisCancelled]
-    assert close_s < 2.0
+    assert close_s < 4.0, "closing stopped the work (the long clip alone takes over ten seconds)"
 
 
 def test_the_provider_starts_again_after_closing(tmp_path, run_async):
