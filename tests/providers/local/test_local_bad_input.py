@@ -15,7 +15,8 @@ from fakes.odd_media import (
     make_timestamp_gap_clip,
 )
 from reelscope.domain.errors import MediaError
-from reelscope.domain.thumbnails import scene_thumbnail_relpath
+from reelscope.domain.sprites import SpriteLayout
+from reelscope.domain.thumbnails import scene_thumbnail_relpath, sprite_layout_relpath, sprite_sheet_relpath
 from reelscope.providers.local.frame_clock import MAX_FRAME_HOLD_S
 from reelscope.providers.local.pipeline import analyze_file
 from reelscope.providers.local.probe import probe
@@ -94,3 +95,10 @@ def test_a_portrait_phone_clip_is_reported_and_thumbnailed_upright(tmp_path):
     red = (pixels[:, :, 0] - pixels[:, :, 1]) > 100
     columns_with_red = np.flatnonzero(red.mean(axis=0) > 0.9)
     assert columns_with_red.min() > image.width * 3 // 4  # the band now runs down the right edge
+
+    layout = SpriteLayout.from_json((root / sprite_layout_relpath(analysis.video.sha256)).read_text())
+    assert layout.tile_width < layout.tile_height, "hover-scrub tiles are upright too"
+    with Image.open(root / sprite_sheet_relpath(analysis.video.sha256)) as sheet:
+        tile = np.asarray(sheet.convert("RGB").crop((0, 0, layout.tile_width, layout.tile_height)), dtype=np.int16)
+    tile_red = ((tile[:, :, 0] - tile[:, :, 1]) > 100).mean(axis=0) > 0.9
+    assert np.flatnonzero(tile_red).min() > layout.tile_width * 3 // 4

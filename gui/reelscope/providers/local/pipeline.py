@@ -9,6 +9,7 @@ from ...domain.analysis import Analysis, AnalysisStatus, VideoInfo
 from ...domain.providers import LOCAL as PROVIDER_ID
 from .probe import probe_video
 from .scan import ProgressSink, scan_video
+from .sprites import SpriteSheetWriter
 from .thumbnails import SceneThumbnailWriter
 
 
@@ -28,6 +29,10 @@ def analyze_file(
     if on_video is not None:
         on_video(video)
     thumbnails = SceneThumbnailWriter(Path(thumbnail_root), video.sha256, probed.pixel_aspect)
+    sprites = SpriteSheetWriter(
+        duration_s=video.duration_s, thumbnail_root=Path(thumbnail_root), sha256=video.sha256,
+        pixel_aspect=probed.pixel_aspect,
+    )
     result = scan_video(
         Path(video.path),
         fps=video.fps,
@@ -35,7 +40,9 @@ def analyze_file(
         duration_is_estimate=probed.duration_is_estimate,
         on_progress=on_progress,
         on_scene_frame=thumbnails,
+        on_frame=sprites.offer,
     )
+    sprites.finish()
     if result.duration_s != video.duration_s:
         video = video.model_copy(update={"duration_s": result.duration_s})
     return Analysis(

@@ -37,6 +37,9 @@ from .transitions import FoundTransition, TransitionFinder
 ProgressSink = Callable[[float], None]
 """Receives the fraction decoded after every frame; may raise to stop the scan."""
 
+FrameSink = Callable[[float, av.VideoFrame], None]
+"""Receives (time in seconds, the decoded frame) for every frame, in order; it must not keep the frame."""
+
 SKIP_EVERY_LOOP_FILTER_FROM_WIDTH = 640
 # A video whose frames end this much before its stated duration was cut short. Durations that
 # the container only estimates (no stream duration, as in MPEG-TS or MPEG-PS) get the loose bound.
@@ -72,14 +75,18 @@ def scan_video(
     duration_is_estimate: bool = False,
     on_progress: ProgressSink | None = None,
     on_scene_frame: SceneFrameSink | None = None,
+    on_frame: FrameSink | None = None,
 ) -> ScanResult:
-    """Decodes every frame once; duration_s <= 0 means unknown (then taken from the frames)."""
+    """Decodes every frame once; duration_s <= 0 means unknown (then taken from the frames).
+
+    on_frame sees every decoded frame with its time, as it comes (sprite sheets, sampled analysers).
+    """
     with open_video(path) as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
         stream.codec_context.options = _reduced_decoding(stream.codec_context.width)
         try:
-            findings = _decode(container, stream, fps, duration_s, on_progress, on_scene_frame)
+            findings = _decode(container, stream, fps, duration_s, on_progress, on_scene_frame, on_frame)
         except av.error.FFmpegError as error:
             reason = f"decoding failed: {UNREADABLE_HINT} ({describe_av_error(error)})"
             raise MediaError(str(path), reason) from error
@@ -109,6 +116,7 @@ def _decode(
     duration_s: float,
     on_progress: ProgressSink | None,
     on_scene_frame: SceneFrameSink | None,
+    on_frame: FrameSink | None,
 ) -> _Findings:
     sample = FrameSampler()
     cuts = CutDetector(fps)
@@ -132,6 +140,8 @@ def _decode(
     for frame in container.decode(stream):
         time_s = clock.time_of(frame)
         findings.frame_times_s.append(time_s)
+        if on_frame:
+            on_frame(time_s, frame)
         waiting.append(frame if chooser else None)
         take(cuts.push(Signature(sample(frame))))
         if on_progress and duration_s > 0:
