@@ -63,7 +63,7 @@ def analysis_s(path: Path, thumbnail_root: Path) -> tuple[float, float]:
     analysis = analyze_file(path, thumbnail_root, on_progress=lambda fraction: None)
     elapsed = time.perf_counter() - started, time.process_time() - cpu
     assert len(analysis.scenes) == CLIP_SECONDS // 2
-    assert len(list(thumbnail_root.rglob("*.jpg"))) == len(analysis.scenes)
+    assert len(list(thumbnail_root.rglob("scene-*.jpg"))) == len(analysis.scenes)
     return elapsed
 
 

@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -126,8 +127,10 @@ async def plain_httpx(url: str, paths: list[Path]) -> Watch:
 
 
 def timed(coroutine_factory):
+    """Runs the coroutine on a loop of its own, in a thread: the session's Qt loop may be running here."""
     started = time.perf_counter()
-    watch = asyncio.run(coroutine_factory())
+    with ThreadPoolExecutor(1) as thread:
+        watch = thread.submit(lambda: asyncio.run(coroutine_factory())).result()
     return watch, time.perf_counter() - started
 
 

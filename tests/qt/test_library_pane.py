@@ -241,3 +241,35 @@ def test_enter_filters_at_once(qtbot, pane):
     pane.filter_edit.setText("take 1999")
     qtbot.keyClick(pane.filter_edit, Qt.Key.Key_Return)
     assert visible_titles(pane) == ["Take 1999"]
+
+
+def shown_titles(pane) -> list[str]:
+    return [pane.clip_at_row(row).title for row in range(pane.clip_count())]
+
+
+def test_clips_arriving_and_leaving_under_a_filter_keep_their_places(qtbot, pane):
+    pane.set_clips([make_clip(n, f"{'Harbour' if n % 2 else 'Market'} take {n}") for n in range(1, 7)])
+    pane.filter_edit.setText("harbour")
+    pane.apply_filter()
+    assert shown_titles(pane) == ["Harbour take 5", "Harbour take 3", "Harbour take 1"]
+    pane.update_clip(make_clip(9, "Harbour take 9"))        # newest: on top of the filtered list
+    pane.update_clip(make_clip(8, "Market take 8"))         # hidden by the filter
+    pane.update_clip(make_clip(4, "Harbour take 4"))        # renamed into the filter, in its place
+    pane.remove_clip("clip3")
+    assert shown_titles(pane) == ["Harbour take 9", "Harbour take 5", "Harbour take 4", "Harbour take 1"]
+    pane.filter_edit.clear()
+    pane.apply_filter()
+    assert shown_titles(pane) == [
+        "Harbour take 9", "Market take 8", "Market take 6", "Harbour take 5", "Harbour take 4",
+        "Market take 2", "Harbour take 1",
+    ]
+
+
+def test_selecting_a_clip_the_filter_hides_clears_the_filter(qtbot, pane):
+    pane.set_clips([make_clip(1, "Harbour"), make_clip(2, "Market")])
+    pane.filter_edit.setText("market")
+    pane.apply_filter()
+    with qtbot.waitSignal(pane.clip_selected, timeout=1000) as signal:
+        pane.select_clip("clip1")
+    assert signal.args == ["clip1"]
+    assert pane.filter_edit.text() == "" and pane.clip_count() == 2

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 
 from ..domain.analysis import Analysis, AnalysisStatus
-from ..domain.clips import Clip
+from ..domain.clips import Clip, ClipShelf
 from ..domain.markers import UserMarker
 from ..library.storage import Storage
 
@@ -26,6 +26,10 @@ class LibraryService:
 
     async def clips(self, filter_text: str = "") -> list[Clip]:
         return await self._db.run(self._storage.catalogue.clips, filter_text)
+
+    async def shelf(self) -> ClipShelf:
+        """Every clip, newest first and indexed, arranged on the database thread for a library view."""
+        return await self._db.run(lambda: ClipShelf.arrange(self._storage.catalogue.clips()))
 
     async def clip(self, video_id: str) -> Clip | None:
         return await self._db.run(self._storage.catalogue.clip, video_id)

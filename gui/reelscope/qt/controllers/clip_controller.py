@@ -78,6 +78,11 @@ class ClipController(QObject):
 
         self.loaded = tasks.run(self._load_library())
 
+    def reload_library(self) -> asyncio.Task:
+        """Lists the library again from the catalogue (read and arranged off the GUI thread)."""
+        self.loaded = self._tasks.start("load-library", self._load_library())
+        return self.loaded
+
     def current_clip_id(self) -> str | None:
         return self._current.id if self._current else None
 
@@ -147,7 +152,7 @@ class ClipController(QObject):
         self._disconnect()
 
     async def _load_library(self) -> None:
-        self._library.set_clips(await self._service.clips())
+        self._library.set_clips(await self._service.shelf())
 
     def _on_clip_changed(self, change: ClipChange) -> None:
         self._library.update_clip(change.clip)

@@ -90,6 +90,9 @@ class Workspace(QObject):
         """Returns once the library and the queue show what the catalogue holds."""
         await asyncio.gather(self._clips.loaded, self._ingest.loaded)
 
+    def reload_library(self) -> asyncio.Task:
+        return self._clips.reload_library()
+
     def add_paths(self, paths: Sequence[Path], fresh: bool = False) -> asyncio.Task | None:
         return self._ingest.add_paths(paths, fresh)
 

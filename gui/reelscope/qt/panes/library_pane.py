@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QRect, QSize, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.analysis import AnalysisStatus
-from ...domain.clips import Clip, ProviderStatus
+from ...domain.clips import Clip, ClipShelf, ProviderStatus
 from ...domain.providers import provider_label
 from ...domain.timecode import format_clock
 from ..menus import SEPARATOR, popup_menu
@@ -29,7 +29,6 @@ from ..models.roles import (
     FAILURE_COLOR,
     RUNNING_COLOR,
     SUCCESS_COLOR,
-    FilterRole,
     ObjectRole,
     muted_text_color,
 )
@@ -65,10 +64,6 @@ class LibraryPane(QWidget):
         self._selected_id: str | None = None
 
         self._model = ClipListModel(self)
-        self._proxy = QSortFilterProxyModel(self)
-        self._proxy.setSourceModel(self._model)
-        self._proxy.setFilterRole(FilterRole)
-        self._proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
         self._filter = QLineEdit(self)
         self._filter.setPlaceholderText("Filter clips")
@@ -89,7 +84,7 @@ class LibraryPane(QWidget):
         self._list.setItemDelegate(ClipDelegate(thumbnails, self._list, sprites=sprites, scrub=self.scrub))
         if sprites is not None:
             sprites.loaded.connect(self._list.viewport().update)
-        self._list.setModel(self._proxy)
+        self._list.setModel(self._model)
         self._list.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self._list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self._list.customContextMenuRequested.connect(self._show_context_menu)
@@ -123,15 +118,16 @@ class LibraryPane(QWidget):
 
     # -- public API --------------------------------------------------------------------------
 
-    def set_clips(self, clips: Sequence[Clip]) -> None:
+    def set_clips(self, clips: Sequence[Clip] | ClipShelf) -> None:
         """Replaces every clip; the selection stays on the same clip if it is still there."""
         keep = self._selected_id
         self._model.set_clips(clips)
-        row = self._model.row_of(keep) if keep is not None else None
-        if row is None:
+        if keep is None or self._model.clip(keep) is None:
             self._selected_id = None
         else:
-            self._select(self._proxy.mapFromSource(self._model.index(row)))
+            row = self._model.row_of(keep)
+            if row is not None:
+                self._select(self._model.index(row))
         self._update_empty_state()
 
     def remove_clip(self, video_id: str) -> None:
@@ -146,31 +142,28 @@ class LibraryPane(QWidget):
 
     def select_clip(self, video_id: str) -> None:
         """Selects and shows the clip (clearing the filter if it hides it); emits clip_selected on a change."""
-        row = self._model.row_of(video_id)
-        if row is None:
+        if self._model.clip(video_id) is None:
             return
-        index = self._proxy.mapFromSource(self._model.index(row))
-        if not index.isValid():
+        row = self._model.row_of(video_id)
+        if row is None:  # the filter hides it
             self._filter.clear()
             self.apply_filter()
-            index = self._proxy.mapFromSource(self._model.index(row))
-        self._select(index)
+            row = self._model.row_of(video_id)
+        self._select(self._model.index(row))
 
     def clip(self, video_id: str) -> Clip | None:
-        row = self._model.row_of(video_id)
-        return None if row is None else self._model.clip_at(row)
+        return self._model.clip(video_id)
 
     def selected_clip(self) -> Clip | None:
-        row = self._model.row_of(self._selected_id) if self._selected_id else None
-        return None if row is None else self._model.clip_at(row)
+        return self._model.clip(self._selected_id) if self._selected_id else None
 
     def clip_at_row(self, row: int) -> Clip | None:
         """The clip shown at a row of the (filtered) list."""
-        index = self._proxy.index(row, 0)
-        return index.data(ObjectRole) if index.isValid() else None
+        return self._model.clip_at(row) if 0 <= row < self._model.rowCount() else None
 
     def clip_count(self) -> int:
-        return self._proxy.rowCount()
+        """How many clips the list shows (the filter applied)."""
+        return self._model.rowCount()
 
     def selected_clip_ids(self) -> list[str]:
         """The selected clips in list order (the one open first if it is among them)."""
@@ -217,14 +210,14 @@ class LibraryPane(QWidget):
         if not first.isValid():
             viewport.update()
             return
-        last_row = last.row() if last.isValid() else self._proxy.rowCount() - 1
+        last_row = last.row() if last.isValid() else self._model.rowCount() - 1
         for row in range(first.row(), last_row + 1):
-            index = self._proxy.index(row, 0)
+            index = self._model.index(row, 0)
             if index.data(ObjectRole).thumbnail_path == thumbnail_path:
                 viewport.update(view.visualRect(index))
 
     def _on_filter_changed(self, _text: str) -> None:
-        if self._model.rowCount() > LARGE_LIBRARY_ROWS:
+        if self._model.total_count() > LARGE_LIBRARY_ROWS:
             self._filter_timer.start()
         else:
             self.apply_filter()
@@ -232,7 +225,7 @@ class LibraryPane(QWidget):
     def apply_filter(self) -> None:
         """Filters by the filter box's text now, without waiting for a pause in typing."""
         self._filter_timer.stop()
-        self._proxy.setFilterFixedString(self._filter.text().strip())
+        self._model.set_filter(self._filter.text())
         self._update_empty_state()
 
     def _on_selection_changed(self, *_args) -> None:
@@ -247,11 +240,11 @@ class LibraryPane(QWidget):
             self.clip_selected.emit(clip.id)
 
     def _update_empty_state(self) -> None:
-        if self._proxy.rowCount():
+        if self._model.rowCount():
             self._stack.setCurrentWidget(self._list)
             return
         text = self._filter.text().strip()
-        self._hint.setText(f"No clips match “{text}”" if self._model.rowCount() and text else EMPTY_HINT)
+        self._hint.setText(f"No clips match “{text}”" if self._model.total_count() and text else EMPTY_HINT)
         self._stack.setCurrentWidget(self._hint)
 
 
