@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..domain.analysis import Analysis, AnalysisStatus
 from ..domain.clips import Clip, ClipShelf
 from ..domain.markers import UserMarker
+from ..library.heap import long_lived_batch
 from ..library.storage import Storage
 
 
@@ -29,7 +30,11 @@ class LibraryService:
 
     async def shelf(self) -> ClipShelf:
         """Every clip, newest first and indexed, arranged on the database thread for a library view."""
-        return await self._db.run(lambda: ClipShelf.arrange(self._storage.catalogue.clips()))
+        return await self._db.run(self._arrange_shelf)
+
+    def _arrange_shelf(self) -> ClipShelf:
+        with long_lived_batch():
+            return ClipShelf.arrange(self._storage.catalogue.clips())
 
     async def clip(self, video_id: str) -> Clip | None:
         return await self._db.run(self._storage.catalogue.clip, video_id)

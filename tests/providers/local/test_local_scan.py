@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from fakes.media import frame_times, make_clip
-from reelscope.domain.thumbnails import scene_thumbnail_relpath
+from reelscope.domain.thumbnails import scene_thumbnail_relpath, sprite_layout_relpath, sprite_sheet_relpath
 from reelscope.providers.local.pipeline import analyze_file
 
 TOLERANCE_FRAMES = 2
@@ -135,8 +135,10 @@ def test_one_thumbnail_per_scene_in_the_cache_only(tmp_path):
 
     analysis = analyze_file(clip, root)
 
-    paths = [root / scene_thumbnail_relpath(analysis.video.sha256, i) for i in range(3)]
-    assert sorted(p for p in root.rglob("*") if p.is_file()) == sorted(paths)
+    sha256 = analysis.video.sha256
+    paths = [root / scene_thumbnail_relpath(sha256, i) for i in range(3)]
+    sprites = [root / sprite_sheet_relpath(sha256), root / sprite_layout_relpath(sha256)]
+    assert sorted(p for p in root.rglob("*") if p.is_file()) == sorted(paths + sprites)
     assert list(media.iterdir()) == [clip]
     for path in paths:
         with Image.open(path) as image:

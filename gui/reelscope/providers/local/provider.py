@@ -28,7 +28,7 @@ from ...domain.errors import AnalysisCancelled, ReelscopeError
 from ...domain.providers import LOCAL, provider_info
 from ..base import AnalysisEvents, AnalysisRequest, NoEvents, ProviderLimits
 from .progress import ProgressRelay
-from .worker import WorkerFailure, exit_with_parent, run_job
+from .worker import WorkerFailure, exit_with_parent, run_job, start_worker
 
 # Never fork: the parent may have Qt loaded, and forked Qt state is undefined behaviour.
 _PROCESS_CONTEXT = multiprocessing.get_context("spawn")
@@ -131,7 +131,7 @@ class LocalProvider:
         """Submits to the pool, replacing a broken one; worker processes start on demand."""
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                self.max_workers, mp_context=_PROCESS_CONTEXT, initializer=exit_with_parent
+                self.max_workers, mp_context=_PROCESS_CONTEXT, initializer=start_worker
             )
         try:
             return self._pool.submit(function, *args)

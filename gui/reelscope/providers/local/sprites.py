@@ -52,8 +52,18 @@ class SpriteSheetWriter:
         self._tile_height = 0
         self._next = 0
         self._last: tuple[float, Frame] | None = None
+        self._done = self.already_made
+
+    @property
+    def already_made(self) -> bool:
+        """The cache holds this content's sheet already: it is kept as it is, like scene thumbnails."""
+        return (self._root / sprite_layout_relpath(self._sha256)).is_file() and (
+            self._root / sprite_sheet_relpath(self._sha256)
+        ).is_file()
 
     def offer(self, time_s: float, frame: Frame) -> None:
+        if self._done:
+            return
         self._last = (time_s, frame)
         if self._next >= len(self._wanted) or time_s + 1e-6 < self._wanted[self._next]:
             return
@@ -62,7 +72,9 @@ class SpriteSheetWriter:
             self._next += 1
 
     def finish(self) -> SpriteLayout | None:
-        """Writes the sheet and its layout; None when no frame came."""
+        """Writes the sheet and its layout; None when no frame came or the sheet was there already."""
+        if self._done:
+            return None
         if not self._tiles and self._last is not None:  # a clip shorter than the first sample time
             self._take(*self._last)
         self._last = None

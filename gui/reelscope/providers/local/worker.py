@@ -94,6 +94,20 @@ class JobControl:
             raise AnalysisCancelled() from None
 
 
+WORKER_NICENESS = 10
+"""How much lower than the app's the workers' scheduling priority is: the window stays fluid while they decode."""
+
+
+def start_worker() -> None:
+    """Initializer of the analysis pool's processes: lower priority, and gone with the app."""
+    if hasattr(os, "nice"):
+        try:
+            os.nice(WORKER_NICENESS)
+        except OSError:
+            pass
+    exit_with_parent()
+
+
 def exit_with_parent() -> None:
     """Process initializer: this process ends as soon as the app's process does, however it died.
 
