@@ -11,6 +11,7 @@ from .assets import AssetStore
 from .catalogue import Catalogue
 from .db_thread import Database
 from .jobs import JobStore
+from .links import LinkStore
 from .thumbnails import ThumbnailCache
 
 CATALOGUE_FILE = "catalogue.sqlite"
@@ -26,6 +27,7 @@ class Storage:
     jobs: JobStore
     assets: AssetStore
     thumbnails: ThumbnailCache
+    links: LinkStore
 
     @classmethod
     def open(cls, data_dir: Path, clock: Callable[[], float] = time.time) -> Storage:
@@ -38,6 +40,7 @@ class Storage:
             jobs=JobStore(connection, clock),
             assets=AssetStore(connection, clock),
             thumbnails=thumbnails,
+            links=LinkStore(connection),
         )
 
     def close(self) -> None:
