@@ -241,7 +241,10 @@ async def _search(core: Core, args: argparse.Namespace) -> int:
     if args.json:
         print(result.to_json(), flush=True)
         return 0
-    print(f"{len(result.hits)} of {result.total} moments for {args.query!r}")
+    if result.groups is not None:
+        print(f"{len(result.hits)} moments in {len(result.groups)} of {result.total} clips for {args.query!r}")
+    else:
+        print(f"{len(result.hits)} of {result.total} moments for {args.query!r}")
     for hit in result.hits:
         score = f"{hit.score:.2f}" if hit.score is not None else "-"
         where = f"  {one_line(hit.local_path)}" if hit.local_path else ""

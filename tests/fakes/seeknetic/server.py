@@ -196,13 +196,13 @@ class FakeSeeknetic(FakeService):
 
     def seed_demo(self, videos: int = 40, name: str = "Demo footage") -> str:
         """A processed collection of `videos` clips, for trying the search panel by hand."""
-        collection_id = str(uuid.UUID(int=videos + 1))
+        collection_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"fake-seeknetic/{name}/{videos}"))
         with self.lock:
             self.collections[collection_id] = {"name": name, "description": "seeded by the fake"}
             for n in range(videos):
-                video_id = str(uuid.UUID(int=(1 << 64) + n))
+                video_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"fake-seeknetic/{collection_id}/{n}"))
                 self.videos[video_id] = {
-                    "collection_id": collection_id, "sha256": hashlib.sha256(f"demo{n}".encode()).hexdigest(),
+                    "collection_id": collection_id, "sha256": hashlib.sha256(video_id.encode()).hexdigest(),
                     "size": 0, "filename": f"demo clip {n + 1:02d}.mp4", "status": "processed", "created": 0.0,
                     "polls": 0,
                 }

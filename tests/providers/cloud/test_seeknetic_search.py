@@ -9,7 +9,7 @@ import pytest
 from cloud_support import FastClock, run, settings_for
 from fakes.analyses import make_analysis
 from fakes.media import make_clip
-from reelscope.domain.errors import BadRequest, NotFound, ProviderNotConfigured
+from reelscope.domain.errors import AuthenticationFailed, BadRequest, NotFound, ProviderNotConfigured, ServiceFault
 from reelscope.domain.search import SearchQuery
 from reelscope.domain.thumbnails import video_id_for
 from reelscope.library.storage import Storage
@@ -141,3 +141,19 @@ def test_a_hit_of_a_clip_in_the_library_carries_its_file(seeknetic_fake, tmp_pat
     assert others and all(h.local_path is None and h.added_at is None for h in others)
     assert video.id == video_id_for(video.sha256)
     assert len(everything.hits) == len(set(keys(everything.hits))) == 4 * 3
+
+
+def test_the_seeds_error_table_for_a_search(seeknetic_fake):
+    collection = seeknetic_fake.seed_demo(2)
+    seeknetic_fake.fail_next("429", path="/search$")
+    seeknetic_fake.fail_next("502", path="/search$")
+    page = with_search(search_for(seeknetic_fake), lambda s: s.search(query(collection_id=collection)))
+    assert len(page.hits) == 6 and seeknetic_fake.faulted == 2  # retried: rate limit, external API error
+    seeknetic_fake.fail_next("500", count=10, path="/search$")
+    with pytest.raises(ServiceFault) as failed:
+        with_search(search_for(seeknetic_fake), lambda s: s.search(query(collection_id=collection, text="cats")))
+    assert failed.value.status == 500 and "technical support" in failed.value.hint
+    with pytest.raises(AuthenticationFailed) as refused:
+        with_search(search_for(seeknetic_fake, api_key="seek-wrong-1"),
+                    lambda s: s.search(query(collection_id=collection)))
+    assert refused.value.status == 401 and refused.value.server_message == "Invalid API key"

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Iterable
 
 from ...domain.errors import NotFound, ProviderError, ProviderNotConfigured
 from ...domain.media import title_from_name
+from ...domain.providers import provider_label
 from ...domain.search import SearchHit, SearchPage, SearchQuery
 from ...domain.search_options import GROUP_BY, OptionChoice, SearchOptionSpec, page_limit_spec
 from ...domain.search_paging import page_locally
@@ -36,7 +37,7 @@ UploadedCollections = Callable[[], Awaitable[Iterable[str]]]
 
 class SeekneticSearch:
     id = ID
-    label = "Seeknetic"
+    label = provider_label(ID)
 
     def __init__(
         self, client: SeekneticClient, *, collection_id: str | None = None,
