@@ -19,11 +19,12 @@ from .library.config import config_path, load_settings
 from .library.storage import Storage
 from .providers.base import AnalysisProvider, SearchProvider
 from .providers.local import LocalProvider
-from .providers.registry import cloud_analysis_providers
+from .providers.registry import cloud_analysis_providers, cloud_search_providers
 from .services.analysis import AnalysisService
 from .services.export import ExportService
 from .services.library import LibraryService
 from .services.search import LocalSearch, SearchService
+from .services.search_links import SearchLinker
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ class Core:
         await self.analysis.aclose()
         for provider in self.providers.values():
             await provider.aclose()
+        await self.search.aclose()
         self.storage.close()
 
 
@@ -65,14 +67,20 @@ def build_core(settings: Settings | None = None) -> Core:
     }
     cloud, unavailable = cloud_analysis_providers(settings)
     providers.update(cloud)
+    linker = SearchLinker(storage)
     search_providers: dict[str, SearchProvider] = {LOCAL: LocalSearch(storage)}
+    cloud_search, search_unavailable = cloud_search_providers(
+        settings, cloud, lambda: linker.collections_uploaded_to("seeknetic")
+    )
+    search_providers.update(cloud_search)
+    unavailable.update(search_unavailable)
     return Core(
         settings=settings,
         storage=storage,
         providers=providers,
         analysis=AnalysisService(storage, providers),
         library=LibraryService(storage),
-        search=SearchService(search_providers),
+        search=SearchService(search_providers, linker),
         export=ExportService(storage),
         unavailable=unavailable,
     )

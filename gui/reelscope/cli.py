@@ -17,6 +17,7 @@ from .domain.export import ALL_TRACK_KINDS, ExportFormat, ExportTrackKind
 from .domain.media import one_line
 from .domain.providers import KNOWN_PROVIDERS, accepts_images, provider_info
 from .domain.search import SearchQuery
+from .domain.search_options import spec_for, with_options
 from .domain.timecode import format_timecode
 from .services.analysis_run import AnalysisRun
 from .services.export import ExportRequest
@@ -87,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--provider", default="local")
     search.add_argument("--index")
     search.add_argument("--collection")
-    search.add_argument("--page-limit", type=int, default=20)
+    search.add_argument("--page-limit", type=int, help="results per page (default: the provider's)")
     search.add_argument("--all", action="store_true", help="fetch every page")
     search.add_argument("--group-by", choices=("video", "clip"))
     _json_flag(search)
@@ -237,23 +238,33 @@ def _checked_video(path: Path, *, accept_images: bool = False) -> Path:
 
 
 async def _search(core: Core, args: argparse.Namespace) -> int:
-    query = SearchQuery(
-        text=args.query,
-        provider=args.provider,
-        index_id=args.index,
-        collection_id=args.collection,
-        page_limit=max(1, args.page_limit),
-        group_by=args.group_by,
+    if not core.search.has_provider(args.provider):
+        _provider(core, args.provider)  # the reason it is missing, as for analyze
+        raise CliError(f"{args.provider}: does not search")
+    specs = await core.search.search_options(args.provider)
+    chosen: dict[str, object] = {"index_id": args.index, "collection_id": args.collection, "group_by": args.group_by}
+    chosen["page_limit"] = args.page_limit
+    if args.page_limit is None and (limit := spec_for(specs, "page_limit")) is not None:
+        chosen["page_limit"] = limit.maximum if args.all else limit.default
+    query = with_options(
+        SearchQuery(text=args.query, provider=args.provider),
+        specs, {key: value for key, value in chosen.items() if value is not None},
     )
     page = await (core.search.search_all(query) if args.all else core.search.search(query))
+    for warning in page.warnings:
+        _say_failure(f"{args.provider}: {warning}")
     result = page.to_result()
     if args.json:
         print(result.to_json(), flush=True)
         return 0
-    print(f"{len(result.hits)} of {result.total} moments for {args.query!r}")
+    if result.groups is not None:
+        print(f"{len(result.hits)} moments in {len(result.groups)} of {result.total} clips for {args.query!r}")
+    else:
+        print(f"{len(result.hits)} of {result.total} moments for {args.query!r}")
     for hit in result.hits:
         score = f"{hit.score:.2f}" if hit.score is not None else "-"
-        print(f"  {hit.title}  {hit.start_s:.2f}–{hit.end_s:.2f} s  score {score}")
+        where = f"  {one_line(hit.local_path)}" if hit.local_path else ""
+        print(f"  {hit.title}  {hit.start_s:.2f}–{hit.end_s:.2f} s  score {score}{where}")
     return 0
 
 

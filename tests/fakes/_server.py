@@ -434,11 +434,16 @@ def receive_multipart(request: Request) -> Received | None:
     return result
 
 
-def main(service: FakeService, argv: list[str] | None = None) -> None:
-    """`python -m fakes.<id> --port N [--key K] [--chaos 0.3]`: serves until interrupted."""
+def main(service: FakeService, argv: list[str] | None = None, options: Callable[..., None] | None = None) -> None:
+    """`python -m fakes.<id> --port N [--key K] [--chaos 0.3]`: serves until interrupted.
+
+    `options(parser, None)` may add a fake's own switches; `options(None, args)` then applies them.
+    """
     import argparse
 
     parser = argparse.ArgumentParser(prog=f"python -m fakes.{service.name}")
+    if options is not None:
+        options(parser, None)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--key", default=None, help="the API key it accepts (default: test-key)")
     parser.add_argument("--chaos", type=float, default=0.0, help="share of requests answered 429 or 5xx")
@@ -449,6 +454,8 @@ def main(service: FakeService, argv: list[str] | None = None) -> None:
     if args.processing_s is not None and hasattr(service, "processing_s"):
         service.processing_s = args.processing_s
     service.chaos(args.chaos, retry_after="1")
+    if options is not None:
+        options(None, args)
     url = service.start(args.port)
     print(f"{service.name} fake listening on {url} (key: {service.api_key})", flush=True)
     try:

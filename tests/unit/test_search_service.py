@@ -5,8 +5,10 @@ import pytest
 from fakes.analyses import make_analysis, make_video
 from reelscope.domain.errors import ReelscopeError
 from reelscope.domain.search import SearchQuery
+from reelscope.domain.search_options import LOCAL_SEARCH_OPTIONS
 from reelscope.library.storage import Storage
 from reelscope.services.search import LocalSearch, SearchService
+from reelscope.services.search_links import SearchLinker
 
 
 @pytest.fixture
@@ -17,7 +19,7 @@ def service(tmp_path):
         catalogue.save_analysis, make_analysis(make_video("harbour.mp4"), ocr=("boats at dawn", "boats at dusk"))
     )
     storage.database.call(catalogue.save_analysis, make_analysis(make_video("quay.mp4"), ocr=("fishing boats",)))
-    yield SearchService({"local": LocalSearch(storage)})
+    yield SearchService({"local": LocalSearch(storage)}, SearchLinker(storage))
     storage.close()
 
 
@@ -56,3 +58,18 @@ def test_a_foreign_cursor_is_a_clear_error(service, run_async):
 def test_unconfigured_providers_are_a_clear_error(service, run_async):
     with pytest.raises(ReelscopeError, match="available: local"):
         run_async(service.search(SearchQuery(text="boats", provider="twelvelabs")))
+
+
+def test_each_moment_moves_only_when_grouped_by_video(service, run_async):
+    assert run_async(service.search(SearchQuery(text="boats", group_by="clip"))).to_result().groups is None
+
+
+def test_hits_are_labelled_by_provider_and_dated_by_when_their_clip_joined(service, run_async):
+    hits = run_async(service.search(SearchQuery(text="boats"))).hits
+    assert hits and all(h.provider == "local" and h.added_at and h.local_path for h in hits)
+
+
+def test_local_options_and_thumbnails(service, run_async):
+    assert run_async(service.search_options("local")) == LOCAL_SEARCH_OPTIONS
+    with pytest.raises(ReelscopeError, match="files"):
+        run_async(service.thumbnail("local", "/tmp/x.jpg"))

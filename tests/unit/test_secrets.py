@@ -106,3 +106,38 @@ def test_a_loaded_key_is_masked_in_every_log_record(tmp_path, caplog):
     assert "elv-token-c0ffee42" not in caplog.text
     assert "***" in caplog.text
     assert redact("elv-token-c0ffee42") == "***"
+
+
+def test_an_eluvio_token_from_the_store_reaches_no_hit_error_or_log_even_when_the_service_echoes_it(
+    tmp_path, caplog, run_async
+):
+    from fakes.eluvio import FakeEluvio
+    from reelscope.domain.errors import AuthenticationFailed
+    from reelscope.domain.search import SearchQuery
+    from reelscope.providers.eluvio import EluvioProvider
+
+    token = "elv-stored-token-4b7e0d19"
+    FileSecrets(tmp_path / "secrets.json").set("eluvio.api_key", token)
+    caplog.set_level(logging.DEBUG)
+    with FakeEluvio(api_key=token) as fake:
+        (tmp_path / "config.toml").write_text(f'[providers.eluvio]\nbase_url = "{fake.base_url}"\n'
+                                              f'index_id = "{fake.index_id}"\n')
+        settings = load_settings({"REELSCOPE_CONFIG": str(tmp_path / "config.toml"), "REELSCOPE_SECRETS": "file"})
+        query = SearchQuery(text="campus", provider="eluvio")
+
+        async def work():
+            provider = EluvioProvider.from_settings(settings.providers["eluvio"])
+            try:
+                page = await provider.search(query)
+                await provider.fetch_thumbnail(page.hits[0].thumbnail_url)
+                fake.api_key, fake.echo_request = "rotated", True  # the token is refused, and echoed back
+                with pytest.raises(AuthenticationFailed) as refused:
+                    await provider.search(query.model_copy(update={"text": "library"}))
+                return page, refused.value
+            finally:
+                await provider.aclose()
+
+        page, refused = run_async(work())
+    assert "authorization=***" in refused.server_message  # the service's words, the token masked
+    texts = (page.model_dump_json(), str(refused), refused.server_message, caplog.text)
+    assert all(token not in text for text in texts)

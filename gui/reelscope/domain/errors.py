@@ -113,3 +113,7 @@ class ServiceFault(ProviderError):
     """The service failed (5xx), or answered something that is not what its API documents."""
 
     transient = True
+
+
+class LinkExpired(ProviderError):
+    """A link the service handed out has expired (Twelve Labs' hour-long thumbnail URLs): search again."""

@@ -12,6 +12,7 @@ from .catalogue import Catalogue
 from .db_thread import Database
 from .jobs import JobStore
 from .markers import MarkerStore
+from .links import LinkStore
 from .thumbnails import ThumbnailCache
 
 CATALOGUE_FILE = "catalogue.sqlite"
@@ -28,6 +29,7 @@ class Storage:
     assets: AssetStore
     thumbnails: ThumbnailCache
     markers: MarkerStore
+    links: LinkStore
 
     @classmethod
     def open(cls, data_dir: Path, clock: Callable[[], float] = time.time) -> Storage:
@@ -41,6 +43,7 @@ class Storage:
             assets=AssetStore(connection, clock),
             thumbnails=thumbnails,
             markers=MarkerStore(connection, clock),
+            links=LinkStore(connection),
         )
 
     def close(self) -> None:

@@ -302,7 +302,7 @@ def _json_message(data: Any) -> str | None:
         return "; ".join(filter(None, (_json_message(item) for item in data))) or None
     if not isinstance(data, dict):
         return None
-    for key in ("detail", "message", "error_message", "error", "msg", "title"):
+    for key in ("detail", "message", "error_message", "error", "errors", "reason", "msg", "title"):
         if key in data and data[key]:
             value = data[key]
             return value if isinstance(value, str) else _json_message(value)

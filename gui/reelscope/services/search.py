@@ -1,6 +1,8 @@
 """Finding moments: each provider's search behind one call, paged by cursor.
 
-The local catalogue is a search provider like the cloud ones: its cursor is an offset.
+The local catalogue is a search provider like the cloud ones: its cursor is an offset. Hits are
+joined to the library on the way out (search_links); option specs, fresh thumbnail links and
+thumbnail bytes are asked of the provider that has them.
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ from collections.abc import Mapping
 from ..domain.errors import ReelscopeError
 from ..domain.providers import LOCAL, provider_label
 from ..domain.search import SearchPage, SearchQuery
+from ..domain.search_options import LOCAL_SEARCH_OPTIONS, SearchOptionSpec
 from ..library.storage import Storage
 from ..providers.base import SearchProvider
+from .search_links import SearchLinker
 
 
 class LocalSearch:
@@ -38,8 +42,9 @@ class LocalSearch:
 
 
 class SearchService:
-    def __init__(self, providers: Mapping[str, SearchProvider]) -> None:
+    def __init__(self, providers: Mapping[str, SearchProvider], linker: SearchLinker | None = None) -> None:
         self._providers = providers
+        self._linker = linker
 
     @property
     def provider_ids(self) -> list[str]:
@@ -50,13 +55,40 @@ class SearchService:
 
     async def search(self, query: SearchQuery, cursor: str | None = None) -> SearchPage:
         """One page of moments matching query, from the provider it names."""
-        provider = self._providers.get(query.provider)
+        page = await self._provider(query.provider).search(query, cursor)
+        return await self._linker.link(page) if self._linker is not None else page
+
+    async def search_options(self, provider_id: str) -> tuple[SearchOptionSpec, ...]:
+        """The options the provider offers, with their choices (for the panel and the command line)."""
+        provider = self._provider(provider_id)
+        offered = getattr(provider, "search_options", None)
+        return await offered() if offered is not None else LOCAL_SEARCH_OPTIONS
+
+    async def refresh_thumbnails(self, query: SearchQuery, cursor: str | None = None) -> SearchPage:
+        """The page again with fresh thumbnail links (Twelve Labs' expire after about an hour)."""
+        provider = self._provider(query.provider)
+        page = await getattr(provider, "refresh_thumbnails", provider.search)(query, cursor)
+        return await self._linker.link(page) if self._linker is not None else page
+
+    async def thumbnail(self, provider_id: str, reference: str) -> bytes:
+        """A hit's thumbnail image from its provider (Eluvio's need the token, added there and only there)."""
+        fetch = getattr(self._provider(provider_id), "fetch_thumbnail", None)
+        if fetch is None:
+            raise ReelscopeError(f"{provider_id}: its thumbnails are files, not fetched from a service")
+        return await fetch(reference)
+
+    async def aclose(self) -> None:
+        for provider in self._providers.values():
+            close = getattr(provider, "aclose", None)
+            if close is not None:
+                await close()
+
+    def _provider(self, provider_id: str) -> SearchProvider:
+        provider = self._providers.get(provider_id)
         if provider is None:
             available = ", ".join(self._providers) or "none"
-            raise ReelscopeError(
-                f"{query.provider}: search is not available for this provider (available: {available})"
-            )
-        return await provider.search(query, cursor)
+            raise ReelscopeError(f"{provider_id}: search is not available for this provider (available: {available})")
+        return provider
 
     async def search_all(self, query: SearchQuery, max_pages: int = 1000) -> SearchPage:
         """Every page, walked by cursor, as one page holding all hits (each once)."""

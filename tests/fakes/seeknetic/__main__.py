@@ -1,4 +1,5 @@
 from .._server import main
-from .server import FakeSeeknetic
+from .server import FakeSeeknetic, command_line_options
 
-main(FakeSeeknetic())
+fake = FakeSeeknetic()
+main(fake, options=command_line_options(fake))

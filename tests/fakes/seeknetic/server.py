@@ -6,7 +6,9 @@ GET /videos/{id}/status goes uploaded, processing (progress %), processed (after
 and `polls_to_finish` polls); GET /collections/{id}/videos lists them (assumed; see the client).
 Video tagging and video embedding, sync (504 when the video is over `sync_limit_bytes`, as a
 gateway timeout) and async ({request_id}; GET /async_status/{id}: pending, processing, completed
-or failed); text embedding; collection search {text, top_k} -> {results}. Errors as the seed's
+or failed); text embedding; collection search {text, top_k (1..1000)} -> {results}: each of the
+collection's videos as `segments_per_video` segments of 5 s (start_time/end_time, assumed) with a
+similarity that is a stable function of the text, most similar first. Errors as the seed's
 table: 400, 401, 404, 429, 500, 502, 504, each {"detail": ...}.
 The record: videos per content hash (per collection) and tagging/embedding requests per hash.
 """
@@ -17,6 +19,7 @@ import base64
 import binascii
 import hashlib
 import json
+import sys
 import time
 import uuid
 from typing import Any
@@ -24,6 +27,8 @@ from typing import Any
 from .._server import FakeService, HttpError, Reply, Request, receive_multipart
 
 DIMENSIONS = 8
+MAX_TOP_K = 1000
+SEGMENT_S = 5.0
 DEFAULT_TAGS = {"shot_size": "medium_shot", "camera_movement": "pan_left", "shooting_angle": "eye_level"}
 
 
@@ -45,6 +50,8 @@ class FakeSeeknetic(FakeService):
         self.sync_limit_bytes = 1 << 20
         self.fail_processing: set[str] = set()
         self.list_videos = True
+        self.segments_per_video = 3
+        self.searches: list[dict[str, Any]] = []
         super().__init__(**options)
 
     def setup_routes(self) -> None:
@@ -86,6 +93,7 @@ class FakeSeeknetic(FakeService):
             "async_requests_by_kind_and_sha256": requests_by_sha256,
             "sync_calls": list(self.sync_calls),
             "collections": {k: dict(v) for k, v in self.collections.items()},
+            "searches": list(self.searches),
         }
 
     def reset(self) -> None:
@@ -95,6 +103,7 @@ class FakeSeeknetic(FakeService):
             self.videos.clear()
             self.async_requests.clear()
             self.sync_calls.clear()
+            self.searches.clear()
 
     # -- collections and videos ------------------------------------------------------------------
 
@@ -163,12 +172,41 @@ class FakeSeeknetic(FakeService):
         payload = request.json()
         if not isinstance(payload, dict) or not payload.get("text"):
             raise HttpError(400, {"detail": "Field 'text' is required"})
-        top_k = int(payload.get("top_k", 10))
+        top_k = payload.get("top_k", 10)
+        if not isinstance(top_k, int) or not 1 <= top_k <= MAX_TOP_K:
+            raise HttpError(400, {"detail": f"top_k must be an integer between 1 and {MAX_TOP_K}"})
         with self.lock:
-            hits = [vid for vid, v in self.videos.items() if v["collection_id"] == collection_id]
-        results = [{"video_id": vid, "similarity": round(0.9 - i * 0.05, 3), "start_time": 0.0, "end_time": 2.0}
-                   for i, vid in enumerate(hits[:top_k])]
-        return Reply(200, {"results": results})
+            self.searches.append({"collection_id": collection_id, "text": payload["text"], "top_k": top_k})
+        return Reply(200, {"results": self.matches(collection_id, payload["text"])[:top_k]})
+
+    def matches(self, collection_id: str, text: str) -> list[dict[str, Any]]:
+        """Every segment of the collection's processed videos, most similar first."""
+        with self.lock:
+            videos = [vid for vid, v in self.videos.items()
+                      if v["collection_id"] == collection_id and v["status"] != "failed"]
+        found = []
+        for video_id in videos:
+            for n in range(self.segments_per_video):
+                unit = int.from_bytes(hashlib.sha256(f"{text.lower()}|{video_id}|{n}".encode()).digest()[:8], "big")
+                similarity = round(0.2 + 0.75 * unit / 2 ** 64, 4)
+                found.append({"video_id": video_id, "similarity": similarity,
+                              "start_time": float(n * SEGMENT_S), "end_time": float((n + 1) * SEGMENT_S)})
+        found.sort(key=lambda r: (-r["similarity"], r["video_id"], r["start_time"]))
+        return found
+
+    def seed_demo(self, videos: int = 40, name: str = "Demo footage") -> str:
+        """A processed collection of `videos` clips, for trying the search panel by hand."""
+        collection_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"fake-seeknetic/{name}/{videos}"))
+        with self.lock:
+            self.collections[collection_id] = {"name": name, "description": "seeded by the fake"}
+            for n in range(videos):
+                video_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"fake-seeknetic/{collection_id}/{n}"))
+                self.videos[video_id] = {
+                    "collection_id": collection_id, "sha256": hashlib.sha256(video_id.encode()).hexdigest(),
+                    "size": 0, "filename": f"demo clip {n + 1:02d}.mp4", "status": "processed", "created": 0.0,
+                    "polls": 0,
+                }
+        return collection_id
 
     # -- tagging and embeddings --------------------------------------------------------------------
 
@@ -272,3 +310,17 @@ class FakeSeeknetic(FakeService):
                 return {"sha256": hashlib.sha256(url.encode()).hexdigest(), "size": 0}
             raise HttpError(400, {"detail": "Provide video_url or video_base64"})
         return {"sha256": digest.hexdigest(), "size": size}
+
+
+def command_line_options(fake: FakeSeeknetic):
+    def options(parser, args) -> None:
+        if parser is not None:
+            parser.add_argument("--demo-videos", type=int, default=40,
+                                help="processed clips in a seeded 'Demo footage' collection (0: none)")
+            parser.add_argument("--segments", type=int, default=8, help="moments a search finds per clip")
+            return
+        fake.segments_per_video = args.segments
+        if args.demo_videos:
+            print(f"demo collection: {fake.seed_demo(args.demo_videos)}", file=sys.stderr, flush=True)
+
+    return options

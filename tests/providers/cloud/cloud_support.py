@@ -55,7 +55,8 @@ class Recorder:
 
 
 def settings_for(fake, **values) -> ProviderSettings:
-    return ProviderSettings(base_url=fake.base_url, api_key=KEY, poll_interval_s=0.01, **values)
+    values.setdefault("api_key", KEY)
+    return ProviderSettings(base_url=fake.base_url, poll_interval_s=0.01, **values)
 
 
 def run(coroutine, timeout_s: float = 60.0):
@@ -63,3 +64,14 @@ def run(coroutine, timeout_s: float = 60.0):
         return await asyncio.wait_for(coroutine, timeout_s)
 
     return asyncio.run(bounded())
+
+
+class RecordingClock(SystemClock):
+    """Real time; the waits asked for are kept (for tests where the fake measures real time)."""
+
+    def __init__(self) -> None:
+        self.sleeps: list[float] = []
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        await super().sleep(seconds)

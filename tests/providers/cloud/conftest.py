@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from cloud_support import KEY, FastClock
+from fakes.eluvio import FakeEluvio
 from fakes.noxovision import FakeNoxovision
 from fakes.seeknetic import FakeSeeknetic
 from fakes.slipstream import FakeSlipstream
+from fakes.twelvelabs import FakeTwelveLabs
 
 
 @pytest.fixture
@@ -30,4 +32,18 @@ def slipstream_fake():
 @pytest.fixture
 def seeknetic_fake():
     with FakeSeeknetic(api_key=KEY) as fake:
+        yield fake
+
+
+@pytest.fixture
+def twelvelabs_fake():
+    """A small index (12 videos, about 130 moments a query); rate limit windows short enough for tests."""
+    with FakeTwelveLabs(api_key=KEY, videos=12) as fake:
+        fake.rate_window_s = 0.05
+        yield fake
+
+
+@pytest.fixture
+def eluvio_fake():
+    with FakeEluvio(api_key=KEY) as fake:
         yield fake
