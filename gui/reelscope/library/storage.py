@@ -11,8 +11,8 @@ from .assets import AssetStore
 from .catalogue import Catalogue
 from .db_thread import Database
 from .jobs import JobStore
-from .markers import MarkerStore
 from .links import LinkStore
+from .markers import MarkerStore
 from .thumbnails import ThumbnailCache
 
 CATALOGUE_FILE = "catalogue.sqlite"
