@@ -34,6 +34,7 @@ class ClipListModel(QAbstractListModel):
         self._clips: list[Clip] = []
         self._keys: list[float] = []  # -added_at per row, ascending, for bisect
         self._rows: dict[str, int] = {}
+        self._filter_tags: dict[str, str] = {}
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._clips)
@@ -47,7 +48,7 @@ class ClipListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return clip.title
         if role == FilterRole:
-            return f"{clip.title}\n{clip.video.path}"
+            return f"{clip.title}\n{clip.video.path}{self._filter_tags.get(clip.id, '')}"
         if role == SortRole:
             return clip.added_at
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -82,6 +83,10 @@ class ClipListModel(QAbstractListModel):
         row = self._rows.get(video_id)
         if row is not None:
             self._remove(row)
+
+    def set_filter_tags(self, tags: dict[str, str]) -> None:
+        """Text added after a clip's filter text (its FilterRole), by clip id: marks a filter can look for."""
+        self._filter_tags = dict(tags)
 
     def row_of(self, video_id: str) -> int | None:
         return self._rows.get(video_id)

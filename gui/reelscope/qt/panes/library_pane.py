@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QRect, QSize, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QRect,
+    QRegularExpression,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,6 +49,7 @@ THUMB_SIZE = QSize(96, 54)
 LARGE_LIBRARY_ROWS = 2_000   # above this, filtering waits for a pause in typing (it costs ~3 ms per 1k clips)
 FILTER_DEBOUNCE_MS = 150
 EMPTY_HINT = "Drop video files or folders here to add them"
+GROUP_MARK = "\x1f"   # around a group id in a clip's filter text: never typed, never in a title
 
 _PILL_MARKS = {
     AnalysisStatus.QUEUED: ("queued", None),
@@ -53,11 +64,13 @@ class LibraryPane(QWidget):
     reveal_requested = Signal(str)       # video_id: show the file in the file manager
     reanalyse_requested = Signal(str)    # video_id: queue the file again
     remove_requested = Signal(str)       # video_id: forget the clip (never the file)
+    group_dropped = Signal()             # the list shows every clip again, to show one outside the group
 
     def __init__(self, thumbnails: ThumbnailLoader, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._thumbnails = thumbnails
         self._selected_id: str | None = None
+        self._group: tuple[str, str] | None = None   # (id, name) of the group the list is limited to
 
         self._model = ClipListModel(self)
         self._proxy = QSortFilterProxyModel(self)
@@ -144,6 +157,10 @@ class LibraryPane(QWidget):
             self._filter.clear()
             self.apply_filter()
             index = self._proxy.mapFromSource(self._model.index(row))
+        if not index.isValid() and self._group is not None:
+            self.limit_to_group(None)
+            self.group_dropped.emit()
+            index = self._proxy.mapFromSource(self._model.index(row))
         self._select(index)
 
     def clip(self, video_id: str) -> Clip | None:
@@ -161,6 +178,17 @@ class LibraryPane(QWidget):
 
     def clip_count(self) -> int:
         return self._proxy.rowCount()
+
+    def add_section(self, widget: QWidget) -> None:
+        """Puts a section (a provider's collections, say) above the filter box."""
+        self.layout().insertWidget(0, widget)
+
+    def limit_to_group(self, group_id: str | None, name: str = "", clip_ids: set[str] | frozenset[str] = ()) -> None:
+        """Lists only these clips (the library clips a collection holds); None lists every clip again."""
+        self._group = (group_id, name) if group_id else None
+        tag = f"{GROUP_MARK}{group_id}{GROUP_MARK}"
+        self._model.set_filter_tags({clip_id: tag for clip_id in clip_ids} if group_id else {})
+        self.apply_filter()
 
     def _clip_action(self, text: str, signal) -> QAction:
         action = QAction(text, self)
@@ -211,7 +239,17 @@ class LibraryPane(QWidget):
     def apply_filter(self) -> None:
         """Filters by the filter box's text now, without waiting for a pause in typing."""
         self._filter_timer.stop()
-        self._proxy.setFilterFixedString(self._filter.text().strip())
+        text = self._filter.text().strip()
+        if self._group is None:
+            self._proxy.setFilterFixedString(text)
+        else:  # the typed text within title and path, and the group's mark after them
+            pattern = (f"^(?=[^{GROUP_MARK}]*{QRegularExpression.escape(text)})"
+                       f"(?=.*{GROUP_MARK}{QRegularExpression.escape(self._group[0])}{GROUP_MARK})")
+            expression = QRegularExpression(
+                pattern, QRegularExpression.PatternOption.CaseInsensitiveOption
+                | QRegularExpression.PatternOption.DotMatchesEverythingOption,
+            )
+            self._proxy.setFilterRegularExpression(expression)
         self._update_empty_state()
 
     def _on_selection_changed(self, *_args) -> None:
@@ -228,7 +266,11 @@ class LibraryPane(QWidget):
             self._stack.setCurrentWidget(self._list)
             return
         text = self._filter.text().strip()
-        self._hint.setText(f"No clips match “{text}”" if self._model.rowCount() and text else EMPTY_HINT)
+        if self._group is not None and self._model.rowCount():
+            where = f"“{self._group[1]}”"
+            self._hint.setText(f"No clips in {where} match “{text}”" if text else f"No library clips are in {where}")
+        else:
+            self._hint.setText(f"No clips match “{text}”" if self._model.rowCount() and text else EMPTY_HINT)
         self._stack.setCurrentWidget(self._hint)
 
 
@@ -306,12 +348,17 @@ class ClipDelegate(QStyledItemDelegate):
         base = palette.color(QPalette.ColorRole.Base)
         x = rect.left()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        for status in statuses:
+        for index, status in enumerate(statuses):
             mark, color = _PILL_MARKS.get(status.status, (str(status.status), None))
             color = color or text_color
             label = f"{provider_label(status.provider)} {mark}"
             pill_width = metrics.horizontalAdvance(label) + 12
-            if x + pill_width > rect.right() + 1:
+            more = f"+{len(statuses) - index}"   # what does not fit is counted (the tooltip lists it)
+            if x + pill_width + (metrics.horizontalAdvance("+9") + 4 if index + 1 < len(statuses) else 0) \
+                    > rect.right() + 1:
+                painter.setPen(muted_text_color(palette))
+                painter.drawText(QRect(x, rect.top(), rect.right() + 1 - x, rect.height()),
+                                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, more)
                 break
             pill = QRect(x, rect.top(), pill_width, rect.height())
             shape = pill.adjusted(0, 0, -1, -1)
