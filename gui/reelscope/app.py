@@ -80,7 +80,7 @@ def build_core(settings: Settings | None = None) -> Core:
     providers.update(cloud)
     search_providers: dict[str, SearchProvider] = {LOCAL: LocalSearch(storage)}
     analysis = AnalysisService(storage, providers)
-    setup = ProviderSetup(config_path(), secrets, settings, providers, unavailable, _provider_factory())
+    setup = ProviderSetup(config_path(), secrets, settings, providers, unavailable, provider_factory())
     setup.changed.connect(lambda _provider_id: analysis.reschedule())
     downloader = ImageDownloader(lambda: provider_clients(providers.values()))
     return Core(
@@ -97,7 +97,7 @@ def build_core(settings: Settings | None = None) -> Core:
     )
 
 
-def _provider_factory() -> ProviderFactory:
+def provider_factory() -> ProviderFactory:
     return ProviderFactory(
         analysis_ids=frozenset(ANALYSIS_PROVIDERS),
         build=build_analysis_provider,

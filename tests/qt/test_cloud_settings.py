@@ -3,7 +3,10 @@ service's fake over loopback, stored outside the config file, in use at once and
 
 from __future__ import annotations
 
+import json
+import logging
 import stat
+import tomllib
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDialogButtonBox
@@ -118,3 +121,37 @@ def test_forgetting_a_key_stops_the_provider_and_offers_its_setup_again(open_app
     qtbot.waitUntil(lambda: "slipstream" not in app.core.providers, timeout=5_000)
     assert "Set up Slipstream…" in menu_texts(app)
     assert cloud.key not in cloud.secrets.read_text(encoding="utf-8")
+
+
+def test_the_webhook_secret_is_kept_with_the_keys_and_neither_reaches_a_log(open_app, qtbot, cloud, caplog):
+    caplog.set_level(logging.DEBUG)
+    secret = "whsec-5d1e8a77c2"
+    app = open_app()
+    dialog, page = open_settings(app, qtbot, "noxovision")
+    type_key(qtbot, page, cloud.key)
+    page.webhook_url_edit.setText("https://hooks.example/reelscope")
+    qtbot.keyClicks(page.webhook_secret_edit, secret)
+    page.max_time_spin.setValue(900)
+    qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "accepted" in page.result_label.text(), timeout=10_000)
+    press_ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: "noxovision" in app.core.providers, timeout=5_000)
+
+    config = tomllib.loads(cloud.config.read_text(encoding="utf-8"))["providers"]["noxovision"]
+    assert config["webhook_url"] == "https://hooks.example/reelscope" and config["max_processing_time_s"] == 900
+    assert secret not in cloud.config.read_text(encoding="utf-8")
+    assert json.loads(cloud.secrets.read_text(encoding="utf-8"))["noxovision.webhook_secret"] == secret
+    assert app.core.providers["noxovision"].max_processing_time_s == 900
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "latency/video" in logged, "the calls were logged..."
+    assert cloud.key not in logged and secret not in logged, "...without the key or the secret"
+
+
+def test_set_up_in_the_analyse_with_menu_opens_that_providers_page(open_app, qtbot, cloud):
+    app = open_app()
+    offer = next(a for a in app.window.targets_menu.actions() if a.text() == "Set up Slipstream…")
+    offer.trigger()
+    controller = app.window.settings_controller
+    qtbot.waitUntil(lambda: controller.dialog is not None and controller.dialog.isVisible(), timeout=5_000)
+    assert controller.dialog.current_page_id() == "slipstream"
+    assert controller.dialog.provider_pages["slipstream"].status_label.text().startswith("Not set up")

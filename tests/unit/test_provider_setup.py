@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import tomllib
 
-from reelscope.app import _provider_factory
+from reelscope.app import provider_factory
 from reelscope.library.config import load_settings
 from reelscope.library.secrets import FileSecrets
 from reelscope.services.provider_setup import ProviderEdit, ProviderSetup
@@ -20,7 +20,7 @@ def setup_for(tmp_path, env=None):
     providers: dict = {}
     unavailable: dict = {}
     setup = ProviderSetup(tmp_path / "config.toml", secrets, load_settings(env, secrets), providers, unavailable,
-                          _provider_factory(), env=env)
+                          provider_factory(), env=env)
     return setup, providers, unavailable
 
 

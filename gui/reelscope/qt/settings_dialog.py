@@ -54,7 +54,7 @@ class SettingsDialog(QDialog):
             widget = ProviderSettingsPage(page, self)
             widget.test_requested.connect(self.test_requested)
             self.provider_pages[page.provider_id] = widget
-            self._add_page(page.provider_id, page.label, widget)
+            self._add_page(page.provider_id, f"{page.label}  ✓" if page.in_use else page.label, widget)
         self.page_list.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.page_list.setCurrentRow(0)
 
