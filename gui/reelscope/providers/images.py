@@ -29,14 +29,13 @@ class ImageDownloader:
         self, clients: Callable[[], Iterable[HttpClient]], *, transport: httpx.AsyncBaseTransport | None = None
     ) -> None:
         self._clients = clients
-        self._anonymous = HttpClient(
-            ANONYMOUS, "http://localhost/", NoAuth(), timeouts=FETCH_TIMEOUTS, retry=FETCH_RETRY, transport=transport
-        )
+        self._transport = transport
+        self._anonymous: HttpClient | None = None   # made on first use: most sessions fetch no picture
 
     async def fetch(self, url: str) -> bytes:
         """The picture at url; a ProviderError when it cannot be had, or is not a picture."""
         client = self._client_for(url)
-        reply = await client.request("GET", url, retry=FETCH_RETRY, authenticated=client is not self._anonymous)
+        reply = await client.request("GET", url, retry=FETCH_RETRY, authenticated=client.provider != ANONYMOUS)
         data = reply.content
         if len(data) > MAX_IMAGE_BYTES:
             raise ServiceFault(client.provider, f"the picture is {len(data) >> 20} MB, more than a thumbnail")
@@ -50,10 +49,14 @@ class ImageDownloader:
             base = httpx.URL(client.base_url)
             if (base.scheme, base.host, base.port) == (wanted.scheme, wanted.host, wanted.port):
                 return client
+        if self._anonymous is None:
+            self._anonymous = HttpClient(ANONYMOUS, "http://localhost/", NoAuth(), timeouts=FETCH_TIMEOUTS,
+                                         retry=FETCH_RETRY, transport=self._transport)
         return self._anonymous
 
     async def aclose(self) -> None:
-        await self._anonymous.aclose()
+        if self._anonymous is not None:
+            await self._anonymous.aclose()
 
 
 def provider_clients(providers: Iterable[object]) -> list[HttpClient]:
