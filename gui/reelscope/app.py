@@ -16,13 +16,26 @@ from .domain.errors import ReelscopeError
 from .domain.providers import LOCAL
 from .domain.settings import Settings
 from .library.config import config_path, load_settings
+from .library.image_cache import ImageCache
+from .library.secrets import open_secret_store
 from .library.storage import Storage
 from .providers.base import AnalysisProvider, SearchProvider
+from .providers.images import ImageDownloader, provider_clients
 from .providers.local import LocalProvider
-from .providers.registry import cloud_analysis_providers, cloud_search_providers
+from .providers.registry import (
+    ANALYSIS_PROVIDERS,
+    build_analysis_provider,
+    cloud_analysis_providers,
+    cloud_search_providers,
+    default_base_url,
+    seeknetic_regions,
+)
 from .services.analysis import AnalysisService
+from .services.collections import CollectionsService
 from .services.export import ExportService
+from .services.images import ImageService
 from .services.library import LibraryService
+from .services.provider_setup import ProviderFactory, ProviderSetup, RegionChoice
 from .services.search import LocalSearch, SearchService
 from .services.search_links import SearchLinker
 
@@ -50,17 +63,26 @@ class Core:
     export: ExportService
     unavailable: dict[str, str] = field(default_factory=dict)
     """Providers that have a key but could not be set up, and why (a region not open yet, say)."""
+    setup: ProviderSetup | None = None
+    """Provider settings edited while the app runs: saved, and the provider rebuilt in `providers`."""
+    images: ImageService | None = None
+    collections: CollectionsService | None = None
 
     async def aclose(self) -> None:
         await self.analysis.aclose()
+        if self.images is not None:
+            await self.images.aclose()
         for provider in self.providers.values():
             await provider.aclose()
         await self.search.aclose()
+        if self.setup is not None:
+            await self.setup.aclose()
         self.storage.close()
 
 
 def build_core(settings: Settings | None = None) -> Core:
-    settings = settings or load_settings()
+    secrets = open_secret_store(config_path().parent)
+    settings = settings or load_settings(secrets=secrets)
     storage = Storage.open(Path(settings.data_dir))
     providers: dict[str, AnalysisProvider] = {
         LOCAL: LocalProvider(storage.thumbnails.root, max_workers=settings.local_workers),
@@ -74,15 +96,31 @@ def build_core(settings: Settings | None = None) -> Core:
     )
     search_providers.update(cloud_search)
     unavailable.update(search_unavailable)
+    analysis = AnalysisService(storage, providers)
+    setup = ProviderSetup(config_path(), secrets, settings, providers, unavailable, provider_factory())
+    setup.changed.connect(lambda _provider_id: analysis.reschedule())
+    downloader = ImageDownloader(lambda: provider_clients(providers.values()))
     return Core(
         settings=settings,
         storage=storage,
         providers=providers,
-        analysis=AnalysisService(storage, providers),
+        analysis=analysis,
         library=LibraryService(storage),
         search=SearchService(search_providers, linker),
         export=ExportService(storage),
         unavailable=unavailable,
+        setup=setup,
+        images=ImageService(storage, ImageCache(storage.thumbnails.root), downloader.fetch, downloader.aclose),
+        collections=CollectionsService(storage, providers, setup),
+    )
+
+
+def provider_factory() -> ProviderFactory:
+    return ProviderFactory(
+        analysis_ids=frozenset(ANALYSIS_PROVIDERS),
+        build=build_analysis_provider,
+        default_base_url=default_base_url,
+        regions=tuple(RegionChoice(r.id, r.label, r.base_url, r.available) for r in seeknetic_regions()),
     )
 
 

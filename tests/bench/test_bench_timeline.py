@@ -21,8 +21,9 @@ region each widget actually asked to repaint (caught from its paint event): the 
 timeline, the whole widget for the one-at-a-time baseline, what the scene found dirty for the graphics
 view; the timeline's strip paint is also compared with its own full repaint.
 
-1600x400 holds 14 span lanes: 10,000 spans fit, but only ~1,300 labels can be wide enough to be shown
-(14 lanes x 1,508 px / 16 px per labelled span). The 1600x800 case shows 10,000 spans and 2,000 labels.
+1600x400 (lanes 1,508 px wide; the widget is that plus the lane headers) holds 14 span lanes: 10,000
+spans fit, but only ~1,300 labels can be wide enough to be shown (14 lanes x 1,508 px / 16 px per
+labelled span). The 1600x800 case shows 10,000 spans and 2,000 labels.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ from reelscope.qt.widgets.timeline import TimelineWidget, style
 
 FRAMES = 50
 LABELLED_SPAN_PX = 16
+LANE_PX = 1508   # the lanes' width (the widget's less the lane headers) the span patterns are laid out for
 PLAYBACK_STEP_PX = 3
 ZOOM_SCROLL_TARGET = 0.15       # of the one-at-a-time paint
 PLAYBACK_TARGET = 0.25          # of the timeline's own full repaint
@@ -318,7 +320,7 @@ def measure(qtbot, timeline: TimelineWidget, naive: OneAtATimeTimeline, view: Gr
 def test_bench_timeline_paint(qtbot, height, lanes, labelled_per_lane, narrow_per_group, min_labels):
     timeline = TimelineWidget()
     qtbot.addWidget(timeline)
-    timeline.resize(1600, height)
+    timeline.resize(LANE_PX + style.HEADER_WIDTH, height)
     timeline.show()
     qtbot.waitExposed(timeline)
     lane_px = timeline.width() - style.HEADER_WIDTH
@@ -330,7 +332,7 @@ def test_bench_timeline_paint(qtbot, height, lanes, labelled_per_lane, narrow_pe
     view = GraphicsViewTimeline(tracks, float(lane_px), label_px_per_s=1.0)
     for widget in (naive, view):
         qtbot.addWidget(widget)
-        widget.resize(1600, height)
+        widget.resize(LANE_PX + style.HEADER_WIDTH, height)
         widget.show()
         qtbot.waitExposed(widget)
 

@@ -8,7 +8,8 @@ rate limiter in front of a real service would, so a faulted request creates noth
 - `fail_next(kind, count, path)`: the next matching requests answered with a status, "html" (an
   HTML error page), "malformed" (200 with broken JSON), "slow" (an answer after `slow_fault_s`), or
   "expired" (401 with a token-expired body);
-- `slow_s` for every answer; `expire(key)` to make a key's token expire from now on.
+- `slow_s` for every answer; `expire(key)` to make a key's token expire from now on;
+- `read_bytes_per_s`: request bodies are taken no faster (an upload over a slow line, to watch).
 Control endpoints, outside faults and auth: GET /_fake/record, POST /_fake/faults (JSON with the
 fields of Faults), POST /_fake/reset. Each fake's `record` is what tests read (jobs per file hash).
 """
@@ -55,6 +56,8 @@ class Faults:
     """A "slow" fault's answer waits this long."""
     queue: list[Fault] = field(default_factory=list)
     expired_keys: set[str] = field(default_factory=set)
+    read_bytes_per_s: float = 0.0
+    """Request bodies are read no faster than this (0: as fast as they come)."""
 
 
 @dataclass
@@ -64,6 +67,7 @@ class Request:
     query: dict[str, str]
     headers: dict[str, str]
     handler: BaseHTTPRequestHandler
+    read_bytes_per_s: float = 0.0
     _body: Iterator[bytes] | None = None
 
     def stream(self) -> Iterator[bytes]:
@@ -73,6 +77,12 @@ class Request:
         return self._body
 
     def _read(self) -> Iterator[bytes]:
+        for chunk in self._read_all():
+            if self.read_bytes_per_s > 0:
+                time.sleep(len(chunk) / self.read_bytes_per_s)
+            yield chunk
+
+    def _read_all(self) -> Iterator[bytes]:
         rfile = self.handler.rfile
         if self.headers.get("transfer-encoding", "").lower() == "chunked":
             while True:
@@ -82,7 +92,7 @@ class Request:
                     return
                 left = size
                 while left:
-                    data = rfile.read(min(READ_CHUNK, left))
+                    data = rfile.read(min(self._chunk, left))
                     if not data:
                         raise ConnectionError("client went away")
                     left -= len(data)
@@ -90,11 +100,17 @@ class Request:
                 rfile.readline()
         left = int(self.headers.get("content-length", "0") or 0)
         while left > 0:
-            data = rfile.read(min(READ_CHUNK, left))
+            data = rfile.read(min(self._chunk, left))
             if not data:
                 raise ConnectionError("client went away")
             left -= len(data)
             yield data
+
+    @property
+    def _chunk(self) -> int:
+        if self.read_bytes_per_s <= 0:
+            return READ_CHUNK
+        return max(16 << 10, min(READ_CHUNK, int(self.read_bytes_per_s / 10)))  # about ten reads a second
 
     def body(self, limit: int = 64 << 20) -> bytes:
         data = bytearray()
@@ -267,6 +283,7 @@ class FakeService:
             query={k: v[-1] for k, v in parse_qs(split.query).items()},
             headers={k.lower(): v for k, v in handler.headers.items()},
             handler=handler,
+            read_bytes_per_s=self.faults.read_bytes_per_s,
         )
         try:
             reply = self._answer(request)
@@ -318,7 +335,7 @@ class FakeService:
         if request.path == "/_fake/faults":
             values = request.json() or {}
             with self.lock:
-                for key in ("chaos_rate", "retry_after", "slow_s", "slow_fault_s"):
+                for key in ("chaos_rate", "retry_after", "slow_s", "slow_fault_s", "read_bytes_per_s"):
                     if key in values:
                         setattr(self.faults, key, values[key])
                 if "chaos_statuses" in values:
@@ -448,6 +465,7 @@ def main(service: FakeService, argv: list[str] | None = None, options: Callable[
     parser.add_argument("--key", default=None, help="the API key it accepts (default: test-key)")
     parser.add_argument("--chaos", type=float, default=0.0, help="share of requests answered 429 or 5xx")
     parser.add_argument("--processing-s", type=float, default=None, help="seconds a job takes")
+    parser.add_argument("--upload-mbps", type=float, default=0.0, help="take uploads no faster (megabytes a second)")
     args = parser.parse_args(argv)
     if args.key:
         service.api_key = args.key
@@ -456,6 +474,7 @@ def main(service: FakeService, argv: list[str] | None = None, options: Callable[
     service.chaos(args.chaos, retry_after="1")
     if options is not None:
         options(None, args)
+    service.faults.read_bytes_per_s = args.upload_mbps * 1_000_000
     url = service.start(args.port)
     print(f"{service.name} fake listening on {url} (key: {service.api_key})", flush=True)
     try:

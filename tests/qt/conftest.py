@@ -68,3 +68,52 @@ def open_app(qapp, qloop, qtbot, run_async, data_dir, tmp_path):
     yield open_window
     for app in list(opened):
         close(app)
+
+
+# -- the cloud services, as loopback fakes --------------------------------------------------------
+
+CLOUD_KEY = "sk-live-7c2e9f41d0"
+
+
+@dataclass
+class CloudServices:
+    """The three analysis services' fakes, and the config file that points the app at them."""
+
+    noxovision: object
+    slipstream: object
+    seeknetic: object
+    config: object   # Path of config.toml
+    secrets: object  # Path of secrets.json
+    key: str = CLOUD_KEY
+    """The key every fake accepts."""
+
+    def fake(self, provider_id: str):
+        return getattr(self, provider_id)
+
+    def store_keys(self, *provider_ids: str, key: str = CLOUD_KEY) -> None:
+        """Keys as the settings dialog stores them (the 0600 file: tests run without a keyring)."""
+        from reelscope.library.secrets import FileSecrets, api_key_name
+
+        store = FileSecrets(self.secrets)
+        for provider_id in provider_ids:
+            store.set(api_key_name(provider_id), key)
+
+
+@pytest.fixture
+def cloud(data_dir, tmp_path, monkeypatch):
+    """Noxovision, Slipstream and Seeknetic fakes on loopback; the config file names them (no keys yet)."""
+    import tomli_w
+
+    from fakes.noxovision import FakeNoxovision
+    from fakes.seeknetic import FakeSeeknetic
+    from fakes.slipstream import FakeSlipstream
+
+    monkeypatch.setenv("REELSCOPE_SECRETS", "file")
+    with FakeNoxovision(api_key=CLOUD_KEY) as noxovision, FakeSlipstream(api_key=CLOUD_KEY) as slipstream, \
+            FakeSeeknetic(api_key=CLOUD_KEY) as seeknetic:
+        config = tmp_path / "config.toml"
+        config.write_text(tomli_w.dumps({"providers": {
+            fake.name: {"base_url": fake.base_url, "poll_interval_s": 0.05}
+            for fake in (noxovision, slipstream, seeknetic)
+        }}), encoding="utf-8")
+        yield CloudServices(noxovision, slipstream, seeknetic, config, tmp_path / "secrets.json")

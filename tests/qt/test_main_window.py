@@ -198,14 +198,15 @@ def test_settings_dialog_saves_the_data_folder_and_workers(open_app, qtbot, tmp_
     app = open_app(start=False)
     monkeypatch.delenv("REELSCOPE_DATA_DIR")   # the folder now comes from the file the dialog writes
     app.window.settings_action.trigger()
+    qtbot.waitUntil(lambda: app.window.findChild(SettingsDialog) is not None, timeout=2_000)
     dialog = app.window.findChild(SettingsDialog)
     qtbot.waitUntil(dialog.isVisible, timeout=10_000)
     dialog.data_dir_edit.setText(str(tmp_path / "elsewhere"))
     dialog.workers_spin.setValue(1)
     dialog.accept()
+    qtbot.waitUntil(lambda: "next start" in app.window.statusBar().currentMessage(), timeout=5_000)
     settings = load_settings()
     assert settings.data_dir == str(tmp_path / "elsewhere") and settings.local_workers == 1
-    assert "next start" in app.window.statusBar().currentMessage()
 
 
 def test_settings_show_a_data_folder_fixed_by_the_environment(open_app, qtbot):
@@ -213,6 +214,7 @@ def test_settings_show_a_data_folder_fixed_by_the_environment(open_app, qtbot):
 
     app = open_app(start=False)
     app.window.settings_action.trigger()
+    qtbot.waitUntil(lambda: app.window.findChild(SettingsDialog) is not None, timeout=2_000)
     dialog = app.window.findChild(SettingsDialog)
     qtbot.waitUntil(dialog.isVisible, timeout=10_000)
     assert dialog.data_dir_edit.isReadOnly()

@@ -78,8 +78,8 @@ def test_scene_lookup_at_playhead():
 
 def test_timeline_tracks_from_an_analysis():
     tracks = tracks_from_analysis(full_analysis())
-    assert [t.title for t in tracks] == ["Scenes", "Activity"]
-    scenes, activity = tracks
+    assert [t.title for t in tracks] == ["Scenes", "Activity", "Sections", "Text on screen", "P1", "Tags", "Music"]
+    scenes, activity = tracks[:2]
     assert [s.label for s in scenes.spans] == ["1", "2"]
     assert scenes.spans[1].tooltip == "Scene 2: 00:00:04.00 – 00:00:12.00 (8.00 s)"
     assert activity.kind is TrackKind.GRAPH and max(activity.values) == 1.0

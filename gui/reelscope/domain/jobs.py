@@ -83,6 +83,24 @@ class Job(Frozen):
         return self.state in (JobState.FAILED, JobState.CANCELLED)
 
 
+ALREADY_ANALYSED = "Already analysed by {label}: not sent again (Analyse again to force it)"
+
+
+def already_analysed_detail(provider_label: str) -> str:
+    """The note of a job whose content the provider had analysed before: nothing was sent."""
+    return ALREADY_ANALYSED.format(label=provider_label)
+
+
+def was_already_analysed(job: Job) -> bool:
+    prefix = ALREADY_ANALYSED.split("{", 1)[0]
+    return job.state is JobState.DONE and bool(job.detail) and job.detail.startswith(prefix)
+
+
+def progress_is_measured(job: Job) -> bool:
+    """Whether the phase's progress is known (a service may say only 'queued' or 'running')."""
+    return job.phase in (JobPhase.HASHING, JobPhase.UPLOADING) or job.progress > 0 or job.eta_s is not None
+
+
 def estimate_eta_s(job: Job, now: float) -> float | None:
     """Seconds left in the current phase: the provider's estimate, else extrapolated from progress."""
     if job.state is not JobState.RUNNING:

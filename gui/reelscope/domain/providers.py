@@ -21,6 +21,8 @@ class ProviderInfo:
     needs_account: bool = True
     accepts_images: bool = False
     """Still images may be sent to it, not only video."""
+    finds: str | None = None
+    """The one kind of thing its analyses look for ("music"), if only one: the timeline says when none was found."""
 
 
 LOCAL = "local"
@@ -33,7 +35,7 @@ KNOWN_PROVIDERS: tuple[ProviderInfo, ...] = (
         frozenset({Capability.ANALYZE, Capability.UPLOAD, Capability.SEARCH, Capability.COLLECTIONS}),
     ),
     ProviderInfo("noxovision", "Noxovision", frozenset({Capability.ANALYZE}), accepts_images=True),
-    ProviderInfo("slipstream", "Slipstream", frozenset({Capability.ANALYZE})),
+    ProviderInfo("slipstream", "Slipstream", frozenset({Capability.ANALYZE}), finds="music"),
     ProviderInfo("twelvelabs", "Twelve Labs", frozenset({Capability.SEARCH})),
     ProviderInfo("eluvio", "Eluvio", frozenset({Capability.SEARCH})),
 )

@@ -20,3 +20,20 @@ def sprite_sheet_relpath(sha256: str) -> str:
 def sprite_layout_relpath(sha256: str) -> str:
     """Where each tile of the sprite sheet is and which time it shows (SpriteLayout as JSON)."""
     return f"{sha256[:2]}/{sha256}/sprites.json"
+CLIP_FRAME_SCHEME = "clip-frame:"
+
+
+def clip_frame_ref(video_id: str, at_s: float) -> str:
+    """A picture reference meaning 'the frame of this library clip at this time' (a section's thumbnail)."""
+    return f"{CLIP_FRAME_SCHEME}{video_id}@{max(0.0, at_s):.3f}"
+
+
+def parse_clip_frame_ref(ref: str) -> tuple[str, float] | None:
+    """(video id, seconds) of a clip_frame_ref, or None for any other reference."""
+    if not ref.startswith(CLIP_FRAME_SCHEME):
+        return None
+    video_id, _, seconds = ref[len(CLIP_FRAME_SCHEME):].partition("@")
+    try:
+        return (video_id, float(seconds)) if video_id else None
+    except ValueError:
+        return None

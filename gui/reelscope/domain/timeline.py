@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from .analysis import Analysis, Scene, Transition
+from .analysis import Analysis, MusicMatch, PeopleSpan, PersonPresence, Scene, Transition
 from .base import Frozen
+from .pictures import picture_ref
+from .providers import provider_info, provider_label
+from .thumbnails import clip_frame_ref
 from .timecode import format_timecode
 
 CUT_GUARD_SAMPLES = 1
+CUT_GUARD_MAX_INTERVAL_S = 0.25  # coarser samples average a cut away: nothing to hold
 ACTIVITY_QUIET_CEILING = 0.02  # mean luma change per sample, as a fraction of full scale
 
 
@@ -22,6 +26,8 @@ class TimelineSpan(Frozen):
     end_s: float
     label: str = ""
     tooltip: str = ""
+    image: str | None = None
+    """A picture shown with the tooltip: a face, a section's frame (a URL, base64 or a clip_frame_ref)."""
 
 
 class TimelineTrack(Frozen):
@@ -33,6 +39,7 @@ class TimelineTrack(Frozen):
     bands: tuple[TimelineSpan, ...] = ()  # SPANS only: drawn over the spans, e.g. transitions between scenes
     interval_s: float = 0.0       # GRAPH only: seconds per value
     values: tuple[float, ...] = ()  # GRAPH only: 0..1
+    note: str = ""                # written in a lane with no spans ("No music found")
 
 
 def tracks_from_analysis(analysis: Analysis) -> list[TimelineTrack]:
@@ -77,6 +84,9 @@ def tracks_from_analysis(analysis: Analysis) -> list[TimelineTrack]:
                 values=activity_within_shots(analysis),
             )
         )
+    tracks.extend(detail_tracks(analysis))
+    if not tracks:
+        tracks.append(_nothing_found(analysis))
     return tracks
 
 
@@ -94,6 +104,140 @@ def transition_band(transition: Transition, fps: float) -> TimelineSpan:
 
 def _overlaps(band: TimelineSpan, scene: Scene) -> bool:
     return band.start_s < scene.end_s and scene.start_s < band.end_s
+def detail_tracks(analysis: Analysis) -> list[TimelineTrack]:
+    """Sections, text on screen, one lane per person, tags and music, in that order."""
+    provider = analysis.provider
+    fps = analysis.video.fps
+
+    def lane(key: str, title: str, spans: list[TimelineSpan]) -> list[TimelineTrack]:
+        if not spans:
+            return []
+        return [TimelineTrack(key=f"{provider}/{key}", title=title, kind=TrackKind.SPANS, provider=provider,
+                              spans=tuple(spans))]
+
+    def when(start_s: float, end_s: float) -> str:
+        return f"{format_timecode(start_s, fps)} – {format_timecode(end_s, fps)}"
+
+    tracks = lane("sections", "Sections", [
+        TimelineSpan(
+            start_s=segment.start_s, end_s=segment.end_s,
+            label=f"{CRITICAL_MARK} {section.tag}" if section.is_critical else section.tag,
+            tooltip=_join(f"{section.tag}: {when(segment.start_s, segment.end_s)}",
+                          "critical" if section.is_critical else "",
+                          _percent("confidence", section.confidence), _percent("activity", section.relative_activity)),
+            image=clip_frame_ref(analysis.video.id, section.thumbnail_s) if section.thumbnail_s is not None else None,
+        )
+        for section in analysis.sections for segment in section.segments
+    ])
+    tracks += lane("ocr", "Text on screen", [
+        TimelineSpan(start_s=text.start_s, end_s=text.end_s, label=text.text,
+                     tooltip=_join(f"“{text.text}” {when(text.start_s, text.end_s)}", text.language or ""))
+        for text in analysis.ocr
+    ])
+    for person_id, presences in _people(analysis.people):
+        title = person_title(person_id)
+        face = next((picture_ref(p.face_thumbnail) for p in presences if p.face_thumbnail), None)
+        tracks += lane(f"people/{person_id}", title, [
+            TimelineSpan(start_s=start, end_s=end, label=title, image=face,
+                         tooltip=_join(f"{title}: {when(start, end)}", _person_facts(presences)))
+            for start, end in _presence_spans(analysis.people, person_id)
+        ])
+    tracks += lane("tags", "Tags", [
+        TimelineSpan(start_s=tag.start_s, end_s=tag.end_s, label=tag.tag,
+                     tooltip=_join(f"{tag.tag} {when(tag.start_s, tag.end_s)}", tag.category or "",
+                                   _percent("probability", tag.probability), "critical" if tag.is_critical else ""))
+        for tag in analysis.tags
+    ])
+    tracks += lane("music", "Music", [
+        TimelineSpan(start_s=music.start_s, end_s=music.end_s, label=music_label(music),
+                     tooltip=_join(f"{music_label(music)}: {when(music.start_s, music.end_s)}", *_music_facts(music)))
+        for music in analysis.music
+    ])
+    return tracks
+
+
+CRITICAL_MARK = "⚠"
+
+
+def music_label(music: MusicMatch) -> str:
+    return f"{music.title} — {music.artist}" if music.artist else music.title
+
+
+def person_title(person_id: str) -> str:
+    """'noxovision:person-2' -> 'Person 2': the provider's own id, made readable."""
+    name = person_id.rsplit(":", 1)[-1].replace("-", " ").replace("_", " ").strip()
+    return name[:1].upper() + name[1:] if name else person_id
+
+
+def labelled_by_provider(tracks: list[TimelineTrack]) -> list[TimelineTrack]:
+    """Lane titles with their provider ('Scenes · Noxovision') when any lane is not the local engine's."""
+    if all(track.provider == "local" for track in tracks):
+        return tracks
+    return [track.model_copy(update={"title": f"{track.title} · {provider_label(track.provider)}"})
+            for track in tracks]
+
+
+def _nothing_found(analysis: Analysis) -> TimelineTrack:
+    info = provider_info(analysis.provider)
+    finds = info.finds if info is not None else None
+    return TimelineTrack(
+        key=f"{analysis.provider}/{finds or 'nothing'}", title=(finds or "Results").capitalize(), kind=TrackKind.SPANS,
+        provider=analysis.provider, note=f"No {finds} found" if finds else "Nothing found",
+    )
+
+
+def _people(spans: tuple[PeopleSpan, ...]) -> list[tuple[str, list[PersonPresence]]]:
+    """Each person with every presence of theirs, the most prominent (then the longest seen) first."""
+    found: dict[str, list[PersonPresence]] = {}
+    seen_s: dict[str, float] = {}
+    for span in spans:
+        for presence in span.persons:
+            found.setdefault(presence.person_id, []).append(presence)
+            seen_s[presence.person_id] = seen_s.get(presence.person_id, 0.0) + span.duration_s
+
+    def order(person_id: str) -> tuple[float, float, str]:
+        prominence = max((p.prominence or 0.0 for p in found[person_id]), default=0.0)
+        return -prominence, -seen_s[person_id], person_id
+
+    return [(person_id, found[person_id]) for person_id in sorted(found, key=order)]
+
+
+def _presence_spans(spans: tuple[PeopleSpan, ...], person_id: str) -> list[tuple[float, float]]:
+    """The times the person is on screen, spans that touch merged into one."""
+    merged: list[tuple[float, float]] = []
+    for span in sorted(spans, key=lambda s: s.start_s):
+        if not any(p.person_id == person_id for p in span.persons):
+            continue
+        if merged and span.start_s <= merged[-1][1] + 1e-6:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], span.end_s))
+        else:
+            merged.append((span.start_s, span.end_s))
+    return merged
+
+
+def _person_facts(presences: list[PersonPresence]) -> str:
+    first = presences[0]
+    prominence = max((p.prominence for p in presences if p.prominence is not None), default=None)
+    facts = [
+        first.gender if first.gender and first.gender != "unidentified" else "",
+        f"about {first.age:.0f}" if first.age is not None else "",
+        _percent("prominence", prominence),
+        "allowlisted" if any(p.allowlisted for p in presences) else "",
+    ]
+    return ", ".join(fact for fact in facts if fact)
+
+
+def _music_facts(music: MusicMatch) -> list[str]:
+    return [f"ISRC {music.isrc}" if music.isrc else "", _percent("score", music.score),
+            f"label {music.label}" if music.label else ""]
+
+
+def _percent(name: str, value: float | None) -> str:
+    return f"{name} {value:.0%}" if value is not None else ""
+
+
+def _join(*parts: str) -> str:
+    return " · ".join(part for part in parts if part)
 
 
 def activity_within_shots(analysis: Analysis) -> tuple[float, ...]:
@@ -106,7 +250,7 @@ def activity_within_shots(analysis: Analysis) -> tuple[float, ...]:
     assert analysis.activity is not None
     interval = analysis.activity.interval_s
     values = list(analysis.activity.values)
-    for scene in analysis.scenes[1:]:
+    for scene in analysis.scenes[1:] if interval <= CUT_GUARD_MAX_INTERVAL_S else ():
         cut = round(scene.start_s / interval) if interval > 0 else 0
         before = cut - CUT_GUARD_SAMPLES - 1
         held = values[before] if 0 <= before < len(values) else 0.0

@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from ..domain.connection import ConnectionCheck
 from ..domain.errors import (
     AuthenticationFailed,
     BadRequest,
@@ -489,6 +490,40 @@ class HttpClient:
             log.info("%s is not reachable: %s", self.provider, error)
             return False
         return True
+
+    async def probe(
+        self, path: str, *, ok: Iterable[int] = range(200, 300), accepted: str | None = None, timeout_s: float = 10.0
+    ) -> ConnectionCheck:
+        """One authenticated GET, tried once: what came back (status, the server's words, time taken).
+
+        `accepted` words a success (an expected 404, say); the key itself never appears in the result.
+        """
+        label = provider_label(self.provider)
+        endpoint = f"GET {redact(str(self.url(path).copy_with(query=None)))}"
+        await self._pacer.wait()
+        started = self.clock.monotonic()
+        try:
+            response = await self._send("GET", path, None, None, None, None, None, True, timeout_s)
+        except httpx.HTTPError as error:
+            failure = _transport_error(self.provider, error, Timeouts(timeout_s, timeout_s, timeout_s, timeout_s))
+            return ConnectionCheck(
+                provider=self.provider, ok=False, message=failure.message, endpoint=endpoint,
+                elapsed_s=self.clock.monotonic() - started, server_message=failure.server_message, hint=failure.hint,
+            )
+        elapsed = self.clock.monotonic() - started
+        status, content = response.status_code, response.content
+        if status in set(ok):
+            words = _snippet(content) if not _looks_like_html(response.headers.get("content-type", ""), content) \
+                else server_message(content, "text/html")
+            return ConnectionCheck(
+                provider=self.provider, ok=True, message=accepted or f"{label} accepted the key", endpoint=endpoint,
+                elapsed_s=elapsed, status=status, server_message=words,
+            )
+        failure = error_for_status(self.provider, status, content, response.headers, hints=self.hints)
+        return ConnectionCheck(
+            provider=self.provider, ok=False, message=failure.message, endpoint=endpoint, elapsed_s=elapsed,
+            status=status, server_message=failure.server_message, hint=failure.hint,
+        )
 
     async def aclose(self) -> None:
         await self._client.aclose()

@@ -5,13 +5,16 @@ from __future__ import annotations
 import logging
 
 from ..domain.errors import ProviderError
-from ..domain.settings import Settings
+from ..domain.settings import ProviderSettings, Settings
 from .base import AnalysisProvider, SearchProvider
 from .eluvio import EluvioProvider
 from .noxovision import NoxovisionProvider
+from .noxovision.provider import DEFAULT_BASE_URL as NOXOVISION_URL
 from .seeknetic import SeekneticProvider
+from .seeknetic.regions import REGIONS, Region, base_url_for
 from .seeknetic.search import SeekneticSearch, UploadedCollections
 from .slipstream import SlipstreamProvider
+from .slipstream.provider import DEFAULT_BASE_URL as SLIPSTREAM_URL
 from .twelvelabs import TwelveLabsProvider
 
 log = logging.getLogger(__name__)
@@ -27,6 +30,14 @@ SEARCH_PROVIDERS = {
     "twelvelabs": TwelveLabsProvider,
     "eluvio": EluvioProvider,
 }
+
+
+def build_analysis_provider(provider_id: str, settings: ProviderSettings) -> AnalysisProvider:
+    """One cloud analysis provider from its settings; ProviderError or ValueError says why it cannot be built."""
+    factory = ANALYSIS_PROVIDERS.get(provider_id)
+    if factory is None:
+        raise ValueError(f"{provider_id} does not analyse clips")
+    return factory.from_settings(settings)
 
 
 def cloud_analysis_providers(settings: Settings) -> tuple[dict[str, AnalysisProvider], dict[str, str]]:
@@ -71,3 +82,14 @@ def cloud_search_providers(
             seeknetic.client, collection_id=seeknetic.collection_id, uploaded_collections=uploaded_collections
         )
     return built, problems
+
+
+def default_base_url(provider_id: str) -> str | None:
+    """Where a provider's service is when no base URL is set (Seeknetic: its default region's)."""
+    if provider_id == "seeknetic":
+        return base_url_for(None, None)
+    return {"noxovision": NOXOVISION_URL, "slipstream": SLIPSTREAM_URL}.get(provider_id)
+
+
+def seeknetic_regions() -> tuple[Region, ...]:
+    return REGIONS

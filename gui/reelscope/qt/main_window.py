@@ -22,11 +22,13 @@ from PySide6.QtWidgets import (
 from ..domain.media import VIDEO_EXTENSIONS
 
 LAYOUT_VERSION = 1
+TARGETS_KEY = "ingest/targets"
 
 
 class MainWindow(QMainWindow):
     add_paths_requested = Signal(list)      # list[Path], from the Add clips dialog
     settings_requested = Signal()
+    provider_setup_requested = Signal(str)  # a provider id: its settings page
     quick_search_requested = Signal(str)
     export_requested = Signal()             # File → Export…: the open clip, or the library's selection
     shortcuts_requested = Signal()
@@ -103,18 +105,12 @@ class MainWindow(QMainWindow):
         self.add_folder_action.setToolTip("Add every video in a folder and its subfolders")
         self.add_folder_action.triggered.connect(self.choose_folder)
 
-        targets_menu = QMenu(self)
-        for provider_id, display_name in providers.items():
-            action = QAction(display_name, self, checkable=True)
-            action.setChecked(provider_id == "local")
-            targets_menu.addAction(action)
-            self._target_actions[provider_id] = action
+        self.targets_menu = StayOpenMenu(self)
         self.targets_button = QToolButton(self)
-        self.targets_button.setMenu(targets_menu)
+        self.targets_button.setMenu(self.targets_menu)
         self.targets_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.targets_button.setToolTip("Where new clips are analysed")
-        targets_menu.triggered.connect(lambda _action: self._update_targets_text())
-        self._update_targets_text()
+        self.targets_button.setToolTip("Where new clips are analysed: tick one or more")
+        self.set_target_providers(providers)
         toolbar.addWidget(self.targets_button)
 
         spacer = QWidget(self)
@@ -185,6 +181,33 @@ class MainWindow(QMainWindow):
     def _update_targets_text(self) -> None:
         self.targets_button.setText("Analyse with: " + self.target_names())
 
+    def set_target_providers(self, providers: dict[str, str], offers: dict[str, str] | None = None) -> None:
+        """The providers a drop can go to (id -> label), ticked as last chosen (remembered across starts);
+        offers lists providers without a key, each as an entry that opens its settings page."""
+        remembered = self._layout_store.value(TARGETS_KEY)
+        chosen = set(str(remembered).split(",")) if remembered else {"local"}
+        self.targets_menu.clear()
+        self._target_actions = {}
+        for provider_id, display_name in providers.items():
+            action = QAction(display_name, self, checkable=True)
+            action.setChecked(provider_id in chosen)
+            action.toggled.connect(self._on_target_toggled)
+            self.targets_menu.addAction(action)
+            self._target_actions[provider_id] = action
+        if not self.target_providers() and "local" in self._target_actions:
+            self._target_actions["local"].setChecked(True)
+        if offers:
+            self.targets_menu.addSeparator()
+            for provider_id, display_name in offers.items():
+                offer = self.targets_menu.addAction(f"Set up {display_name}…")
+                offer.setToolTip(f"Enter your {display_name} key to analyse clips with it")
+                offer.triggered.connect(lambda _checked=False, p=provider_id: self.provider_setup_requested.emit(p))
+        self._update_targets_text()
+
+    def _on_target_toggled(self, _checked: bool) -> None:
+        self._layout_store.setValue(TARGETS_KEY, ",".join(self.target_providers()))
+        self._update_targets_text()
+
     def choose_files(self) -> None:
         dialog = QFileDialog(self, "Add clips")
         dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
@@ -222,3 +245,14 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         self.save_layout()
         super().closeEvent(event)
+
+
+class StayOpenMenu(QMenu):
+    """A menu whose tick boxes can be ticked one after another without it closing each time."""
+
+    def mouseReleaseEvent(self, event) -> None:
+        action = self.activeAction()
+        if action is not None and action.isCheckable() and action.isEnabled():
+            action.trigger()
+            return
+        super().mouseReleaseEvent(event)

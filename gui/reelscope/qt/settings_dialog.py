@@ -1,8 +1,10 @@
-"""Settings: where the catalogue and caches live, and how hard the local engine works."""
+"""Settings: a list of pages. General (where the catalogue and caches live, how hard the local engine
+works), then one page per cloud provider (provider_settings_page)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -13,25 +15,93 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPushButton,
     QSpinBox,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from ..domain.connection import ConnectionCheck
+from ..services.provider_setup import ProviderPage
+from .provider_settings_page import ProviderSettingsPage
+
+GENERAL = "general"
+
 
 class SettingsDialog(QDialog):
     settings_accepted = Signal(str, int)   # data folder, local workers
+    providers_accepted = Signal(list)      # list[ProviderEdit]: the provider pages that changed
+    test_requested = Signal(object)        # ProviderEdit: a page's values, to test
 
     def __init__(
-        self, data_dir: str, local_workers: int, parent: QWidget | None = None, *, data_dir_override: str | None = None
+        self, data_dir: str, local_workers: int, parent: QWidget | None = None, *, data_dir_override: str | None = None,
+        providers: Sequence[ProviderPage] = (),
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
-        self.setMinimumWidth(520)
+        self.setMinimumSize(760, 480)
 
-        self.data_dir_edit = QLineEdit(data_dir, self)
-        browse = QPushButton("Browse…", self)
+        self.page_list = QListWidget(self)
+        self.page_list.setFixedWidth(150)
+        self.page_list.setSpacing(3)
+        self.pages = QStackedWidget(self)
+        self._page_ids: list[str] = []
+        self._add_page(GENERAL, "General", self._general_page(data_dir, local_workers, data_dir_override))
+        self.provider_pages: dict[str, ProviderSettingsPage] = {}
+        for page in providers:
+            widget = ProviderSettingsPage(page, self)
+            widget.test_requested.connect(self.test_requested)
+            self.provider_pages[page.provider_id] = widget
+            self._add_page(page.provider_id, f"{page.label}  ✓" if page.in_use else page.label, widget)
+        self.page_list.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.page_list.setCurrentRow(0)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+
+        body = QHBoxLayout()
+        body.addWidget(self.page_list)
+        body.addWidget(self.pages, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body, 1)
+        layout.addWidget(buttons)
+
+    def select_page(self, page_id: str) -> None:
+        if page_id in self._page_ids:
+            self.page_list.setCurrentRow(self._page_ids.index(page_id))
+
+    def current_page_id(self) -> str:
+        return self._page_ids[self.pages.currentIndex()]
+
+    def show_test_running(self, provider_id: str) -> None:
+        self.provider_pages[provider_id].show_testing()
+
+    def show_test_result(self, check: ConnectionCheck) -> None:
+        page = self.provider_pages.get(check.provider)
+        if page is not None:
+            page.show_result(check)
+
+    def accept(self) -> None:
+        self.settings_accepted.emit(self.data_dir_edit.text().strip(), self.workers_spin.value())
+        edits = [page.edit() for page in self.provider_pages.values() if page.is_modified()]
+        if edits:
+            self.providers_accepted.emit(edits)
+        super().accept()
+
+    # -- pages -------------------------------------------------------------------------------------
+
+    def _add_page(self, page_id: str, title: str, widget: QWidget) -> None:
+        self._page_ids.append(page_id)
+        self.page_list.addItem(title)
+        self.pages.addWidget(widget)
+
+    def _general_page(self, data_dir: str, local_workers: int, data_dir_override: str | None) -> QWidget:
+        page = QWidget(self)
+        self.data_dir_edit = QLineEdit(data_dir, page)
+        browse = QPushButton("Browse…", page)
         browse.clicked.connect(self._browse)
         if data_dir_override:
             self.data_dir_edit.setReadOnly(True)
@@ -41,28 +111,21 @@ class SettingsDialog(QDialog):
         data_row.addWidget(self.data_dir_edit, 1)
         data_row.addWidget(browse)
 
-        self.workers_spin = QSpinBox(self)
+        self.workers_spin = QSpinBox(page)
         self.workers_spin.setRange(1, max(1, os.cpu_count() or 1))
         self.workers_spin.setValue(min(local_workers, self.workers_spin.maximum()))
         self.workers_spin.setToolTip("How many clips the local engine analyses at once")
 
         form = QFormLayout()
         form.addRow("Data folder:", data_row)
-        form.addRow("", _hint("The catalogue and thumbnails live here. A change applies at the next start.", self))
+        form.addRow("", _hint("The catalogue and thumbnails live here. A change applies at the next start.", page))
         form.addRow("Local analyses at once:", self.workers_spin)
-
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
+        form.addRow("", _hint("Applies at the next start.", page))
+        layout = QVBoxLayout(page)
+        layout.addWidget(QLabel("<b>General</b>", page))
         layout.addLayout(form)
         layout.addStretch(1)
-        layout.addWidget(buttons)
-
-    def accept(self) -> None:
-        self.settings_accepted.emit(self.data_dir_edit.text().strip(), self.workers_spin.value())
-        super().accept()
+        return page
 
     def _browse(self) -> None:
         dialog = QFileDialog(self, "Choose the data folder", self.data_dir_edit.text())

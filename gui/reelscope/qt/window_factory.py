@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QSize
 
-from ..library.config import DATA_DIR_VARIABLE, config_path, save_user_choices
+from .controllers.collections_controller import CollectionsController
+from .controllers.settings_controller import SettingsController
 from .controllers.tasks import TaskRunner
 from .controllers.workspace import Workspace
 from .error_reporter import ErrorReporter
 from .main_window import MainWindow
+from .panes.collections_section import CollectionsSection
 from .panes.library_pane import LibraryPane
 from .panes.queue_pane import QueuePane
 from .panes.search_pane import SearchPane
-from .settings_dialog import SettingsDialog
+from .panes.timeline_pane import TimelinePane
 from .widgets.player import PlayerPane
 from .widgets.sprite_loader import SpriteLoader
 from .widgets.thumbnail_loader import ThumbnailLoader
@@ -24,18 +25,21 @@ from .widgets.timeline import TimelineWidget
 
 def build_window(core, config_dir: Path) -> tuple[MainWindow, Workspace, TaskRunner]:
     clip_thumbnails = ThumbnailLoader(QSize(96, 54))
-    hit_thumbnails = ThumbnailLoader(QSize(160, 90))
+    hit_thumbnails = ThumbnailLoader(QSize(160, 90), fetch=core.images.local_file)
+    span_pictures = ThumbnailLoader(QSize(160, 160), fetch=core.images.local_file, cache_size=200)
     sprites = SpriteLoader(core.storage.thumbnails.root)
     library = LibraryPane(clip_thumbnails, sprites=sprites)
     player = PlayerPane()
     timeline = TimelineWidget()
+    timeline.set_picture_loader(span_pictures)
+    timeline_pane = TimelinePane(timeline)
     search = SearchPane(hit_thumbnails, sprites=sprites)
     queue = QueuePane()
     layout_store = QSettings(str(config_dir / "window.ini"), QSettings.Format.IniFormat)
     window = MainWindow(
         library=library,
         player=player,
-        timeline=timeline,
+        timeline=timeline_pane,
         search=search,
         queue=queue,
         layout_store=layout_store,
@@ -44,6 +48,8 @@ def build_window(core, config_dir: Path) -> tuple[MainWindow, Workspace, TaskRun
     clip_thumbnails.setParent(window)
     hit_thumbnails.setParent(window)
     sprites.setParent(window)
+    span_pictures.setParent(window)
+    _remember_hidden_providers(timeline_pane, layout_store)
     reporter = ErrorReporter(window)
     tasks = TaskRunner(reporter)
     workspace = Workspace(
@@ -60,18 +66,20 @@ def build_window(core, config_dir: Path) -> tuple[MainWindow, Workspace, TaskRun
         tasks=tasks,
         report_error=reporter,
     )
-    window.settings_requested.connect(lambda: _open_settings(window, core))
+    window.settings_controller = SettingsController(window, core.setup, core.providers, tasks, reporter)
+    window.collections_controller = CollectionsController(
+        window, library, CollectionsSection(parent=library), core.collections, core.setup, core.analysis, tasks
+    )
     window.error_reporter = reporter
     return window, workspace, tasks
 
 
-def _open_settings(window: MainWindow, core) -> None:
-    override = DATA_DIR_VARIABLE if os.environ.get(DATA_DIR_VARIABLE) else None
-    dialog = SettingsDialog(core.settings.data_dir, core.settings.local_workers, window, data_dir_override=override)
+HIDDEN_PROVIDERS_KEY = "timeline/hidden_providers"
 
-    def save(data_dir: str, workers: int) -> None:
-        save_user_choices(config_path(), data_dir=None if override else data_dir, local_workers=workers)
-        window.statusBar().showMessage("Settings saved; they apply at the next start.", 8000)
 
-    dialog.settings_accepted.connect(save)
-    dialog.open()
+def _remember_hidden_providers(pane: TimelinePane, store: QSettings) -> None:
+    """The providers whose lanes were hidden stay hidden at the next start."""
+    remembered = store.value(HIDDEN_PROVIDERS_KEY)
+    if remembered:
+        pane.set_hidden_providers(frozenset(str(remembered).split(",")))
+    pane.hidden_providers_changed.connect(lambda hidden: store.setValue(HIDDEN_PROVIDERS_KEY, ",".join(sorted(hidden))))

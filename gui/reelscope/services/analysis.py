@@ -19,9 +19,9 @@ from pathlib import Path
 from ..domain.analysis import AnalysisStatus
 from ..domain.clips import ClipChange
 from ..domain.errors import AnalysisCancelled, MediaError, ProviderError, ReelscopeError
-from ..domain.jobs import Job, JobPhase, JobProgress, JobState
+from ..domain.jobs import Job, JobPhase, JobProgress, JobState, already_analysed_detail
 from ..domain.media import Refusal, is_image_name, one_line
-from ..domain.providers import accepts_images, provider_label
+from ..domain.providers import accepts_images, provider_info, provider_label
 from ..library.storage import Storage
 from ..providers.base import AnalysisProvider
 from .analysis_run import AnalysisRun
@@ -173,6 +173,10 @@ class AnalysisService:
         self._schedule()
         return job
 
+    def reschedule(self) -> None:
+        """Looks at the queue again: a provider was set up, rebuilt or removed while the app runs."""
+        self._schedule()
+
     async def clear_finished(self) -> list[int]:
         removed = await self._db.run(self._jobs.clear_finished)
         if removed:
@@ -250,8 +254,7 @@ class AnalysisService:
     async def _run_job(self, job: Job, run: _Run) -> None:
         provider = self._providers.get(job.provider)
         if provider is None:
-            known = ", ".join(sorted(self._providers)) or "none"
-            await self._finish(job.id, JobState.FAILED, f"Unknown provider '{job.provider}' (configured: {known})")
+            await self._finish(job.id, JobState.FAILED, _no_provider(job.provider, self._providers))
             return
         now = self._clock()
         await self._write(
@@ -271,7 +274,7 @@ class AnalysisService:
             await self._fail(run, error.reason)
             return
         except ProviderError as error:
-            await self._fail(run, error.without_provider() if error.provider == job.provider else str(error), error)
+            await self._fail(run, _failure_text(error, job.provider), error)
             return
         except ReelscopeError as error:  # an expected failure, worded for the user
             await self._fail(run, str(error))
@@ -285,7 +288,7 @@ class AnalysisService:
         self._flush_now(run)
         video_id = result.clip.id if result.clip else None
         if result.already_analysed:
-            detail = f"Already analysed by {provider_label(job.provider)}: not sent again (Analyse again to force it)"
+            detail = already_analysed_detail(provider_label(job.provider))
             await self._finish(job.id, JobState.DONE, None, video_id=video_id, progress=1.0, detail=detail,
                                sha256=result.sha256)
         elif result.analysis is not None and result.analysis.status is AnalysisStatus.FAILED:
@@ -338,6 +341,7 @@ class AnalysisService:
         if update.phase is not run.phase:
             run.phase = update.phase
             changes.setdefault("progress", 0.0)
+            changes["detail"] = update.detail   # a note belongs to its phase: the last one's goes
             changes["phase_started_at"] = self._clock()
             run.pending = changes
             self._flush_now(run)
@@ -408,6 +412,22 @@ class _JobListener:
 
     async def remote_job(self, remote_id: str) -> None:
         await self._service._write(self._run.job_id, remote_id=remote_id)
+
+
+def _failure_text(error: ProviderError, provider_id: str) -> str:
+    """What the queue says of a service's refusal: ours, then the service's own words."""
+    text = error.without_provider() if error.provider == provider_id else str(error)
+    if error.server_message and error.server_message not in text:
+        text += f". {provider_label(error.provider)} said: “{error.server_message}”"
+    return text
+
+
+def _no_provider(provider_id: str, providers: Mapping[str, AnalysisProvider]) -> str:
+    info = provider_info(provider_id)
+    if info is not None and info.needs_account:
+        return f"{info.label} is not set up: enter its key in Settings → {info.label}, then Retry"
+    known = ", ".join(sorted(providers)) or "none"
+    return f"Unknown provider '{provider_id}' (configured: {known})"
 
 
 def _short(error: Exception, limit: int = 200) -> str:

@@ -4,7 +4,9 @@ POST /video (octet-stream, Max-Processing-Time) and POST /images (JSON, raw base
 with {"job_id"} and a Location header (relative by default, absolute with `absolute_location`);
 GET on the Location answers the job: queued, then running, then finished (after `processing_s`
 and `polls_to_finish` polls) with the seed's example result, or failed when Max-Processing-Time
-is shorter than the job takes. GET /latency/{video|image}. With webhook.url (query parameters for
+is shorter than the job takes. GET /latency/{video|image}. Face thumbnails come both ways the schema's
+"string" allows: a URL on this server (GET /thumbnails/<name>, with the key like any call) and a
+picture in raw base64. With webhook.url (query parameters for
 a video, `webhook` in the JSON for images) the final payload is POSTed there when the job
 ends, signed with X-Webhook-Signature (hex HMAC-SHA256 of the raw body) when a secret
 was given. The record: jobs created per content hash.
@@ -14,15 +16,39 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import hashlib
 import hmac
+import io
 import json
 import threading
 import time
 import urllib.request
 from typing import Any
 
+from PIL import Image, ImageDraw
+
 from .._server import FakeService, HttpError, Reply, Request, receive_raw
+
+THUMBNAIL_PATH = "/thumbnails/"   # a face_thumbnail starting so is answered as a URL on this server
+
+
+def face_picture(skin: tuple[int, int, int], hair: tuple[int, int, int], size: int = 96) -> bytes:
+    """A small JPEG of a drawn face, as a service's face thumbnail would be."""
+    image = Image.new("RGB", (size, size), (38, 44, 56))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((14, 10, size - 14, size - 4), fill=skin)
+    draw.chord((12, 4, size - 12, size // 2 + 6), 180, 360, fill=hair)
+    for x in (size // 2 - 14, size // 2 + 14):
+        draw.ellipse((x - 5, size // 2 - 4, x + 5, size // 2 + 6), fill=(30, 30, 40))
+    draw.arc((size // 2 - 16, size // 2 + 10, size // 2 + 16, size // 2 + 30), 20, 160, fill=(120, 40, 40), width=3)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=88)
+    return buffer.getvalue()
+
+
+FACES = {"face-1.jpg": face_picture((224, 182, 150), (70, 40, 20))}
+SECOND_FACE_BASE64 = base64.b64encode(face_picture((150, 110, 80), (20, 20, 20))).decode("ascii")
 
 SEED_RESULT: dict[str, Any] = {
     "raw_scenes": [{"start_seconds": 0, "end_seconds": 5.2}, {"start_seconds": 5.2, "end_seconds": 10.7}],
@@ -41,9 +67,10 @@ SEED_RESULT: dict[str, Any] = {
         {"time_segment": {"start_seconds": 3, "end_seconds": 5.2},
          "person_ids": [
              {"age": 29, "gender": "female", "face_embedding": [0.11, -0.02, 0.33],
-              "face_thumbnail": "https://thumbs.example/face-1.jpg", "allowlisted": True,
+              "face_thumbnail": THUMBNAIL_PATH + "face-1.jpg", "allowlisted": True,
               "relative_prominence": 0.65},
-             {"gender": "unidentified", "face_embedding": [0.05, 0.07, -0.12]},
+             {"gender": "unidentified", "face_embedding": [0.05, 0.07, -0.12], "face_thumbnail": SECOND_FACE_BASE64,
+              "relative_prominence": 0.3},
          ]},
         {"time_segment": {"start_seconds": 5.2, "end_seconds": 10.7},
          "person_ids": [{"age": 30, "gender": "female", "face_embedding": [0.12, -0.03, 0.34]}]},
@@ -77,6 +104,7 @@ class FakeNoxovision(FakeService):
         self.route("GET", r"/video/(?P<job_id>[^/]+)", self.get_job)
         self.route("GET", r"/images/(?P<job_id>[^/]+)", self.get_job)
         self.route("GET", r"/latency/(?P<media_type>[^/]+)", self.latency)
+        self.route("GET", r"/thumbnails/(?P<name>[^/]+)", self.thumbnail)
 
     def authorize(self, request: Request) -> None:
         key = request.headers.get("x-api-key")
@@ -153,6 +181,12 @@ class FakeNoxovision(FakeService):
             threading.Thread(target=self._deliver, args=(job["webhook"], body), daemon=True).start()
         return Reply(200, body)
 
+    def thumbnail(self, request: Request, name: str) -> Reply:
+        picture = FACES.get(name)
+        if picture is None:
+            raise HttpError(404, {"detail": f"No thumbnail {name}"})
+        return Reply(200, raw=picture, headers={"Content-Type": "image/jpeg"})
+
     def latency(self, request: Request, media_type: str) -> Reply:
         if media_type not in self.latency_ms:
             raise HttpError(422, {"detail": "media_type must be one of: video, image"})
@@ -205,7 +239,7 @@ class FakeNoxovision(FakeService):
         if job["kind"] == "video":
             body: dict[str, Any] = {"job_id": job_id, "status": job["status"]}
             if job["status"] == "finished":
-                body["result"] = self.result
+                body["result"] = self._with_thumbnail_urls(self.result)
             if job["status"] == "failed":
                 body["error"] = f"Processing exceeded Max-Processing-Time of {job['limit']} s"
             return body
@@ -213,6 +247,14 @@ class FakeNoxovision(FakeService):
         if job["status"] == "finished":
             body["items"] = [{"external_id": e, "result": SEED_IMAGE_RESULT} for e in job["external_ids"]]
         return body
+
+    def _with_thumbnail_urls(self, result: dict[str, Any]) -> dict[str, Any]:
+        result = copy.deepcopy(result)
+        for scene in result.get("person_constellation_scenes", []):
+            for person in scene.get("person_ids", []):
+                if str(person.get("face_thumbnail", "")).startswith(THUMBNAIL_PATH):
+                    person["face_thumbnail"] = self.base_url + person["face_thumbnail"]
+        return result
 
     def _deliver(self, webhook: dict[str, Any], payload: dict[str, Any]) -> None:
         body = json.dumps(payload).encode()

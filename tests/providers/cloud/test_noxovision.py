@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -49,7 +50,8 @@ def test_a_video_is_streamed_polled_and_mapped(noxovision_fake, clock, clip):
     assert demo.tag == "demo" and demo.is_critical and demo.thumbnail_s == 4.1
     assert analysis.ocr[0].text == "No dogs off leash" and analysis.ocr[0].language == "en"
     first, second = analysis.people[0].persons
-    assert first.face_thumbnail == "https://thumbs.example/face-1.jpg" and first.allowlisted is True
+    assert first.face_thumbnail == f"{noxovision_fake.base_url}/thumbnails/face-1.jpg" and first.allowlisted is True
+    assert base64.b64decode(second.face_thumbnail).startswith(b"\xff\xd8\xff"), "the other face comes as raw base64"
     assert first.prominence == 0.65 and first.face_embedding == (0.11, -0.02, 0.33)
     # The same face (a near-identical embedding) in the next scene is the same person; the other is not.
     assert analysis.people[1].persons[0].person_id == first.person_id != second.person_id

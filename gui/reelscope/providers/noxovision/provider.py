@@ -13,6 +13,7 @@ import contextlib
 import logging
 
 from ...domain.analysis import Analysis, VideoInfo
+from ...domain.connection import ConnectionCheck
 from ...domain.errors import ProviderError
 from ...domain.media import is_image_name
 from ...domain.providers import provider_info
@@ -107,6 +108,10 @@ class NoxovisionProvider:
 
     async def check_reachable(self) -> bool:
         return await self.client.http.reachable(self.client.paths.latency.format(media_type="video"))
+
+    async def check_connection(self) -> ConnectionCheck:
+        """The latency figure: a cheap call that needs the key."""
+        return await self.client.http.probe(self.client.paths.latency.format(media_type="video"))
 
     async def aclose(self) -> None:
         if self._webhooks is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from ...domain.analysis import Analysis, AnalysisStatus, Tag, VideoInfo
+from ...domain.collections import Collection
 from . import wire
 
 PROVIDER = "seeknetic"
@@ -33,6 +34,11 @@ def tags(video: VideoInfo, raw: wire.Tags | None) -> tuple[Tag, ...]:
 
 def analysis(video: VideoInfo, tag_spans: tuple[Tag, ...]) -> Analysis:
     return Analysis(provider=PROVIDER, status=AnalysisStatus.FINISHED, video=video, tags=tag_spans)
+
+
+def collection(item: wire.Collection) -> Collection:
+    return Collection(provider=PROVIDER, collection_id=item.id, name=item.name, video_count=item.video_count,
+                      description=item.description)
 
 
 def failed(video: VideoInfo, reason: str) -> Analysis:

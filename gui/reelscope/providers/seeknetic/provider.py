@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...domain.analysis import Analysis
+from ...domain.collections import Collection
+from ...domain.connection import ConnectionCheck
 from ...domain.errors import ProviderNotConfigured, ServiceFault
 from ...domain.providers import provider_info
 from ...domain.settings import ProviderSettings
@@ -105,6 +107,10 @@ class SeekneticProvider:
     async def check_reachable(self) -> bool:
         return await self.client.http.reachable("/collections")
 
+    async def check_connection(self) -> ConnectionCheck:
+        """The collections list: a cheap call that needs the key."""
+        return await self.client.http.probe("/collections")
+
     async def aclose(self) -> None:
         await self.client.http.aclose()
 
@@ -182,6 +188,13 @@ class SeekneticProvider:
                 hint="try again later, or with a shorter clip",
             )
         return status.tags if kind == "tagging" else status.embedding
+
+    async def collections(self) -> list[Collection]:
+        return [mapping.collection(item) for item in await self.client.collections()]
+
+    async def create_collection(self, name: str) -> Collection:
+        created = await self.client.create_collection(name)
+        return Collection(provider=ID, collection_id=created.collection_id, name=created.name or name, video_count=0)
 
     def collection_for(self, options: Mapping[str, str]) -> str:
         collection = options.get("collection_id") or self.collection_id

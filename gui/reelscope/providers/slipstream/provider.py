@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ...domain.analysis import Analysis
+from ...domain.connection import ConnectionCheck
 from ...domain.errors import NotFound
 from ...domain.jobs import JobPhase, JobProgress
 from ...domain.providers import provider_info
@@ -25,6 +26,7 @@ ID = "slipstream"
 DEFAULT_BASE_URL = "https://api.slipstreammusic.com"
 POLL_INTERVAL_S = 2.0
 MAX_POLL_INTERVAL_S = 10.0
+UNKNOWN_JOB_PATH = "/api/v4/video-recognition/00000000-0000-0000-0000-000000000000/"
 
 
 class SlipstreamProvider:
@@ -98,8 +100,12 @@ class SlipstreamProvider:
 
     async def check_reachable(self) -> bool:
         # An unknown job is a cheap authenticated call: 404 means the key was accepted.
-        return await self.client.http.reachable(
-            "/api/v4/video-recognition/00000000-0000-0000-0000-000000000000/", ok=(200, 404)
+        return await self.client.http.reachable(UNKNOWN_JOB_PATH, ok=(200, 404))
+
+    async def check_connection(self) -> ConnectionCheck:
+        return await self.client.http.probe(
+            UNKNOWN_JOB_PATH, ok=(200, 404),
+            accepted="Slipstream accepted the key (it answers 404 for the made-up job this test asks about)",
         )
 
     async def aclose(self) -> None:

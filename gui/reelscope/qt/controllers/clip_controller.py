@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 from ...domain.analysis import Analysis, AnalysisStatus
 from ...domain.clips import Clip, ClipChange
 from ...domain.overlay import overlay_lines
-from ...domain.timeline import tracks_from_analysis
+from ...domain.timeline import labelled_by_provider, tracks_from_analysis
 from ...services.analysis import AnalysisService
 from ...services.library import LibraryService
 from ..main_window import MainWindow
@@ -166,7 +166,7 @@ class ClipController(QObject):
 
     def _show_analyses(self, clip: Clip, analyses: list[Analysis]) -> None:
         self._current_analyses = analyses
-        tracks = [track for analysis in analyses for track in tracks_from_analysis(analysis)]
+        tracks = labelled_by_provider([track for analysis in analyses for track in tracks_from_analysis(analysis)])
         self._timeline.set_tracks(tracks, clip.video.duration_s, fps=clip.video.fps)
         self._on_position(self._player.position())
         self.clip_shown.emit(clip, list(analyses))

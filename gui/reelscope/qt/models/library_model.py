@@ -33,6 +33,7 @@ class ClipListModel(QAbstractListModel):
         super().__init__(parent)
         self._shelf = ClipShelf([], [], {}, [])
         self._needle = ""
+        self._group: frozenset[str] | None = None
         self._shown: list[int] | None = None  # positions on the shelf that match the filter; None: all
 
     # -- Qt model ------------------------------------------------------------------------------
@@ -117,6 +118,13 @@ class ClipListModel(QAbstractListModel):
         """Any clip of the library, shown or filtered out."""
         return self._shelf.by_id.get(video_id)
 
+    def set_group(self, clip_ids: frozenset[str] | None) -> None:
+        """Shows only these clips (a collection's, say) under the filter; None shows every clip again."""
+        self.beginResetModel()
+        self._group = clip_ids
+        self._shown = self._matching()
+        self.endResetModel()
+
     def row_of(self, video_id: str) -> int | None:
         """The row showing the clip, None when it is not in the library or the filter hides it."""
         clip = self._shelf.by_id.get(video_id)
@@ -131,15 +139,21 @@ class ClipListModel(QAbstractListModel):
     # -- internals -----------------------------------------------------------------------------
 
     def _matching(self) -> list[int] | None:
-        if not self._needle:
+        if not self._needle and self._group is None:
             return None
-        needle = self._needle
-        return [position for position, text in enumerate(self._shelf.haystacks) if needle in text]
+        needle, group, clips = self._needle, self._group, self._shelf.clips
+        return [
+            position for position, text in enumerate(self._shelf.haystacks)
+            if needle in text and (group is None or clips[position].video.id in group)
+        ]
+
+    def _shows(self, clip: Clip) -> bool:
+        return self._needle in haystack(clip) and (self._group is None or clip.id in self._group)
 
     def _insert(self, clip: Clip) -> None:
         shelf = self._shelf
         position = bisect.bisect_left(shelf.keys, -clip.added_at)
-        shows = not self._needle or self._needle in haystack(clip)
+        shows = self._shows(clip)
         if self._shown is not None:
             self._shown = [p + (p >= position) for p in self._shown]
         row = (position if self._shown is None else bisect.bisect_left(self._shown, position)) if shows else None

@@ -10,7 +10,15 @@ from enum import IntEnum
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from ...domain.jobs import Job, JobPhase, JobState, estimate_eta_s, upload_rate_bytes_per_s
+from ...domain.jobs import (
+    Job,
+    JobPhase,
+    JobState,
+    estimate_eta_s,
+    progress_is_measured,
+    upload_rate_bytes_per_s,
+    was_already_analysed,
+)
 from ...domain.media import Refusal, one_line
 from ...domain.providers import provider_label
 from ...domain.timecode import format_clock
@@ -146,11 +154,12 @@ class QueueModel(QAbstractTableModel):
         self._reindex()
 
     def refresh_eta(self) -> None:
-        """Repaints the ETA cells of running jobs (their estimate depends on the clock)."""
+        """Repaints the cells of running jobs that depend on the clock: the ETA, and an upload's speed."""
         for row, item in enumerate(self._rows):
             if isinstance(item, Job) and item.state is JobState.RUNNING:
-                index = self.index(row, Column.ETA)
-                self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole])
+                first = Column.STATE if item.phase is JobPhase.UPLOADING else Column.ETA
+                display = [Qt.ItemDataRole.DisplayRole]
+                self.dataChanged.emit(self.index(row, first), self.index(row, Column.ETA), display)
 
     # -- queries -------------------------------------------------------------------------------
 
@@ -178,9 +187,11 @@ class QueueModel(QAbstractTableModel):
             if column is Column.PROGRESS:
                 return progress_text(job, self._clock())
             if column is Column.STATE:
-                return state_text(job)
+                return state_text(job, self._clock())
             if column is Column.ETA:
                 eta = estimate_eta_s(job, self._clock())
+                if eta is not None and eta < 1 and job.phase is JobPhase.PROCESSING:
+                    return "soon"   # the service's estimate ran out; it has not finished yet
                 return "" if eta is None else format_clock(math.ceil(eta))
             if column is Column.ACTIONS:
                 return {"cancel": "Cancel", "retry": "Retry"}.get(_action(job), "")
@@ -190,7 +201,12 @@ class QueueModel(QAbstractTableModel):
             if job.error and column in (Column.STATE, Column.PROGRESS, Column.ACTIONS):
                 return job.error
             if job.detail and column in (Column.STATE, Column.PROGRESS):
-                return job.detail
+                running = job.state is JobState.RUNNING and job.phase in (JobPhase.PROCESSING, JobPhase.FETCHING)
+                return f"{provider_label(job.provider)} reports: {job.detail}" if running else job.detail
+            if column is Column.ETA and job.state is JobState.RUNNING:
+                if job.eta_s is not None:
+                    return f"{provider_label(job.provider)}'s own estimate of the time left"
+                return "Estimated from the progress so far" if progress_is_measured(job) else None
             if column is Column.PROGRESS and job.bytes_total and job.phase is JobPhase.UPLOADING:
                 return f"{_megabytes(job.bytes_done)} of {_megabytes(job.bytes_total)} sent"
         elif role == Qt.ItemDataRole.ForegroundRole and column is Column.STATE:
@@ -210,26 +226,35 @@ def progress_text(job: Job, now: float) -> str:
     if job.state is JobState.QUEUED:
         return "Queued"
     if job.state is JobState.DONE:
-        return "Done"
+        return "Not sent again" if was_already_analysed(job) else "Done"
     percent = f"{round(job.progress * 100)}%"
     if job.state is not JobState.RUNNING:
         return f"{_STATE_WORDS[job.state]} at {percent}"
     words = _PHASE_WORDS.get(job.phase, job.phase.value.capitalize())
     if job.phase is JobPhase.UPLOADING and job.bytes_total:
-        text = f"{words} {_megabytes(job.bytes_done)} of {_megabytes(job.bytes_total)}"
-        rate = upload_rate_bytes_per_s(job, now)
-        return f"{text} · {_megabytes(rate)}/s" if rate else text
-    if job.phase is JobPhase.PROCESSING and job.detail:
-        return f"{words}: {job.detail} {percent}"
+        if job.bytes_done >= job.bytes_total:
+            return f"Sent {_megabytes(job.bytes_total)}, waiting"
+        return f"{words} {job.bytes_done / 1e6:.1f}/{_megabytes(job.bytes_total)}"   # the speed is in State
+    if not progress_is_measured(job):
+        return f"{words}…"   # the service gives no measure: its own word is in the State column
     return f"{words} {percent}"
 
 
-def state_text(job: Job) -> str:
+def state_text(job: Job, now: float | None = None) -> str:
+    """The state, with the upload's speed or the service's own word on where it stands while running,
+    and why when stopped."""
     word = _STATE_WORDS[job.state]
     if job.state is JobState.FAILED and job.error:
         return f"{word}: {one_line(job.error.splitlines()[0])}"
     if job.state is JobState.DONE and job.detail:
-        return f"{word}: {job.detail.split(':')[0].lower()}"
+        return f"{word} · {one_line(job.detail).split(' (')[0]}"
+    if job.state is JobState.RUNNING and job.phase is JobPhase.UPLOADING:
+        rate = upload_rate_bytes_per_s(job, now) if now is not None else None
+        where = f" {one_line(job.detail)}" if job.detail else ""
+        return f"{word} · uploading{where}" + (f" at {_megabytes(rate)}/s" if rate else "")
+    if job.state is JobState.RUNNING and job.detail:
+        if job.phase in (JobPhase.PROCESSING, JobPhase.FETCHING):
+            return f"{word} · “{one_line(job.detail)}”"
     return word
 
 

@@ -56,6 +56,7 @@ class LibraryPane(QWidget):
     reanalyse_requested = Signal(str)    # video_id: queue the file again
     remove_requested = Signal(str)       # video_id: forget the clip (never the file)
     export_requested = Signal(list)      # video ids of the selected clips
+    group_dropped = Signal()             # the list shows every clip again, to show one outside the group
 
     def __init__(
         self, thumbnails: ThumbnailLoader, parent: QWidget | None = None, sprites: SpriteLoader | None = None
@@ -63,6 +64,7 @@ class LibraryPane(QWidget):
         super().__init__(parent)
         self._thumbnails = thumbnails
         self._selected_id: str | None = None
+        self._group: tuple[str, str] | None = None   # (id, name) of the group the list is limited to
 
         self._model = ClipListModel(self)
 
@@ -154,6 +156,10 @@ class LibraryPane(QWidget):
             self._filter.clear()
             self.apply_filter()
             row = self._model.row_of(video_id)
+        if row is None and self._group is not None:  # the collection the list is limited to hides it
+            self.limit_to_group(None)
+            self.group_dropped.emit()
+            row = self._model.row_of(video_id)
         self._select(self._model.index(row))
 
     def clip(self, video_id: str) -> Clip | None:
@@ -178,6 +184,16 @@ class LibraryPane(QWidget):
             ids.remove(self._selected_id)
             ids.insert(0, self._selected_id)
         return ids
+
+    def add_section(self, widget: QWidget) -> None:
+        """Puts a section (a provider's collections, say) above the filter box."""
+        self.layout().insertWidget(0, widget)
+
+    def limit_to_group(self, group_id: str | None, name: str = "", clip_ids: set[str] | frozenset[str] = ()) -> None:
+        """Lists only these clips (the library clips a collection holds); None lists every clip again."""
+        self._group = (group_id, name) if group_id else None
+        self._model.set_group(frozenset(clip_ids) if group_id else None)
+        self._update_empty_state()
 
     def _clip_action(self, text: str, signal) -> QAction:
         action = QAction(text, self)
@@ -249,7 +265,11 @@ class LibraryPane(QWidget):
             self._stack.setCurrentWidget(self._list)
             return
         text = self._filter.text().strip()
-        self._hint.setText(f"No clips match “{text}”" if self._model.total_count() and text else EMPTY_HINT)
+        if self._group is not None and self._model.total_count():
+            where = f"“{self._group[1]}”"
+            self._hint.setText(f"No clips in {where} match “{text}”" if text else f"No library clips are in {where}")
+        else:
+            self._hint.setText(f"No clips match “{text}”" if self._model.total_count() and text else EMPTY_HINT)
         self._stack.setCurrentWidget(self._hint)
 
 
@@ -342,12 +362,17 @@ class ClipDelegate(QStyledItemDelegate):
         base = palette.color(QPalette.ColorRole.Base)
         x = rect.left()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        for status in statuses:
+        for index, status in enumerate(statuses):
             mark, color = _PILL_MARKS.get(status.status, (str(status.status), None))
             color = color or text_color
             label = f"{provider_label(status.provider)} {mark}"
             pill_width = metrics.horizontalAdvance(label) + 12
-            if x + pill_width > rect.right() + 1:
+            more = f"+{len(statuses) - index}"   # what does not fit is counted (the tooltip lists it)
+            if x + pill_width + (metrics.horizontalAdvance("+9") + 4 if index + 1 < len(statuses) else 0) \
+                    > rect.right() + 1:
+                painter.setPen(muted_text_color(palette))
+                painter.drawText(QRect(x, rect.top(), rect.right() + 1 - x, rect.height()),
+                                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, more)
                 break
             pill = QRect(x, rect.top(), pill_width, rect.height())
             shape = pill.adjusted(0, 0, -1, -1)

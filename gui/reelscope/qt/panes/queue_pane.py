@@ -223,7 +223,7 @@ class QueuePane(QWidget):
         header.setSectionResizeMode(Column.STATE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(Column.ETA, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(Column.ACTIONS, QHeaderView.ResizeMode.Fixed)
-        for column, width in ((Column.FILE, 220), (Column.TARGET, 100), (Column.PROGRESS, 170),
+        for column, width in ((Column.FILE, 180), (Column.TARGET, 96), (Column.PROGRESS, 170),
                               (Column.ETA, 56), (Column.ACTIONS, 76)):
             header.resizeSection(column, width)
 

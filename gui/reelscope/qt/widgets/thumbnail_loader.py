@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import logging
+import os
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, QTimer, QUrl, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QImageReader, QPixmap
 
 DEFAULT_CACHE_SIZE = 600
 RETRY_UNREADABLE_S = 10.0
+RETRY_UNFETCHABLE_S = 120.0
+
+log = logging.getLogger(__name__)
+
+Fetch = Callable[[str], Awaitable[str | None]]
+"""Gives a local file for a picture reference that is not one (an http(s) URL, base64 data...), or None."""
 
 
 class _Delivery(QObject):
@@ -44,16 +54,23 @@ class _DecodeJob(QRunnable):
 class ThumbnailLoader(QObject):
     """Gives pixmaps for image files, fitted within `size`; decodes in a thread pool on a miss.
 
-    Paths may be plain file paths or file:// URLs; other URLs (http) are not fetched and give None.
-    A file that could not be read (e.g. not written yet) is tried again after RETRY_UNREADABLE_S.
+    Paths may be plain file paths or file:// URLs. Any other reference (an http(s) URL, base64 picture
+    data, a frame of a clip) goes to the injected `fetch` (a service's, on the event loop), whose file
+    is then decoded like a local one; without a fetch, such a reference gives None.
+    A file that could not be read (e.g. not written yet) is tried again after RETRY_UNREADABLE_S, a
+    reference that could not be fetched after RETRY_UNFETCHABLE_S.
     Decoding starts once control is back in the event loop, so that on a scroll it does not compete for
     the processor with the repaint that asked for the thumbnails.
     """
 
     loaded = Signal(str)
 
-    def __init__(self, size: QSize, parent: QObject | None = None, cache_size: int = DEFAULT_CACHE_SIZE) -> None:
+    def __init__(
+        self, size: QSize, parent: QObject | None = None, cache_size: int = DEFAULT_CACHE_SIZE,
+        fetch: Fetch | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._fetch = fetch
         self._size = QSize(size)
         self._ratio = QGuiApplication.instance().devicePixelRatio() if QGuiApplication.instance() else 1.0
         self._cache: OrderedDict[str, QPixmap] = OrderedDict()
@@ -64,7 +81,7 @@ class ThumbnailLoader(QObject):
         self._start_timer.setSingleShot(True)
         self._start_timer.setInterval(0)
         self._start_timer.timeout.connect(self._start_queued)
-        self._unreadable: dict[str, float] = {}  # path -> when it failed
+        self._unreadable: dict[str, float] = {}  # path -> when to try it again
         self._priority = itertools.count()
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(2)
@@ -74,6 +91,11 @@ class ThumbnailLoader(QObject):
     @property
     def size(self) -> QSize:
         return QSize(self._size)
+
+    def set_fetch(self, fetch: Fetch | None) -> None:
+        """Where references that are not local files are fetched from (a service's coroutine function)."""
+        self._fetch = fetch
+        self._unreadable = {path: when for path, when in self._unreadable.items() if _local_file(path) is not None}
 
     def pixmap(self, path: str | None) -> QPixmap | None:
         """The cached pixmap for `path`, or None (and a decode starts unless one is under way)."""
@@ -108,12 +130,40 @@ class ThumbnailLoader(QObject):
     def _start(self, path: str) -> None:
         file_path = _local_file(path)
         if file_path is None:
-            self._unreadable[path] = float("inf")  # remote: never fetched here
+            self._start_fetch(path)
             return
+        self._queue_decode(path, file_path)
+
+    def _queue_decode(self, path: str, file_path: str) -> None:
         self._pending.add(path)
         self._queued.append((path, file_path))
         if not self._start_timer.isActive():
             self._start_timer.start()
+
+    def _start_fetch(self, ref: str) -> None:
+        if self._fetch is None:
+            self._unreadable[ref] = float("inf")  # nothing here can fetch it
+            return
+        try:
+            task = asyncio.ensure_future(self._fetch(ref))
+        except RuntimeError:  # no event loop to fetch on
+            self._unreadable[ref] = time.monotonic() + RETRY_UNFETCHABLE_S
+            return
+        self._pending.add(ref)
+        task.add_done_callback(lambda done: self._on_fetched(ref, done))
+
+    def _on_fetched(self, ref: str, task: asyncio.Future) -> None:
+        file_path = None
+        if not task.cancelled():
+            if task.exception() is not None:
+                log.warning("fetching a picture failed", exc_info=task.exception())
+            else:
+                file_path = task.result()
+        self._pending.discard(ref)
+        if not file_path:
+            self._unreadable[ref] = time.monotonic() + RETRY_UNFETCHABLE_S
+            return
+        self._queue_decode(ref, file_path)
 
     def _start_queued(self) -> None:
         self._start_timer.stop()
@@ -126,7 +176,7 @@ class ThumbnailLoader(QObject):
     def _on_decoded(self, path: str, image: QImage) -> None:
         self._pending.discard(path)
         if image.isNull():
-            self._unreadable[path] = time.monotonic()
+            self._unreadable[path] = time.monotonic() + RETRY_UNREADABLE_S
             return
         pixmap = QPixmap.fromImage(image)
         pixmap.setDevicePixelRatio(self._ratio)
@@ -136,17 +186,18 @@ class ThumbnailLoader(QObject):
         self.loaded.emit(path)
 
     def _recently_unreadable(self, path: str) -> bool:
-        failed_at = self._unreadable.get(path)
-        if failed_at is None:
+        retry_at = self._unreadable.get(path)
+        if retry_at is None:
             return False
-        if failed_at == float("inf") or time.monotonic() - failed_at < RETRY_UNREADABLE_S:
+        if time.monotonic() < retry_at:
             return True
         del self._unreadable[path]
         return False
 
 
 def _local_file(path: str) -> str | None:
-    if "://" not in path:
-        return path
-    url = QUrl(path)
-    return url.toLocalFile() if url.isLocalFile() else None
+    """The file a reference names: a path, or a file:// URL; None for anything to fetch (a URL, base64...)."""
+    if path.startswith("file:"):
+        url = QUrl(path)
+        return url.toLocalFile() if url.isLocalFile() else None
+    return path if os.path.isabs(path) else None

@@ -184,6 +184,9 @@ class TimelineRenderer:
 
     def _paint_spans(self, p: QPainter, slot: LaneSlot, axis: TimeAxis, columns: tuple[int, int] | None) -> None:
         """Draws the lane's spans, or with columns (view pixels [x0, x1)) only those that meet them."""
+        if not slot.lane.spans:
+            self._paint_note(p, slot, axis)
+            return
         number = self._lane_numbers[id(slot.lane)]
         layer = self._current_span_layer(slot.height, axis)
         frame = self._span_frame(layer, axis)
@@ -208,6 +211,15 @@ class TimelineRenderer:
             y = (slot.height - self._label_height) / 2
             call_each(p.drawStaticText, labels.xs, repeat(y), labels.texts)
         self.stats.labels_drawn += len(labels.texts)
+
+    def _paint_note(self, p: QPainter, slot: LaneSlot, axis: TimeAxis) -> None:
+        """The track's note ("No music found") at the view's left, in a lane with no spans."""
+        note = slot.lane.track.note
+        if note:
+            p.setFont(self._label_font)
+            p.setPen(style.NOTE_TEXT)
+            area = QRect(axis.offset_px + style.LABEL_PADDING * 2, 0, axis.width_px, slot.height)
+            p.drawText(area, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, note)
 
     def _strip(self, layer: SpanLayer, frame: SpanFrame, x0: int, x1: int) -> _Strip:
         """What every span lane draws in content x [x0, x1), worked out once for all lanes of one paint."""

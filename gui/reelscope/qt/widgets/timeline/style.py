@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor
 from ....domain.timeline import TimelineTrack
 from ....domain.timeline_layout.lanes import DENSE, KEYED_SHADES
 
-HEADER_WIDTH = 92
+HEADER_WIDTH = 184     # room for a lane title and its provider ("Text on screen · Noxovision")
 RULER_HEIGHT = 26
 SPAN_LANE_HEIGHT = 24
 GRAPH_LANE_HEIGHT = 40
@@ -19,6 +19,7 @@ PLAYHEAD_GRAB_PX = 4    # a press this close to the playhead drags it
 
 PLAYHEAD = QColor(255, 86, 74)
 SPAN_LABEL = QColor(236, 238, 242)
+NOTE_TEXT = QColor(150, 155, 165)
 
 # Calm, mid-dark hues (HSL hue, saturation, lightness) in the spirit of NLE clip colours.
 _TRACK_HSL = {

@@ -5,18 +5,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QHelpEvent, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QResizeEvent, QWheelEvent
+from PySide6.QtGui import (
+    QCursor,
+    QHelpEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QScrollBar, QSizePolicy, QToolTip, QWidget
 
 from ....domain.timecode import format_timecode
 from ....domain.timeline import TimelineSpan, TimelineTrack, TrackKind
 from ....domain.timeline_layout.lanes import GraphLane, SpanLane, build_lanes
 from ....domain.timeline_layout.time_axis import TimeAxis
+from ..rich_tooltip import picture_tooltip
+from ..thumbnail_loader import ThumbnailLoader
 from . import style
 from .marks import paint_marks, paint_selected_header
 from .painter import LaneSlot, PaintStats, TimelineRenderer, Viewport, playhead_column, playhead_rect
 
 EMPTY_HINT = "Select a clip to see its timeline"
+ALL_HIDDEN_HINT = "Every provider's lanes are hidden: show one above"
 WHEEL_ZOOM_STEP = 1.25          # zoom factor per wheel notch
 WHEEL_SCROLL_FRACTION = 0.125   # share of the view one wheel notch scrolls
 FOLLOW_RESUME_JUMP_S = 1.0      # a set_position jump this far resumes following after a manual scroll
@@ -27,6 +39,7 @@ DEFAULT_FPS = 25.0
 class TimelineWidget(QWidget):
     seek_requested = Signal(float)
     lane_selected = Signal(str)   # track key: a click on its header (Shift+Left/Right walk its spans)
+    tracks_changed = Signal()   # new tracks were set, or cleared
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +55,10 @@ class TimelineWidget(QWidget):
         self._out_s: float | None = None
         self._markers: list[float] = []
         self._selected_key: str | None = None
+        self._tracks: list[TimelineTrack] = []
+        self._hidden_providers: frozenset[str] = frozenset()
+        self._pictures: ThumbnailLoader | None = None
+        self._awaited_picture: str | None = None   # the picture a shown tooltip waits for
 
         self._hbar = QScrollBar(Qt.Orientation.Horizontal, self)
         self._hbar.valueChanged.connect(self._on_hbar_moved)
@@ -57,19 +74,14 @@ class TimelineWidget(QWidget):
     # --- public API ---------------------------------------------------------------------------------
 
     def set_tracks(self, tracks: Sequence[TimelineTrack], duration_s: float, *, fps: float | None = None) -> None:
-        """Replaces all lanes and zooms to fit; fps (default 25) sets frame ticks and the deepest zoom."""
-        lanes = build_lanes(tracks)
+        """Replaces all lanes and zooms to fit; fps (default 25) sets frame ticks and the deepest zoom.
+
+        Lanes of hidden providers (set_hidden_providers) are kept but not shown.
+        """
+        self._tracks = list(tracks)
         if duration_s <= 0:
-            duration_s = max((lane.end_s for lane in lanes), default=0.0)
-        self._slots = []
-        top = 0
-        for lane in lanes:
-            height = style.GRAPH_LANE_HEIGHT if lane.track.kind == TrackKind.GRAPH else style.SPAN_LANE_HEIGHT
-            self._slots.append(LaneSlot(lane, top, height))
-            top += height
-        self._renderer.set_slots(self._slots)
-        if self._selected_key not in {slot.lane.track.key for slot in self._slots}:
-            self._selected_key = None
+            duration_s = max((_track_end_s(track) for track in self._tracks), default=0.0)
+        self._set_lanes()
         self._axis.reset(duration_s, fps or DEFAULT_FPS)
         self._following = True
         self._v_offset = 0
@@ -77,9 +89,11 @@ class TimelineWidget(QWidget):
         self._relayout()
         self.updateGeometry()
         self.update()
+        self.tracks_changed.emit()
 
     def clear(self) -> None:
         """Removes all lanes, marks and markers; the widget shows a hint instead."""
+        self._tracks = []
         self._slots = []
         self._in_s = self._out_s = None
         self._markers = []
@@ -88,6 +102,50 @@ class TimelineWidget(QWidget):
         self._hbar.hide()
         self._relayout()
         self.update()
+        self.tracks_changed.emit()
+
+    def providers(self) -> list[str]:
+        """The providers the tracks come from, shown or not, in lane order."""
+        return list(dict.fromkeys(track.provider for track in self._tracks))
+
+    def hidden_providers(self) -> frozenset[str]:
+        return self._hidden_providers
+
+    def shown_tracks(self) -> list[TimelineTrack]:
+        """The lanes drawn now, top to bottom (those of hidden providers left out)."""
+        return [slot.lane.track for slot in self._slots]
+
+    def set_hidden_providers(self, providers: frozenset[str] | set[str]) -> None:
+        """Hides (or shows again) every lane of these providers, keeping the zoom and the playhead."""
+        hidden = frozenset(providers)
+        if hidden == self._hidden_providers:
+            return
+        self._hidden_providers = hidden
+        if not self._tracks:
+            return
+        self._set_lanes()
+        self._v_offset = 0
+        self._hbar.setVisible(bool(self._slots))
+        self._relayout()
+        self.updateGeometry()
+        self.update()
+
+    def set_picture_loader(self, loader: ThumbnailLoader) -> None:
+        """Where tooltips get the pictures spans point to (faces, section frames), fetched off the GUI thread."""
+        self._pictures = loader
+        loader.loaded.connect(self._on_picture_loaded)
+
+    def _set_lanes(self) -> None:
+        shown = [track for track in self._tracks if track.provider not in self._hidden_providers]
+        self._slots = []
+        top = 0
+        for lane in build_lanes(shown):
+            height = style.GRAPH_LANE_HEIGHT if lane.track.kind == TrackKind.GRAPH else style.SPAN_LANE_HEIGHT
+            self._slots.append(LaneSlot(lane, top, height))
+            top += height
+        self._renderer.set_slots(self._slots)
+        if self._selected_key not in {slot.lane.track.key for slot in self._slots}:
+            self._selected_key = None
 
     def set_position(self, seconds: float) -> None:
         """Moves the playhead; while following, page-scrolls to keep it in view.
@@ -173,7 +231,11 @@ class TimelineWidget(QWidget):
         return QRect()
 
     def tooltip_at(self, pos: QPoint) -> str:
-        """What hovering at pos shows: the span's tooltip, or a graph's value and time."""
+        """What hovering at pos shows: the span's tooltip, a graph's value and time, or a lane's whole title."""
+        header = self._header_slot_at(pos)
+        if header is not None:
+            track = header.lane.track
+            return f"{track.title}: {track.note}" if track.note else track.title
         hit = self.span_at(pos)
         if hit is not None:
             span = hit[1]
@@ -252,6 +314,11 @@ class TimelineWidget(QWidget):
                 return slot
         return None
 
+    def _header_slot_at(self, pos: QPoint) -> LaneSlot | None:
+        if pos.x() >= style.HEADER_WIDTH or not (0 <= pos.x()):
+            return None
+        return self._slot_at(QPoint(style.HEADER_WIDTH, pos.y()))
+
     def _time_at_x(self, x: float) -> float:
         return self._axis.time_at(x - style.HEADER_WIDTH)
 
@@ -300,7 +367,8 @@ class TimelineWidget(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         if not self._slots:
-            self._renderer.paint_empty(painter, self.width(), self.height(), self.palette(), EMPTY_HINT)
+            hint = ALL_HIDDEN_HINT if self._tracks else EMPTY_HINT
+            self._renderer.paint_empty(painter, self.width(), self.height(), self.palette(), hint)
         else:
             self._renderer.set_font(self.font())
             view = Viewport(self.width(), self.height(), self._lanes_height(), self._v_offset)
@@ -384,7 +452,7 @@ class TimelineWidget(QWidget):
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            text = self.tooltip_at(event.pos())
+            text = self.rich_tooltip_at(event.pos())
             if text:
                 QToolTip.showText(event.globalPos(), text, self)
             else:
@@ -392,3 +460,32 @@ class TimelineWidget(QWidget):
                 event.ignore()
             return True
         return super().event(event)
+
+    # --- tooltips with pictures ---------------------------------------------------------------------
+
+    def rich_tooltip_at(self, pos: QPoint) -> str:
+        """tooltip_at with the span's picture beside it once loaded (asked for now if it is not)."""
+        text = self.tooltip_at(pos)
+        hit = self.span_at(pos)
+        ref = hit[1].image if hit is not None else None
+        if not text or not ref or self._pictures is None:
+            self._awaited_picture = None
+            return text
+        picture = self._pictures.pixmap(ref)
+        self._awaited_picture = None if picture is not None else ref
+        return picture_tooltip(text, picture)
+
+    def _on_picture_loaded(self, ref: str) -> None:
+        if ref != self._awaited_picture or not QToolTip.isVisible():
+            return
+        pos = self.mapFromGlobal(QCursor.pos())
+        if self.rect().contains(pos):
+            text = self.rich_tooltip_at(pos)
+            if text:
+                QToolTip.showText(QCursor.pos(), text, self)
+
+
+def _track_end_s(track: TimelineTrack) -> float:
+    if track.kind == TrackKind.GRAPH:
+        return len(track.values) * track.interval_s
+    return max((span.end_s for span in track.spans), default=0.0)
