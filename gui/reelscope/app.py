@@ -18,8 +18,11 @@ from .library.config import config_path, load_settings
 from .library.storage import Storage
 from .providers.base import AnalysisProvider, SearchProvider
 from .providers.local import LocalProvider
+from .providers.local.music.index import INDEX_FILE as MUSIC_INDEX_FILE
+from .providers.local.pipeline import EngineOptions
 from .services.analysis import AnalysisService
 from .services.library import LibraryService
+from .services.people import PeopleService
 from .services.search import LocalSearch, SearchService
 
 log = logging.getLogger(__name__)
@@ -38,6 +41,7 @@ class Core:
     analysis: AnalysisService
     library: LibraryService
     search: SearchService
+    people: PeopleService
 
     async def aclose(self) -> None:
         await self.analysis.aclose()
@@ -49,8 +53,11 @@ class Core:
 def build_core(settings: Settings | None = None) -> Core:
     settings = settings or load_settings()
     storage = Storage.open(Path(settings.data_dir))
+    people = PeopleService(storage)
     providers: dict[str, AnalysisProvider] = {
-        LOCAL: LocalProvider(storage.thumbnails.root, max_workers=settings.local_workers),
+        LOCAL: LocalProvider(
+            storage.thumbnails.root, max_workers=settings.local_workers, options=engine_options(settings), people=people
+        ),
     }
     search_providers: dict[str, SearchProvider] = {LOCAL: LocalSearch(storage)}
     return Core(
@@ -60,6 +67,20 @@ def build_core(settings: Settings | None = None) -> Core:
         analysis=AnalysisService(storage, providers),
         library=LibraryService(storage),
         search=SearchService(search_providers),
+        people=people,
+    )
+
+
+def engine_options(settings: Settings) -> EngineOptions:
+    """The local engine's stages as the settings have them; the music fingerprints live in the data folder."""
+    local = settings.local
+    return EngineOptions(
+        ocr=local.ocr,
+        faces=local.faces,
+        music=local.music,
+        sections=local.sections,
+        music_dir=local.music_dir,
+        music_index=str(Path(settings.data_dir) / MUSIC_INDEX_FILE),
     )
 
 
@@ -99,6 +120,15 @@ def run_gui(files: Sequence[Path], screenshot: Path | None = None) -> int:
         executor.shutdown(wait=False, cancel_futures=True)
 
 
+def _index_music_in_background(core: Core) -> None:
+    """Fingerprints new songs of the music folder while the window is up (analyses wait for nothing)."""
+    local = core.providers.get(LOCAL)
+    if isinstance(local, LocalProvider):
+        task = asyncio.ensure_future(local.index_music())
+        task.add_done_callback(lambda done: done.cancelled() or done.exception() and log.warning(
+            "the music folder could not be indexed: %s", done.exception()))
+
+
 def _lock_data_folder(data_dir: Path):
     """One window per data folder: two would both run the same queued jobs."""
     from PySide6.QtCore import QLockFile
@@ -124,6 +154,7 @@ async def _gui_main(app, core: Core, files: Sequence[Path], screenshot: Path | N
     window.restore_layout()
     window.show()
     await core.analysis.start()
+    _index_music_in_background(core)
     if files:
         adding = workspace.add_paths(list(files))
         if adding is not None:

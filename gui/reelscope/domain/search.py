@@ -21,6 +21,12 @@ class SearchHit(Frozen):
     confidence: str | None = None
     thumbnail_url: str | None = None
     snippet: str | None = None
+    kind: str | None = None
+    """What matched: title, ocr, person, music, tag or section."""
+    provider: str | None = None
+    """Whose analysis the moment comes from (empty for the clip's own title)."""
+    highlights: tuple[tuple[int, int], ...] = ()
+    """[start, end) character ranges of the snippet that match the query."""
 
 
 class SearchGroup(Frozen):
@@ -52,8 +58,17 @@ def group_by_video(hits: tuple[SearchHit, ...] | list[SearchHit]) -> tuple[Searc
 GroupBy = Literal["video", "clip"]
 
 
+ORDER_SCORE = "score"
+ORDER_DATE = "date"
+
+
 class SearchQuery(Frozen):
-    """What the user asked one provider for; `options` are that provider's own search options."""
+    """What the user asked one provider for; `options` are that provider's own search options.
+
+    The local catalogue's options: `person` (a person id: moments where they are on screen),
+    `from_provider` (whose analyses), `video_id` (one clip), `min_score` (0..1, relative to the
+    best match) and `order` (ORDER_SCORE, or ORDER_DATE: newest clips first).
+    """
 
     text: str
     provider: str = "local"

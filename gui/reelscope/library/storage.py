@@ -11,6 +11,7 @@ from .assets import AssetStore
 from .catalogue import Catalogue
 from .db_thread import Database
 from .jobs import JobStore
+from .people import PeopleStore
 from .thumbnails import ThumbnailCache
 
 CATALOGUE_FILE = "catalogue.sqlite"
@@ -26,18 +27,21 @@ class Storage:
     jobs: JobStore
     assets: AssetStore
     thumbnails: ThumbnailCache
+    people: PeopleStore
 
     @classmethod
     def open(cls, data_dir: Path, clock: Callable[[], float] = time.time) -> Storage:
         database = Database(data_dir / CATALOGUE_FILE)
         thumbnails = ThumbnailCache(data_dir / THUMBNAIL_FOLDER)
         connection = database.connection
+        catalogue = Catalogue(connection, thumbnails, clock)
         return cls(
             database=database,
-            catalogue=Catalogue(connection, thumbnails, clock),
+            catalogue=catalogue,
             jobs=JobStore(connection, clock),
             assets=AssetStore(connection, clock),
             thumbnails=thumbnails,
+            people=PeopleStore(connection, catalogue, thumbnails, clock),
         )
 
     def close(self) -> None:

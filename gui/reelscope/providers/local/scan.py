@@ -27,6 +27,9 @@ ProgressSink = Callable[[float], None]
 SceneFrameSink = Callable[[int, av.VideoFrame], None]
 """Receives (scene index, its representative frame) as soon as each scene is complete."""
 
+FrameHook = Callable[[float, av.VideoFrame, bool], None]
+"""Receives (time_s, frame, starts a scene) for every decoded frame: the frame analysers' tap."""
+
 REPRESENTATIVE_FRAME_DELAY_S = 0.5
 # A video that stops this early is reported as truncated (a loose bound: container durations
 # of some formats, such as MPEG-TS, are estimates).
@@ -57,13 +60,14 @@ def scan_video(
     duration_s: float,
     on_progress: ProgressSink | None = None,
     on_scene_frame: SceneFrameSink | None = None,
+    on_frame: FrameHook | None = None,
 ) -> ScanResult:
     """Decodes every frame once; duration_s <= 0 means unknown (then taken from the frames)."""
     with open_video(path) as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
         try:
-            findings = _decode(container, stream, fps, duration_s, on_progress, on_scene_frame)
+            findings = _decode(container, stream, fps, duration_s, on_progress, on_scene_frame, on_frame)
         except av.error.FFmpegError as error:
             reason = f"decoding failed: {UNREADABLE_HINT} ({describe_av_error(error)})"
             raise MediaError(str(path), reason) from error
@@ -92,6 +96,7 @@ def _decode(
     duration_s: float,
     on_progress: ProgressSink | None,
     on_scene_frame: SceneFrameSink | None,
+    on_frame: FrameHook | None = None,
 ) -> _Findings:
     sample_luma = LumaSampler()
     detector = CutDetector(fps)
@@ -106,6 +111,8 @@ def _decode(
             findings.cut_times_s.append(time_s)
         if chooser:
             chooser.offer(frame, starts_scene=is_cut)
+        if on_frame:
+            on_frame(time_s, frame, is_cut)
         findings.frame_times_s.append(time_s)
         findings.changes.append(change)
         findings.end_s = time_s + clock.duration_of(frame)
