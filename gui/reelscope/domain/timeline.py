@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 
 from .analysis import Analysis
 from .base import Frozen
+from .people import person_label, presence_spans, screen_time_by_person
 from .timecode import format_timecode
 
 CUT_GUARD_SAMPLES = 1
@@ -34,8 +36,11 @@ class TimelineTrack(Frozen):
     values: tuple[float, ...] = ()  # GRAPH only: 0..1
 
 
-def tracks_from_analysis(analysis: Analysis) -> list[TimelineTrack]:
-    """The lanes one analysis contributes, in display order; empty categories give no lane."""
+def tracks_from_analysis(analysis: Analysis, person_names: Mapping[str, str] | None = None) -> list[TimelineTrack]:
+    """The lanes one analysis contributes, in display order; empty categories give no lane.
+
+    People get one lane each, most screen time first, titled with the name a user gave them.
+    """
     provider = analysis.provider
     fps = analysis.video.fps
     tracks: list[TimelineTrack] = []
@@ -71,7 +76,62 @@ def tracks_from_analysis(analysis: Analysis) -> list[TimelineTrack]:
                 values=activity_within_shots(analysis),
             )
         )
+    tracks.extend(_detail_tracks(analysis, dict(person_names or {})))
     return tracks
+
+
+def _detail_tracks(analysis: Analysis, names: dict[str, str]) -> list[TimelineTrack]:
+    provider = analysis.provider
+    fps = analysis.video.fps
+
+    def spans_track(key: str, title: str, spans: list[TimelineSpan]) -> list[TimelineTrack]:
+        if not spans:
+            return []
+        return [TimelineTrack(key=f"{provider}/{key}", title=title, kind=TrackKind.SPANS, provider=provider,
+                              spans=tuple(spans))]
+
+    def when(start_s: float, end_s: float) -> str:
+        return f"{format_timecode(start_s, fps)} – {format_timecode(end_s, fps)}"
+
+    tracks: list[TimelineTrack] = []
+    tracks += spans_track("sections", "Sections", [
+        TimelineSpan(
+            start_s=segment.start_s, end_s=segment.end_s, label=section.tag,
+            tooltip=f"{section.tag}: {when(segment.start_s, segment.end_s)}"
+            + (f" (confidence {section.confidence:.0%})" if section.confidence is not None else ""),
+        )
+        for section in analysis.sections for segment in section.segments
+    ])
+    tracks += spans_track("ocr", "Text on screen", [
+        TimelineSpan(start_s=text.start_s, end_s=text.end_s, label=text.text,
+                     tooltip=f"“{text.text}” {when(text.start_s, text.end_s)}")
+        for text in analysis.ocr
+    ])
+    screen_time = screen_time_by_person(analysis.people)
+    for person_id in sorted(screen_time, key=lambda person: (-screen_time[person], person)):
+        label = person_label(person_id, names)
+        tracks += spans_track(f"people/{person_id}", label, [
+            TimelineSpan(start_s=start, end_s=end, label=label, tooltip=f"{label}: {when(start, end)}")
+            for start, end in presence_spans(analysis.people, person_id)
+        ])
+    tracks += spans_track("tags", "Tags", [
+        TimelineSpan(start_s=t.start_s, end_s=t.end_s, label=t.tag, tooltip=f"{t.tag} {when(t.start_s, t.end_s)}")
+        for t in analysis.tags
+    ])
+    tracks += spans_track("music", "Music", [
+        TimelineSpan(start_s=music.start_s, end_s=music.end_s, label=music_label(music),
+                     tooltip=f"{music_label(music)}: {when(music.start_s, music.end_s)}" + _song_offset(music))
+        for music in analysis.music
+    ])
+    return tracks
+
+
+def _song_offset(music) -> str:
+    return f", from {music.song_offset_s:.1f} s into the song" if music.song_offset_s is not None else ""
+
+
+def music_label(music) -> str:
+    return f"{music.title} — {music.artist}" if music.artist else music.title
 
 
 def activity_within_shots(analysis: Analysis) -> tuple[float, ...]:

@@ -360,8 +360,9 @@ def _filter_sql(filters: SearchFilters) -> tuple[str, tuple]:
         where += " AND r.video_id = ?"
         params += (filters.video_id,)
     if filters.person_id is not None:
-        # Moments during which the person is on screen in that clip (their own rows included).
-        where += """ AND EXISTS (SELECT 1 FROM search_rows AS p
+        # Moments during which the person is on screen in that clip (their own rows included; a
+        # clip's title is no moment).
+        where += """ AND r.kind != 'title' AND EXISTS (SELECT 1 FROM search_rows AS p
                      WHERE p.kind = 'person' AND p.ref = ? AND p.video_id = r.video_id
                        AND p.start_s < max(r.end_s, r.start_s + 0.001) AND p.end_s > r.start_s)"""
         params += (filters.person_id,)

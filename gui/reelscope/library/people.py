@@ -194,6 +194,7 @@ class PeopleStore:
                 raise KeyError(f"no person {source_id!r} or {target_id!r}")
             if not names[target_id] and names[source_id]:
                 self._conn.execute("UPDATE persons SET name = ? WHERE id = ?", (names[source_id], target_id))
+                self._catalogue.rename_in_index(target_id, names[source_id])
             videos = self._videos_of(source_id)
             self._conn.execute("UPDATE faces SET person_id = ? WHERE person_id = ?", (target_id, source_id))
         self._rewrite_people(videos)

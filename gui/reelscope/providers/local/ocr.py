@@ -108,7 +108,8 @@ class _OpenSpan:
     def to_text(self, end_s: float) -> OcrText:
         text = self.readings.most_common(1)[0][0]
         confidence = sum(self.confidences) / len(self.confidences)
-        return OcrText(text=text, start_s=self.start_s, end_s=max(self.start_s, end_s), confidence=round(confidence, 3))
+        start_s, end_s = round(self.start_s, 3), round(max(self.start_s, end_s), 3)
+        return OcrText(text=text, start_s=start_s, end_s=end_s, confidence=round(confidence, 3))
 
 
 class OcrSpans:
