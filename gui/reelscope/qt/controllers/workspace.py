@@ -11,15 +11,18 @@ from PySide6.QtCore import QObject
 from ...domain.search import SearchHit
 from ...services.analysis import AnalysisService
 from ...services.library import LibraryService
+from ...services.people import PeopleService
 from ...services.search import SearchService
 from ..main_window import MainWindow
 from ..panes.library_pane import LibraryPane
+from ..panes.people_pane import PeoplePane
 from ..panes.queue_pane import QueuePane
 from ..panes.search_pane import SearchPane
 from ..widgets.player import PlayerPane
 from ..widgets.timeline import TimelineWidget
 from .clip_controller import ClipController
 from .ingest_controller import IngestController
+from .people_controller import PeopleController
 from .search_controller import SearchController
 from .tasks import ErrorSink, TaskRunner
 
@@ -39,6 +42,8 @@ class Workspace(QObject):
         search_service: SearchService,
         tasks: TaskRunner,
         report_error: ErrorSink,
+        people: PeoplePane | None = None,
+        people_service: PeopleService | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window
@@ -59,12 +64,24 @@ class Workspace(QObject):
             tasks=tasks,
             add_paths=self._ingest.add_paths,
             report_error=report_error,
+            people=people_service,
         )
-        self._search = SearchController(window, search, search_service, tasks, self._clips.open_clip)
+        self._search = SearchController(
+            window, search, search_service, tasks, self._clips.open_clip, current_clip=self._clips.current_clip_id
+        )
+        self.people = people
+        self._people: PeopleController | None = None
+        if people is not None and people_service is not None:
+            self._people = PeopleController(
+                window, people, people_service, tasks, self._clips.open_clip, on_persons=self._search.set_persons
+            )
 
     async def loaded(self) -> None:
         """Returns once the library and the queue show what the catalogue holds."""
-        await asyncio.gather(self._clips.loaded, self._ingest.loaded)
+        loading = [self._clips.loaded, self._ingest.loaded]
+        if self._people is not None:
+            loading.append(self._people.loaded)
+        await asyncio.gather(*loading, return_exceptions=False)
 
     def add_paths(self, paths: Sequence[Path], fresh: bool = False) -> asyncio.Task | None:
         return self._ingest.add_paths(paths, fresh)
@@ -84,3 +101,5 @@ class Workspace(QObject):
     def close(self) -> None:
         self._ingest.close()
         self._clips.close()
+        if self._people is not None:
+            self._people.close()
