@@ -278,38 +278,12 @@ class Catalogue:
         if not expression:
             return [], 0
         filters = filters or SearchFilters()
-        where, params = _filter_sql(filters)
-        best_rank = self._conn.execute(
-            f"""SELECT bm25(search_fts) FROM search_fts JOIN search_rows AS r ON r.id = search_fts.rowid
-                WHERE search_fts MATCH ?{where} ORDER BY rank LIMIT 1""",
-            (expression, *params),
-        ).fetchone()
-        if best_rank is None:
+        if filters == SearchFilters():
+            rows, total, best_rank = self._best_matches(expression, limit, offset)
+        else:
+            rows, total, best_rank = self._filtered_matches(expression, limit, offset, filters)
+        if not rows and total == 0:
             return [], 0
-        best_rank = best_rank[0]
-        if filters.min_score > 0 and best_rank < 0:
-            where += " AND bm25(search_fts) <= ?"
-            params = (*params, min(1.0, filters.min_score) * best_rank)
-        total = self._conn.execute(
-            f"""SELECT count(*) FROM search_fts JOIN search_rows AS r ON r.id = search_fts.rowid
-                WHERE search_fts MATCH ?{where}""",
-            (expression, *params),
-        ).fetchone()[0]
-        order = "v.added_at DESC, r.video_id, rank, r.start_s" if filters.order == ORDER_DATE else (
-            "rank, v.added_at DESC, r.video_id, r.start_s"
-        )
-        rows = self._conn.execute(
-            f"""SELECT r.video_id, r.provider, r.kind, r.start_s, r.end_s,
-                      highlight(search_fts, 0, ?, ?) AS marked,
-                      bm25(search_fts) AS rank, v.title, v.path, v.sha256
-               FROM search_fts
-               JOIN search_rows AS r ON r.id = search_fts.rowid
-               JOIN videos AS v ON v.id = r.video_id
-               WHERE search_fts MATCH ?{where}
-               ORDER BY {order}
-               LIMIT ? OFFSET ?""",
-            (HIGHLIGHT_START, HIGHLIGHT_END, expression, *params, max(0, limit), max(0, offset)),
-        ).fetchall()
         scene_starts: dict[str, list[float]] = {}
         hits = []
         for row in rows:
@@ -334,6 +308,67 @@ class Catalogue:
                 )
             )
         return hits, total
+
+    _HIT_COLUMNS = """r.video_id, r.provider, r.kind, r.start_s, r.end_s, v.title, v.path, v.sha256"""
+
+    def _best_matches(self, expression: str, limit: int, offset: int) -> tuple[list[sqlite3.Row], int, float]:
+        """Best first, unfiltered: FTS5 ranks and pages on its own; only the page is joined."""
+        total = self._conn.execute(
+            "SELECT count(*) FROM search_fts WHERE search_fts MATCH ?", (expression,)
+        ).fetchone()[0]
+        if total == 0:
+            return [], 0, 0.0
+        rows = self._conn.execute(
+            f"""WITH page AS (
+                   SELECT rowid AS id, rank, highlight(search_fts, 0, ?, ?) AS marked FROM search_fts
+                   WHERE search_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?)
+               SELECT {self._HIT_COLUMNS}, page.marked, page.rank
+               FROM page JOIN search_rows AS r ON r.id = page.id JOIN videos AS v ON v.id = r.video_id
+               ORDER BY page.rank""",
+            (HIGHLIGHT_START, HIGHLIGHT_END, expression, max(0, limit), max(0, offset)),
+        ).fetchall()
+        if offset == 0 and rows:
+            best_rank = rows[0]["rank"]
+        else:
+            best_rank = self._conn.execute(
+                "SELECT rank FROM search_fts WHERE search_fts MATCH ? ORDER BY rank LIMIT 1", (expression,)
+            ).fetchone()[0]
+        return rows, total, best_rank
+
+    def _filtered_matches(
+        self, expression: str, limit: int, offset: int, filters: SearchFilters
+    ) -> tuple[list[sqlite3.Row], int, float]:
+        where, params = _filter_sql(filters)
+        best = self._conn.execute(
+            f"""SELECT bm25(search_fts) FROM search_fts JOIN search_rows AS r ON r.id = search_fts.rowid
+                WHERE search_fts MATCH ?{where} ORDER BY rank LIMIT 1""",
+            (expression, *params),
+        ).fetchone()
+        if best is None:
+            return [], 0, 0.0
+        best_rank = best[0]
+        if filters.min_score > 0 and best_rank < 0:
+            where += " AND bm25(search_fts) <= ?"
+            params = (*params, min(1.0, filters.min_score) * best_rank)
+        total = self._conn.execute(
+            f"""SELECT count(*) FROM search_fts JOIN search_rows AS r ON r.id = search_fts.rowid
+                WHERE search_fts MATCH ?{where}""",
+            (expression, *params),
+        ).fetchone()[0]
+        order = "v.added_at DESC, r.video_id, rank, r.start_s" if filters.order == ORDER_DATE else (
+            "rank, v.added_at DESC, r.video_id, r.start_s"
+        )
+        rows = self._conn.execute(
+            f"""SELECT {self._HIT_COLUMNS}, highlight(search_fts, 0, ?, ?) AS marked, bm25(search_fts) AS rank
+               FROM search_fts
+               JOIN search_rows AS r ON r.id = search_fts.rowid
+               JOIN videos AS v ON v.id = r.video_id
+               WHERE search_fts MATCH ?{where}
+               ORDER BY {order}
+               LIMIT ? OFFSET ?""",
+            (HIGHLIGHT_START, HIGHLIGHT_END, expression, *params, max(0, limit), max(0, offset)),
+        ).fetchall()
+        return rows, total, best_rank
 
     def _thumbnail_scene_starts(self, video_id: str) -> list[float]:
         """Scene starts of the analysis the thumbnails were made from: the local one if present."""
@@ -361,11 +396,13 @@ def _filter_sql(filters: SearchFilters) -> tuple[str, tuple]:
         params += (filters.video_id,)
     if filters.person_id is not None:
         # Moments during which the person is on screen in that clip (their own rows included; a
-        # clip's title is no moment).
-        where += """ AND r.kind != 'title' AND EXISTS (SELECT 1 FROM search_rows AS p
+        # clip's title is no moment). The clips they appear in are few: checked first.
+        where += """ AND r.kind != 'title'
+                     AND r.video_id IN (SELECT video_id FROM search_rows WHERE kind = 'person' AND ref = ?)
+                     AND EXISTS (SELECT 1 FROM search_rows AS p
                      WHERE p.kind = 'person' AND p.ref = ? AND p.video_id = r.video_id
                        AND p.start_s < max(r.end_s, r.start_s + 0.001) AND p.end_s > r.start_s)"""
-        params += (filters.person_id,)
+        params += (filters.person_id, filters.person_id)
     return where, params
 
 
