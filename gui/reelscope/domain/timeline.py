@@ -103,9 +103,9 @@ def _detail_tracks(analysis: Analysis, names: dict[str, str]) -> list[TimelineTr
         for section in analysis.sections for segment in section.segments
     ])
     tracks += spans_track("ocr", "Text on screen", [
-        TimelineSpan(start_s=text.start_s, end_s=text.end_s, label=text.text,
-                     tooltip=f"“{text.text}” {when(text.start_s, text.end_s)}")
-        for text in analysis.ocr
+        TimelineSpan(start_s=start, end_s=end, label=" · ".join(texts),
+                     tooltip="\n".join(f"“{text}”" for text in texts) + f"\n{when(start, end)}")
+        for start, end, texts in _text_blocks(analysis)
     ])
     screen_time = screen_time_by_person(analysis.people)
     for person_id in sorted(screen_time, key=lambda person: (-screen_time[person], person)):
@@ -124,6 +124,18 @@ def _detail_tracks(analysis: Analysis, names: dict[str, str]) -> list[TimelineTr
         for music in analysis.music
     ])
     return tracks
+
+
+def _text_blocks(analysis: Analysis) -> list[tuple[float, float, list[str]]]:
+    """Text spans that overlap (the lines of one sign) drawn as one span reading them all."""
+    blocks: list[tuple[float, float, list[str]]] = []
+    for text in sorted(analysis.ocr, key=lambda t: (t.start_s, t.end_s)):
+        if blocks and text.start_s < blocks[-1][1]:
+            start, end, texts = blocks[-1]
+            blocks[-1] = (start, max(end, text.end_s), texts if text.text in texts else [*texts, text.text])
+        else:
+            blocks.append((text.start_s, text.end_s, [text.text]))
+    return blocks
 
 
 def _song_offset(music) -> str:
