@@ -124,9 +124,12 @@ def _index_music_in_background(core: Core) -> None:
     """Fingerprints new songs of the music folder while the window is up (analyses wait for nothing)."""
     local = core.providers.get(LOCAL)
     if isinstance(local, LocalProvider):
-        task = asyncio.ensure_future(local.index_music())
-        task.add_done_callback(lambda done: done.cancelled() or done.exception() and log.warning(
-            "the music folder could not be indexed: %s", done.exception()))
+        asyncio.ensure_future(local.index_music()).add_done_callback(_log_indexing_failure)
+
+
+def _log_indexing_failure(done: asyncio.Future) -> None:
+    if not done.cancelled() and done.exception() is not None:
+        log.warning("the music folder could not be indexed: %s", done.exception())
 
 
 def _lock_data_folder(data_dir: Path):
