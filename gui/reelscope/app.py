@@ -22,6 +22,8 @@ from .library.storage import Storage
 from .providers.base import AnalysisProvider, SearchProvider
 from .providers.images import ImageDownloader, provider_clients
 from .providers.local import LocalProvider
+from .providers.local.music.index import INDEX_FILE as MUSIC_INDEX_FILE
+from .providers.local.pipeline import EngineOptions
 from .providers.registry import (
     ANALYSIS_PROVIDERS,
     build_analysis_provider,
@@ -35,6 +37,7 @@ from .services.collections import CollectionsService
 from .services.export import ExportService
 from .services.images import ImageService
 from .services.library import LibraryService
+from .services.people import PeopleService
 from .services.provider_setup import ProviderFactory, ProviderSetup, RegionChoice
 from .services.search import LocalSearch, SearchService
 from .services.search_links import SearchLinker
@@ -61,6 +64,7 @@ class Core:
     library: LibraryService
     search: SearchService
     export: ExportService
+    people: PeopleService
     unavailable: dict[str, str] = field(default_factory=dict)
     """Providers that have a key but could not be set up, and why (a region not open yet, say)."""
     setup: ProviderSetup | None = None
@@ -84,8 +88,11 @@ def build_core(settings: Settings | None = None) -> Core:
     secrets = open_secret_store(config_path().parent)
     settings = settings or load_settings(secrets=secrets)
     storage = Storage.open(Path(settings.data_dir))
+    people = PeopleService(storage)
     providers: dict[str, AnalysisProvider] = {
-        LOCAL: LocalProvider(storage.thumbnails.root, max_workers=settings.local_workers),
+        LOCAL: LocalProvider(
+            storage.thumbnails.root, max_workers=settings.local_workers, options=engine_options(settings), people=people
+        ),
     }
     cloud, unavailable = cloud_analysis_providers(settings)
     providers.update(cloud)
@@ -108,10 +115,24 @@ def build_core(settings: Settings | None = None) -> Core:
         library=LibraryService(storage),
         search=SearchService(search_providers, linker),
         export=ExportService(storage),
+        people=people,
         unavailable=unavailable,
         setup=setup,
         images=ImageService(storage, ImageCache(storage.thumbnails.root), downloader.fetch, downloader.aclose),
         collections=CollectionsService(storage, providers, setup),
+    )
+
+
+def engine_options(settings: Settings) -> EngineOptions:
+    """The local engine's stages as the settings have them; the music fingerprints live in the data folder."""
+    local = settings.local
+    return EngineOptions(
+        ocr=local.ocr,
+        faces=local.faces,
+        music=local.music,
+        sections=local.sections,
+        music_dir=local.music_dir,
+        music_index=str(Path(settings.data_dir) / MUSIC_INDEX_FILE),
     )
 
 
@@ -165,6 +186,18 @@ def run_gui(files: Sequence[Path], screenshot: Path | None = None, *, quit_after
         executor.shutdown(wait=False, cancel_futures=True)
 
 
+def _index_music_in_background(core: Core) -> None:
+    """Fingerprints new songs of the music folder while the window is up (analyses wait for nothing)."""
+    local = core.providers.get(LOCAL)
+    if isinstance(local, LocalProvider):
+        asyncio.ensure_future(local.index_music()).add_done_callback(_log_indexing_failure)
+
+
+def _log_indexing_failure(done: asyncio.Future) -> None:
+    if not done.cancelled() and done.exception() is not None:
+        log.warning("the music folder could not be indexed: %s", done.exception())
+
+
 def _lock_data_folder(data_dir: Path):
     """One window per data folder: two would both run the same queued jobs."""
     from PySide6.QtCore import QLockFile
@@ -209,6 +242,7 @@ async def _gui_main(
     instance_server = InstanceServer(server_name(Path(core.settings.data_dir)), window)
     instance_server.files_received.connect(lambda paths: _take_files(window, workspace, paths))
     await core.analysis.start()
+    _index_music_in_background(core)
     if files:
         adding = workspace.add_paths(list(files))
         if adding is not None:

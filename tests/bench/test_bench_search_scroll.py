@@ -25,6 +25,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from fakes.loops import run_on_own_loop
 from reelscope.domain.search import SearchQuery
 from reelscope.domain.settings import ProviderSettings
 from reelscope.providers.twelvelabs import TwelveLabsProvider
@@ -139,10 +140,10 @@ def percentile(values: list[float], share: float) -> float:
 @pytest.mark.bench
 def test_500_hits_page_by_page_with_pacing_and_their_thumbnails(fake_url):
     started = time.perf_counter()
-    latencies, hits, stall_s, thumbnails = asyncio.run(walk_with_provider(fake_url))
+    latencies, hits, stall_s, thumbnails = run_on_own_loop(walk_with_provider(fake_url))
     ours_s = time.perf_counter() - started
     started = time.perf_counter()
-    naive, plain_thumbnails = asyncio.run(walk_naively(fake_url))
+    naive, plain_thumbnails = run_on_own_loop(walk_naively(fake_url))
     naive_s = time.perf_counter() - started
     assert len(hits) == HITS and len({(h.video_id, h.start_s) for h in hits}) == HITS
     print(f"\n{HITS} Twelve Labs hits in pages of {PAGE}, paced to one call a second:")

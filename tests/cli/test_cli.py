@@ -198,3 +198,48 @@ def test_a_second_start_hands_its_files_to_the_running_window(cli_env, tmp_path,
     finally:
         first.terminate()
         first.wait(timeout=20)
+def test_analyze_fills_text_people_music_and_sections_and_clips_share_person_ids(cli_env, tmp_path):
+    """Two clips analysed one after another into one data folder: the same face is the same person."""
+    from fakes import real_media
+    from fakes.pictures import Caption, Shot, make_picture_clip, plain
+    from fakes.songs import excerpt, placed, read_audio, with_noise
+
+    real_song, _ = real_media.songs()
+    music_dir = tmp_path / "music"
+    music_dir.mkdir()
+    (music_dir / "1918.mp3").write_bytes(real_song.file.read_bytes())
+    cli_env["REELSCOPE_MUSIC_DIR"] = str(music_dir)
+    astronaut = real_media.rgb(real_media.astronaut())
+    hopper = real_media.rgb(real_media.grace_hopper())
+    soundtrack = with_noise(placed(excerpt(read_audio(real_song.file), 60.0, 10.0), 1.0, 12.0), 6.0)
+    first = make_picture_clip(
+        tmp_path / "first.mp4", [Shot(4.0, astronaut, zoom=0.05), Shot(4.0, plain(seed=2)), Shot(4.0, plain(seed=3))],
+        size=(960, 540), captions=[Caption("Harbour lights", 5.0, 7.5)], audio=soundtrack,
+    )
+    second = make_picture_clip(
+        tmp_path / "second.mp4", [Shot(3.0, hopper, zoom=0.05), Shot(2.0, plain(seed=4)), Shot(3.0, astronaut)],
+        size=(960, 540),
+    )
+    analyses = []
+    for clip in (first, second):
+        result = reelscope(cli_env, "analyze", str(clip), "--json", timeout=300)
+        assert result.returncode == 0, result.stderr
+        analyses.append(Analysis.from_json(result.stdout.strip()))
+    one, two = analyses
+    [text] = one.ocr
+    assert text.text == "Harbour lights" and abs(text.start_s - 5.0) <= 0.5 and abs(text.end_s - 7.5) <= 0.5
+    [song] = one.music
+    assert (song.title, song.artist) == ("1918", "Anttis instrumentals")
+    assert abs(song.song_offset_s - (60.0 + song.start_s - 1.0)) <= 0.1
+    assert one.sections and all(section.confidence is not None for section in one.sections)
+    collins = {p.person_id for span in one.people for p in span.persons}
+    assert len(collins) == 1
+    by_start = {round(span.start_s): span.persons[0].person_id for span in two.people}
+    assert by_start[5] == next(iter(collins)), "the astronaut again: the same person id"
+    assert by_start[0] != by_start[5], "Grace Hopper is somebody else"
+
+    search = reelscope(cli_env, "search", "harbour", "--provider", "local", "--json")
+    assert search.returncode == 0, search.stderr
+    hits = json.loads(search.stdout)["hits"]
+    assert [(h["video_id"], h["start_s"], h["end_s"]) for h in hits] == [(one.video.id, text.start_s, text.end_s)]
+    assert hits[0]["snippet"] == "Harbour lights" and hits[0]["highlights"] == [[0, 7]]

@@ -41,7 +41,8 @@ def test_export_analyses_a_new_file_then_keeps_cuts_and_markers_on_their_frames(
     scenes = [(0, CUTS[0]), (CUTS[0], CUTS[1]), (CUTS[1], TOTAL)]
     for export_format, suffix in (("edl", ".edl"), ("fcp7", ".xml"), ("fcpxml", ".fcpxml")):
         path = tmp_path / f"quay{suffix}"
-        result = reelscope(cli_env, "export", str(clip), "--format", export_format, "--output", str(path))
+        result = reelscope(cli_env, "export", str(clip), "--format", export_format, "--output", str(path),
+                           "--include", "scenes,markers")  # the clip's other finds (sections...) aside
         assert result.returncode == 0, result.stderr
         if export_format == "edl":
             timeline = read_timeline(path, "cmx_3600", float(fps))

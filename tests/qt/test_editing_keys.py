@@ -151,7 +151,7 @@ def test_m_adds_a_marker_kept_in_the_catalogue_and_exported_with_the_range(editi
               for p in pieces]
     assert ranges == [(25, CUTS[0]), (CUTS[0], CUTS[1]), (CUTS[1], 150)]   # 1 s to 6 s, cut at the scenes
     markers = [(m.name, round(m.marked_range.start_time.value)) for p in pieces for m in p.markers]
-    assert markers == [(f"Marker {marker.id}", 75)]
+    assert [m for m in markers if m[0].startswith("Marker ")] == [(f"Marker {marker.id}", 75)]
 
 
 def test_the_shortcuts_dialog_lists_every_key(editing, qtbot):

@@ -42,3 +42,30 @@ def test_invalid_toml_is_a_clear_error(tmp_path):
         assert str(config) in str(error) and "TOML" in str(error)
     else:
         raise AssertionError("invalid TOML was accepted")
+
+
+def test_local_engine_stages_and_music_folder_from_the_file_and_the_environment(tmp_path):
+    from reelscope.domain.settings import LocalEngineSettings
+    from reelscope.library.config import save_local_engine
+
+    config = tmp_path / "config.toml"
+    config.write_text('[local]\nworkers = 1\nocr = false\nmusic_dir = "~/Music"\n')
+    settings = load_settings({"REELSCOPE_CONFIG": str(config)})
+    assert (settings.local.ocr, settings.local.faces, settings.local.music, settings.local.sections) == (
+        False, True, True, True)
+    assert settings.local.music_dir.endswith("/Music") and "~" not in settings.local.music_dir
+    from_env = load_settings({"REELSCOPE_CONFIG": str(config), "REELSCOPE_MUSIC_DIR": "/songs"})
+    assert from_env.local.music_dir == "/songs"
+
+    save_local_engine(config, LocalEngineSettings(faces=False, music_dir=None))
+    saved = load_settings({"REELSCOPE_CONFIG": str(config)})
+    assert (saved.local.ocr, saved.local.faces, saved.local.music_dir, saved.local_workers) == (True, False, None, 1)
+
+
+def test_a_stage_switch_that_is_not_true_or_false_is_a_clear_error(tmp_path):
+    import pytest
+
+    config = tmp_path / "config.toml"
+    config.write_text('[local]\nfaces = "yes"\n')
+    with pytest.raises(ValueError, match=r"\[local\] faces must be true or false"):
+        load_settings({"REELSCOPE_CONFIG": str(config)})

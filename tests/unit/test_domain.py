@@ -73,13 +73,24 @@ def test_scene_lookup_at_playhead():
     assert analysis.scene_index_at(0.0) == 0
     assert analysis.scene_index_at(4.0) == 1
     assert analysis.scene_index_at(12.0) == 1
-    assert overlay_lines([analysis], 5.0) == ["Scene 2 of 2"]
+    assert overlay_lines([analysis], 5.0) == ["Scene 2 of 2", "Music: Tide — Waves"]
+    assert overlay_lines([analysis], 1.5, {"p1": "Ada"}) == [
+        "Scene 1 of 2", "Section: intro", "Text: “OPEN DAILY”", "Music: Tide — Waves",
+    ]
+    assert overlay_lines([analysis], 3.0, {"p1": "Ada"}) == [
+        "Scene 1 of 2", "Section: intro", "Faces: Ada", "Music: Tide — Waves",
+    ]
 
 
 def test_timeline_tracks_from_an_analysis():
     tracks = tracks_from_analysis(full_analysis())
     assert [t.title for t in tracks] == ["Scenes", "Activity", "Sections", "Text on screen", "P1", "Tags", "Music"]
     scenes, activity = tracks[:2]
+    ocr, person, music = tracks[3], tracks[4], tracks[6]
+    assert [(s.label, s.start_s, s.end_s) for s in ocr.spans] == [("OPEN DAILY", 1, 2)]
+    assert person.key == "local/people/p1" and [(s.start_s, s.end_s) for s in person.spans] == [(2, 5)]
+    assert music.spans[0].label == "Tide — Waves"
+    assert tracks_from_analysis(full_analysis(), {"p1": "Ada"})[4].title == "Ada"
     assert [s.label for s in scenes.spans] == ["1", "2"]
     assert scenes.spans[1].tooltip == "Scene 2: 00:00:04.00 – 00:00:12.00 (8.00 s)"
     assert activity.kind is TrackKind.GRAPH and max(activity.values) == 1.0

@@ -112,6 +112,8 @@ class MusicMatch(TimeSpan):
     isrc: str | None = None
     label: str | None = None
     score: float | None = None
+    song_offset_s: float | None = None
+    """Where in the song the match's start_s falls, in seconds from the song's start."""
 
 
 class Analysis(Frozen):

@@ -28,9 +28,14 @@ class SearchHit(Frozen):
     """A file path, an http(s) URL, or a provider reference such as `eluvio:/q/...` that only
     SearchService.thumbnail() can fetch (it never holds a key or token)."""
     snippet: str | None = None
+    kind: str | None = None
+    """What matched: title, ocr, person, music, tag or section."""
     provider: str | None = None
+    """Whose analysis or search the moment comes from (empty for a clip's own title)."""
     added_at: float | None = None
     """When the clip joined the library (epoch seconds); None for a clip that is not in it."""
+    highlights: tuple[tuple[int, int], ...] = ()
+    """[start, end) character ranges of the snippet that match the query."""
 
 
 class SearchGroup(Frozen):
@@ -63,8 +68,17 @@ GroupBy = Literal["video", "clip"]
 """As Twelve Labs' `group_by`: `video` groups a clip's moments together; `clip` lists each moment."""
 
 
+ORDER_SCORE = "score"
+ORDER_DATE = "date"
+
+
 class SearchQuery(Frozen):
-    """What the user asked one provider for; `options` are that provider's own search options."""
+    """What the user asked one provider for; `options` are that provider's own search options.
+
+    The local catalogue's options: `person` (a person id: moments where they are on screen),
+    `from_provider` (whose analyses), `video_id` (one clip), `min_score` (0..1, relative to the
+    best match) and `order` (ORDER_SCORE, or ORDER_DATE: newest clips first).
+    """
 
     text: str
     provider: str = "local"

@@ -32,7 +32,18 @@ class ProviderSettings(Frozen):
         return bool(self.api_key)
 
 
+class LocalEngineSettings(Frozen):
+    """Which stages the local engine runs (each can be turned off), and the music folder it matches against."""
+
+    ocr: bool = True
+    faces: bool = True
+    music: bool = True
+    sections: bool = True
+    music_dir: str | None = None
+
+
 class Settings(Frozen):
     data_dir: str
     local_workers: int = 2
+    local: LocalEngineSettings = LocalEngineSettings()
     providers: dict[str, ProviderSettings] = {}

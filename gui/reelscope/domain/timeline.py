@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 
 from .analysis import Analysis, MusicMatch, PeopleSpan, PersonPresence, Scene, Transition
 from .base import Frozen
+from .people import person_label
 from .pictures import picture_ref
 from .providers import provider_info, provider_label
 from .thumbnails import clip_frame_ref
@@ -42,8 +44,11 @@ class TimelineTrack(Frozen):
     note: str = ""                # written in a lane with no spans ("No music found")
 
 
-def tracks_from_analysis(analysis: Analysis) -> list[TimelineTrack]:
-    """The lanes one analysis contributes, in display order; empty categories give no lane."""
+def tracks_from_analysis(analysis: Analysis, person_names: Mapping[str, str] | None = None) -> list[TimelineTrack]:
+    """The lanes one analysis contributes, in display order; empty categories give no lane.
+
+    People get one lane each, most screen time first, titled with the name a user gave them.
+    """
     provider = analysis.provider
     fps = analysis.video.fps
     tracks: list[TimelineTrack] = []
@@ -84,7 +89,7 @@ def tracks_from_analysis(analysis: Analysis) -> list[TimelineTrack]:
                 values=activity_within_shots(analysis),
             )
         )
-    tracks.extend(detail_tracks(analysis))
+    tracks.extend(detail_tracks(analysis, person_names))
     if not tracks:
         tracks.append(_nothing_found(analysis))
     return tracks
@@ -104,8 +109,9 @@ def transition_band(transition: Transition, fps: float) -> TimelineSpan:
 
 def _overlaps(band: TimelineSpan, scene: Scene) -> bool:
     return band.start_s < scene.end_s and scene.start_s < band.end_s
-def detail_tracks(analysis: Analysis) -> list[TimelineTrack]:
+def detail_tracks(analysis: Analysis, person_names: Mapping[str, str] | None = None) -> list[TimelineTrack]:
     """Sections, text on screen, one lane per person, tags and music, in that order."""
+    names = dict(person_names or {})
     provider = analysis.provider
     fps = analysis.video.fps
 
@@ -130,12 +136,12 @@ def detail_tracks(analysis: Analysis) -> list[TimelineTrack]:
         for section in analysis.sections for segment in section.segments
     ])
     tracks += lane("ocr", "Text on screen", [
-        TimelineSpan(start_s=text.start_s, end_s=text.end_s, label=text.text,
-                     tooltip=_join(f"“{text.text}” {when(text.start_s, text.end_s)}", text.language or ""))
-        for text in analysis.ocr
+        TimelineSpan(start_s=start, end_s=end, label=" · ".join(texts),
+                     tooltip="\n".join(f"“{text}”" for text in texts) + f"\n{when(start, end)}")
+        for start, end, texts in _text_blocks(analysis)
     ])
     for person_id, presences in _people(analysis.people):
-        title = person_title(person_id)
+        title = names.get(person_id) or person_title(person_id)
         face = next((picture_ref(p.face_thumbnail) for p in presences if p.face_thumbnail), None)
         tracks += lane(f"people/{person_id}", title, [
             TimelineSpan(start_s=start, end_s=end, label=title, image=face,
@@ -150,7 +156,8 @@ def detail_tracks(analysis: Analysis) -> list[TimelineTrack]:
     ])
     tracks += lane("music", "Music", [
         TimelineSpan(start_s=music.start_s, end_s=music.end_s, label=music_label(music),
-                     tooltip=_join(f"{music_label(music)}: {when(music.start_s, music.end_s)}", *_music_facts(music)))
+                     tooltip=_join(f"{music_label(music)}: {when(music.start_s, music.end_s)}", *_music_facts(music),
+                                   _song_offset(music)))
         for music in analysis.music
     ])
     return tracks
@@ -164,7 +171,10 @@ def music_label(music: MusicMatch) -> str:
 
 
 def person_title(person_id: str) -> str:
-    """'noxovision:person-2' -> 'Person 2': the provider's own id, made readable."""
+    """'person-7' -> 'Person 7', 'noxovision:person-2' -> 'Person 2': an id made readable."""
+    readable = person_label(person_id)
+    if readable != person_id:
+        return readable
     name = person_id.rsplit(":", 1)[-1].replace("-", " ").replace("_", " ").strip()
     return name[:1].upper() + name[1:] if name else person_id
 
@@ -187,7 +197,7 @@ def _nothing_found(analysis: Analysis) -> TimelineTrack:
 
 
 def _people(spans: tuple[PeopleSpan, ...]) -> list[tuple[str, list[PersonPresence]]]:
-    """Each person with every presence of theirs, the most prominent (then the longest seen) first."""
+    """Each person with every presence of theirs, the longest on screen first (then the most prominent)."""
     found: dict[str, list[PersonPresence]] = {}
     seen_s: dict[str, float] = {}
     for span in spans:
@@ -197,7 +207,7 @@ def _people(spans: tuple[PeopleSpan, ...]) -> list[tuple[str, list[PersonPresenc
 
     def order(person_id: str) -> tuple[float, float, str]:
         prominence = max((p.prominence or 0.0 for p in found[person_id]), default=0.0)
-        return -prominence, -seen_s[person_id], person_id
+        return -seen_s[person_id], -prominence, person_id
 
     return [(person_id, found[person_id]) for person_id in sorted(found, key=order)]
 
@@ -230,6 +240,22 @@ def _person_facts(presences: list[PersonPresence]) -> str:
 def _music_facts(music: MusicMatch) -> list[str]:
     return [f"ISRC {music.isrc}" if music.isrc else "", _percent("score", music.score),
             f"label {music.label}" if music.label else ""]
+
+
+def _text_blocks(analysis: Analysis) -> list[tuple[float, float, list[str]]]:
+    """Text spans that overlap (the lines of one sign) drawn as one span reading them all."""
+    blocks: list[tuple[float, float, list[str]]] = []
+    for text in sorted(analysis.ocr, key=lambda t: (t.start_s, t.end_s)):
+        if blocks and text.start_s < blocks[-1][1]:
+            start, end, texts = blocks[-1]
+            blocks[-1] = (start, max(end, text.end_s), texts if text.text in texts else [*texts, text.text])
+        else:
+            blocks.append((text.start_s, text.end_s, [text.text]))
+    return blocks
+
+
+def _song_offset(music: MusicMatch) -> str:
+    return f"from {music.song_offset_s:.1f} s into the song" if music.song_offset_s is not None else ""
 
 
 def _percent(name: str, value: float | None) -> str:

@@ -12,7 +12,8 @@ from pathlib import PurePath
 from ..domain.analysis import Analysis, AnalysisStatus, PeopleSpan, VideoInfo
 from ..domain.clips import Clip, ProviderStatus
 from ..domain.media import readable, title_from_name
-from ..domain.search import SearchHit
+from ..domain.people import person_label
+from ..domain.search import ORDER_DATE, SearchHit
 from .db import transaction
 from .paths import path_from_db, path_to_db
 from .thumbnails import ThumbnailCache
@@ -22,12 +23,28 @@ VIDEO_LEVEL = ""
 """The provider column of index rows that belong to the clip itself (title, file name)."""
 
 
+HIGHLIGHT_START, HIGHLIGHT_END = "\x02", "\x03"
+
+
 @dataclass(frozen=True)
 class IndexRow:
     kind: str
     text: str
     start_s: float
     end_s: float
+    ref: str | None = None
+    """What the row stands for, when it is not only text: a person's id."""
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Which moments a search keeps (None: any), how good they must be, and their order."""
+
+    person_id: str | None = None
+    provider: str | None = None
+    video_id: str | None = None
+    min_score: float = 0.0
+    order: str = "score"
 
 
 class Catalogue:
@@ -104,7 +121,8 @@ class Catalogue:
                     json.dumps([scene.start_s for scene in analysis.scenes]), self._clock(),
                 ),
             )
-            self._reindex(video.id, analysis.provider, analysis_index_rows(analysis))
+            names = self.person_names(_person_ids(analysis.people))
+            self._reindex(video.id, analysis.provider, analysis_index_rows(analysis, names))
 
     def remove_clip(self, video_id: str) -> None:
         """Forgets a clip, its analyses, index rows and thumbnails (never the media file)."""
@@ -143,9 +161,35 @@ class Catalogue:
             "DELETE FROM search_rows WHERE video_id = ? AND provider = ?", (video_id, provider)
         )
         self._conn.executemany(
-            """INSERT INTO search_rows (video_id, provider, kind, text, start_s, end_s)
-               VALUES (?, ?, ?, ?, ?, ?)""",
-            [(video_id, provider, r.kind, r.text, r.start_s, r.end_s) for r in rows if r.text.strip()],
+            """INSERT INTO search_rows (video_id, provider, kind, text, start_s, end_s, ref)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            [(video_id, provider, r.kind, r.text, r.start_s, r.end_s, r.ref) for r in rows if r.text.strip()],
+        )
+
+    def person_names(self, person_ids: Iterable[str]) -> dict[str, str]:
+        """The names users gave to these persons (unnamed ones are left out)."""
+        ids = list(set(person_ids))
+        names: dict[str, str] = {}
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk : chunk + 500]
+            rows = self._conn.execute(
+                f"SELECT id, name FROM persons WHERE name IS NOT NULL AND id IN ({','.join('?' * len(part))})", part
+            )
+            names.update({row["id"]: row["name"] for row in rows})
+        return names
+
+    def rename_in_index(self, person_id: str, text: str) -> None:
+        """Gives a person's search rows a new text (in the caller's transaction)."""
+        rows = self._conn.execute(
+            """SELECT id, video_id, provider, kind, start_s, end_s, ref FROM search_rows
+               WHERE kind = 'person' AND ref = ?""",
+            (person_id,),
+        ).fetchall()
+        self._conn.executemany("DELETE FROM search_rows WHERE id = ?", [(row["id"],) for row in rows])
+        self._conn.executemany(
+            """INSERT INTO search_rows (video_id, provider, kind, text, start_s, end_s, ref)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            [(r["video_id"], r["provider"], r["kind"], text, r["start_s"], r["end_s"], r["ref"]) for r in rows],
         )
 
     # -- reading -----------------------------------------------------------------------------
@@ -224,30 +268,20 @@ class Catalogue:
 
     # -- search ------------------------------------------------------------------------------
 
-    def search(self, query: str, limit: int = 50, offset: int = 0) -> tuple[list[SearchHit], int]:
-        """One page of matching index rows, best first, and how many rows match in all."""
+    def search(
+        self, query: str, limit: int = 50, offset: int = 0, filters: SearchFilters | None = None
+    ) -> tuple[list[SearchHit], int]:
+        """One page of matching index rows, best first (or newest clips first), and how many match in all."""
         expression = fts_query(query)
         if not expression:
             return [], 0
-        total = self._conn.execute(
-            "SELECT count(*) FROM search_fts WHERE search_fts MATCH ?", (expression,)
-        ).fetchone()[0]
-        if total == 0:
+        filters = filters or SearchFilters()
+        if filters == SearchFilters():
+            rows, total, best_rank = self._best_matches(expression, limit, offset)
+        else:
+            rows, total, best_rank = self._filtered_matches(expression, limit, offset, filters)
+        if not rows and total == 0:
             return [], 0
-        best_rank = self._conn.execute(
-            "SELECT bm25(search_fts) FROM search_fts WHERE search_fts MATCH ? ORDER BY rank LIMIT 1", (expression,)
-        ).fetchone()[0]
-        rows = self._conn.execute(
-            """SELECT r.video_id, r.provider, r.text, r.start_s, r.end_s,
-                      bm25(search_fts) AS rank, v.title, v.path, v.sha256
-               FROM search_fts
-               JOIN search_rows AS r ON r.id = search_fts.rowid
-               JOIN videos AS v ON v.id = r.video_id
-               WHERE search_fts MATCH ?
-               ORDER BY rank, v.added_at DESC, r.video_id, r.start_s
-               LIMIT ? OFFSET ?""",
-            (expression, max(0, limit), max(0, offset)),
-        ).fetchall()
         scene_starts: dict[str, list[float]] = {}
         hits = []
         for row in rows:
@@ -255,6 +289,7 @@ class Catalogue:
             if video_id not in scene_starts:
                 scene_starts[video_id] = self._thumbnail_scene_starts(video_id)
             thumbnail = self._thumbnails.scene_thumbnail_at(row["sha256"], scene_starts[video_id], row["start_s"])
+            snippet, highlights = unmark(row["marked"])
             hits.append(
                 SearchHit(
                     video_id=video_id,
@@ -264,10 +299,74 @@ class Catalogue:
                     end_s=row["end_s"],
                     score=score_from_bm25(row["rank"], best_rank),
                     thumbnail_url=str(thumbnail) if thumbnail else None,
-                    snippet=row["text"],
+                    snippet=snippet,
+                    kind=row["kind"],
+                    provider=row["provider"] or None,
+                    highlights=highlights,
                 )
             )
         return hits, total
+
+    _HIT_COLUMNS = """r.video_id, r.provider, r.kind, r.start_s, r.end_s, v.title, v.path, v.sha256"""
+
+    def _best_matches(self, expression: str, limit: int, offset: int) -> tuple[list[sqlite3.Row], int, float]:
+        """Best first, unfiltered: FTS5 ranks and pages on its own; only the page is joined."""
+        total = self._conn.execute(
+            "SELECT count(*) FROM search_fts WHERE search_fts MATCH ?", (expression,)
+        ).fetchone()[0]
+        if total == 0:
+            return [], 0, 0.0
+        rows = self._conn.execute(
+            f"""WITH page AS (
+                   SELECT rowid AS id, rank, highlight(search_fts, 0, ?, ?) AS marked FROM search_fts
+                   WHERE search_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?)
+               SELECT {self._HIT_COLUMNS}, page.marked, page.rank
+               FROM page JOIN search_rows AS r ON r.id = page.id JOIN videos AS v ON v.id = r.video_id
+               ORDER BY page.rank""",
+            (HIGHLIGHT_START, HIGHLIGHT_END, expression, max(0, limit), max(0, offset)),
+        ).fetchall()
+        if offset == 0 and rows:
+            best_rank = rows[0]["rank"]
+        else:
+            best_rank = self._conn.execute(
+                "SELECT rank FROM search_fts WHERE search_fts MATCH ? ORDER BY rank LIMIT 1", (expression,)
+            ).fetchone()[0]
+        return rows, total, best_rank
+
+    def _filtered_matches(
+        self, expression: str, limit: int, offset: int, filters: SearchFilters
+    ) -> tuple[list[sqlite3.Row], int, float]:
+        where, params = _filter_sql(filters)
+        best = self._conn.execute(
+            f"""SELECT bm25(search_fts) FROM search_fts JOIN search_rows AS r ON r.id = search_fts.rowid
+                WHERE search_fts MATCH ?{where} ORDER BY rank LIMIT 1""",
+            (expression, *params),
+        ).fetchone()
+        if best is None:
+            return [], 0, 0.0
+        best_rank = best[0]
+        if filters.min_score > 0 and best_rank < 0:
+            where += " AND bm25(search_fts) <= ?"
+            params = (*params, min(1.0, filters.min_score) * best_rank)
+        total = self._conn.execute(
+            f"""SELECT count(*) FROM search_fts JOIN search_rows AS r ON r.id = search_fts.rowid
+                WHERE search_fts MATCH ?{where}""",
+            (expression, *params),
+        ).fetchone()[0]
+        order = "v.added_at DESC, r.video_id, rank, r.start_s" if filters.order == ORDER_DATE else (
+            "rank, v.added_at DESC, r.video_id, r.start_s"
+        )
+        rows = self._conn.execute(
+            f"""SELECT {self._HIT_COLUMNS}, highlight(search_fts, 0, ?, ?) AS marked, bm25(search_fts) AS rank
+               FROM search_fts
+               JOIN search_rows AS r ON r.id = search_fts.rowid
+               JOIN videos AS v ON v.id = r.video_id
+               WHERE search_fts MATCH ?{where}
+               ORDER BY {order}
+               LIMIT ? OFFSET ?""",
+            (HIGHLIGHT_START, HIGHLIGHT_END, expression, *params, max(0, limit), max(0, offset)),
+        ).fetchall()
+        return rows, total, best_rank
 
     def _thumbnail_scene_starts(self, video_id: str) -> list[float]:
         """Scene starts of the analysis the thumbnails were made from: the local one if present."""
@@ -295,6 +394,49 @@ def _all_rows(cursor: sqlite3.Cursor) -> list[sqlite3.Row]:
 _VIDEO_COLUMNS = (
     "id, sha256, path, title, added_at, duration_s, fps, width, height, size_bytes, codec, has_audio"
 )
+
+
+def _filter_sql(filters: SearchFilters) -> tuple[str, tuple]:
+    where, params = "", ()
+    if filters.provider is not None:
+        where += " AND r.provider = ?"
+        params += (filters.provider,)
+    if filters.video_id is not None:
+        where += " AND r.video_id = ?"
+        params += (filters.video_id,)
+    if filters.person_id is not None:
+        # Moments during which the person is on screen in that clip (their own rows included; a
+        # clip's title is no moment). The clips they appear in are few: checked first.
+        where += """ AND r.kind != 'title'
+                     AND r.video_id IN (SELECT video_id FROM search_rows WHERE kind = 'person' AND ref = ?)
+                     AND EXISTS (SELECT 1 FROM search_rows AS p
+                     WHERE p.kind = 'person' AND p.ref = ? AND p.video_id = r.video_id
+                       AND p.start_s < max(r.end_s, r.start_s + 0.001) AND p.end_s > r.start_s)"""
+        params += (filters.person_id, filters.person_id)
+    return where, params
+
+
+def unmark(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Text without highlight() markers, and the [start, end) ranges they enclosed."""
+    text: list[str] = []
+    ranges: list[tuple[int, int]] = []
+    length = 0
+    opened: int | None = None
+    for character in marked:
+        if character == HIGHLIGHT_START:
+            opened = length
+        elif character == HIGHLIGHT_END:
+            if opened is not None:
+                ranges.append((opened, length))
+            opened = None
+        else:
+            text.append(character)
+            length += 1
+    return "".join(text), tuple(ranges)
+
+
+def _person_ids(people: Iterable[PeopleSpan]) -> set[str]:
+    return {person.person_id for span in people for person in span.persons}
 
 
 def _video_of(row: sqlite3.Row) -> VideoInfo:
@@ -359,7 +501,7 @@ def video_index_row(video: VideoInfo) -> IndexRow:
     return IndexRow("title", text, 0.0, max(0.0, video.duration_s))
 
 
-def analysis_index_rows(analysis: Analysis) -> Iterator[IndexRow]:
+def analysis_index_rows(analysis: Analysis, person_names: dict[str, str] | None = None) -> Iterator[IndexRow]:
     whole = (0.0, max(0.0, analysis.video.duration_s))
     for ocr in analysis.ocr:
         yield IndexRow("ocr", ocr.text, ocr.start_s, ocr.end_s)
@@ -374,7 +516,7 @@ def analysis_index_rows(analysis: Analysis) -> Iterator[IndexRow]:
         text = f"{music.title} — {music.artist}" if music.artist else music.title
         yield IndexRow("music", text, music.start_s, music.end_s)
     for person_id, start_s, end_s in _person_spans(analysis.people):
-        yield IndexRow("person", person_id, start_s, end_s)
+        yield IndexRow("person", person_label(person_id, person_names), start_s, end_s, ref=person_id)
 
 
 def _person_spans(people: Iterable[PeopleSpan]) -> Iterator[tuple[str, float, float]]:

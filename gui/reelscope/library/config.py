@@ -10,12 +10,14 @@ from pathlib import Path
 import platformdirs
 import tomli_w
 
-from ..domain.settings import ProviderSettings, Settings
+from ..domain.settings import LocalEngineSettings, ProviderSettings, Settings
 from ..providers._redact import register_secret
 from .secrets import SecretStore, api_key_name, open_secret_store
 
 APP_NAME = "reelscope"
 DATA_DIR_VARIABLE = "REELSCOPE_DATA_DIR"
+MUSIC_DIR_VARIABLE = "REELSCOPE_MUSIC_DIR"
+LOCAL_STAGES = ("ocr", "faces", "music", "sections")
 CLOUD_PROVIDERS = ("seeknetic", "noxovision", "slipstream", "twelvelabs", "eluvio")
 
 
@@ -51,8 +53,39 @@ def load_settings(env: Mapping[str, str] = os.environ, secrets: SecretStore | No
     return Settings(
         data_dir=str(Path(data_dir).expanduser()),
         local_workers=int(file_values.get("local", {}).get("workers", 2)),
+        local=_local_engine(file_values.get("local", {}), env),
         providers=providers,
     )
+
+
+def _local_engine(values: Mapping, env: Mapping[str, str]) -> LocalEngineSettings:
+    stages = {}
+    for stage in LOCAL_STAGES:
+        value = values.get(stage, True)
+        if not isinstance(value, bool):
+            raise ValueError(f"configuration: [local] {stage} must be true or false, not {value!r}")
+        stages[stage] = value
+    music_dir = env.get(MUSIC_DIR_VARIABLE) or values.get("music_dir") or None
+    return LocalEngineSettings(**stages, music_dir=str(Path(music_dir).expanduser()) if music_dir else None)
+
+
+def save_local_engine(path: Path, local: LocalEngineSettings, music_dir_fixed: bool = False) -> None:
+    """Writes the [local] stage switches and music folder, keeping everything else of the file.
+
+    music_dir_fixed: the folder shown came from the environment, not the user's choice: the file keeps its own.
+    """
+    values: dict = tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    table = values.setdefault("local", {})
+    for stage in LOCAL_STAGES:
+        table[stage] = bool(getattr(local, stage))
+    if music_dir_fixed:
+        pass
+    elif local.music_dir:
+        table["music_dir"] = local.music_dir
+    else:
+        table.pop("music_dir", None)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(tomli_w.dumps(values), encoding="utf-8")
 
 
 def _provider_settings(

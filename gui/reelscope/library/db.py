@@ -159,8 +159,43 @@ def _user_markers(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX markers_video ON markers (video_id, time_s)")
 
 
+def _local_engine_depth(conn: sqlite3.Connection) -> None:
+    """Persons recognised across the library and the face tracks behind them; search rows say what
+    they refer to (a person's id), so a search can keep to the moments a person is on screen."""
+    conn.execute(
+        """CREATE TABLE persons (
+            id TEXT PRIMARY KEY,
+            number INTEGER NOT NULL UNIQUE,
+            name TEXT,
+            created_at REAL NOT NULL
+        )"""
+    )
+    conn.execute(
+        """CREATE TABLE faces (
+            id INTEGER PRIMARY KEY,
+            person_id TEXT NOT NULL REFERENCES persons (id),
+            video_id TEXT NOT NULL REFERENCES videos (id) ON DELETE CASCADE,
+            track INTEGER NOT NULL,
+            face_group INTEGER NOT NULL,
+            scene_index INTEGER NOT NULL,
+            start_s REAL NOT NULL,
+            end_s REAL NOT NULL,
+            intervals TEXT NOT NULL,
+            screen_time_s REAL NOT NULL,
+            prominence REAL NOT NULL,
+            embedding BLOB NOT NULL,
+            thumbnail TEXT,
+            added_at REAL NOT NULL
+        )"""
+    )
+    conn.execute("CREATE INDEX faces_person ON faces (person_id)")
+    conn.execute("CREATE INDEX faces_video ON faces (video_id)")
+    conn.execute("ALTER TABLE search_rows ADD COLUMN ref TEXT")
+    conn.execute("CREATE INDEX search_rows_ref ON search_rows (kind, ref)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
-    _v1_core, _v2_scene_count, _v3_columns_and_provider_assets, _user_markers,
+    _v1_core, _v2_scene_count, _v3_columns_and_provider_assets, _user_markers, _local_engine_depth,
 )
 """Migration i brings a database from version i to i + 1; append, never edit a released one."""
 

@@ -13,6 +13,7 @@ from .db_thread import Database
 from .jobs import JobStore
 from .links import LinkStore
 from .markers import MarkerStore
+from .people import PeopleStore
 from .thumbnails import ThumbnailCache
 
 CATALOGUE_FILE = "catalogue.sqlite"
@@ -30,20 +31,23 @@ class Storage:
     thumbnails: ThumbnailCache
     markers: MarkerStore
     links: LinkStore
+    people: PeopleStore
 
     @classmethod
     def open(cls, data_dir: Path, clock: Callable[[], float] = time.time) -> Storage:
         database = Database(data_dir / CATALOGUE_FILE)
         thumbnails = ThumbnailCache(data_dir / THUMBNAIL_FOLDER)
         connection = database.connection
+        catalogue = Catalogue(connection, thumbnails, clock)
         return cls(
             database=database,
-            catalogue=Catalogue(connection, thumbnails, clock),
+            catalogue=catalogue,
             jobs=JobStore(connection, clock),
             assets=AssetStore(connection, clock),
             thumbnails=thumbnails,
             markers=MarkerStore(connection, clock),
             links=LinkStore(connection),
+            people=PeopleStore(connection, catalogue, thumbnails, clock),
         )
 
     def close(self) -> None:

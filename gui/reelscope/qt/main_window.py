@@ -43,6 +43,7 @@ class MainWindow(QMainWindow):
         queue: QWidget,
         layout_store: QSettings,
         providers: dict[str, str],
+        people: QWidget | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("MainWindow")
@@ -63,6 +64,11 @@ class MainWindow(QMainWindow):
         self.timeline_dock = self._dock("Timeline", "TimelineDock", timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.queue_dock = self._dock("Queue", "QueueDock", queue, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.splitDockWidget(self.timeline_dock, self.queue_dock, Qt.Orientation.Vertical)
+        self.people_dock: QDockWidget | None = None
+        if people is not None:
+            self.people_dock = self._dock("People", "PeopleDock", people, Qt.DockWidgetArea.RightDockWidgetArea)
+            self.tabifyDockWidget(self.search_dock, self.people_dock)
+            self.search_dock.raise_()
 
         self._target_actions: dict[str, QAction] = {}
         self._build_toolbar(providers)
@@ -151,7 +157,7 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
 
         view_menu = self.menuBar().addMenu("&View")
-        for dock in (self.library_dock, self.timeline_dock, self.search_dock, self.queue_dock):
+        for dock in self._docks():
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
         view_menu.addAction("Reset layout", self.reset_layout)
@@ -238,9 +244,14 @@ class MainWindow(QMainWindow):
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state, LAYOUT_VERSION)
-        for dock in (self.library_dock, self.timeline_dock, self.search_dock, self.queue_dock):
+        for dock in self._docks():
             dock.setFloating(False)
             dock.show()
+        self.search_dock.raise_()
+
+    def _docks(self) -> list[QDockWidget]:
+        docks = [self.library_dock, self.timeline_dock, self.search_dock, self.queue_dock]
+        return docks + ([self.people_dock] if self.people_dock is not None else [])
 
     def closeEvent(self, event) -> None:
         self.save_layout()

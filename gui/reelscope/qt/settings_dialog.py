@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -24,20 +25,29 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.connection import ConnectionCheck
+from ..domain.settings import LocalEngineSettings
 from ..services.provider_setup import ProviderPage
 from .provider_settings_page import ProviderSettingsPage
 
 GENERAL = "general"
+LOCAL_STAGES = (
+    ("ocr", "Text on screen (OCR)"),
+    ("faces", "Faces and people"),
+    ("music", "Music from the music folder"),
+    ("sections", "Sections (scenes grouped, with why)"),
+)
 
 
 class SettingsDialog(QDialog):
     settings_accepted = Signal(str, int)   # data folder, local workers
+    local_engine_accepted = Signal(object)  # LocalEngineSettings
     providers_accepted = Signal(list)      # list[ProviderEdit]: the provider pages that changed
     test_requested = Signal(object)        # ProviderEdit: a page's values, to test
 
     def __init__(
         self, data_dir: str, local_workers: int, parent: QWidget | None = None, *, data_dir_override: str | None = None,
-        providers: Sequence[ProviderPage] = (),
+        providers: Sequence[ProviderPage] = (), local: LocalEngineSettings | None = None,
+        music_dir_override: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
@@ -49,6 +59,8 @@ class SettingsDialog(QDialog):
         self.pages = QStackedWidget(self)
         self._page_ids: list[str] = []
         self._add_page(GENERAL, "General", self._general_page(data_dir, local_workers, data_dir_override))
+        local_page = self._local_engine_page(local or LocalEngineSettings(), music_dir_override)
+        self._add_page("local", "Local engine", local_page)
         self.provider_pages: dict[str, ProviderSettingsPage] = {}
         for page in providers:
             widget = ProviderSettingsPage(page, self)
@@ -86,6 +98,7 @@ class SettingsDialog(QDialog):
 
     def accept(self) -> None:
         self.settings_accepted.emit(self.data_dir_edit.text().strip(), self.workers_spin.value())
+        self.local_engine_accepted.emit(self.local_engine())
         edits = [page.edit() for page in self.provider_pages.values() if page.is_modified()]
         if edits:
             self.providers_accepted.emit(edits)
@@ -126,6 +139,50 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addStretch(1)
         return page
+
+    def local_engine(self) -> LocalEngineSettings:
+        stages = {key: box.isChecked() for key, box in self.stage_boxes.items()}
+        return LocalEngineSettings(**stages, music_dir=self.music_dir_edit.text().strip() or None)
+
+    def _local_engine_page(self, local: LocalEngineSettings, music_dir_override: str | None) -> QWidget:
+        page = QWidget(self)
+        self.stage_boxes: dict[str, QCheckBox] = {}
+        stages = QVBoxLayout()
+        for key, text in LOCAL_STAGES:
+            box = QCheckBox(text, page)
+            box.setChecked(bool(getattr(local, key)))
+            self.stage_boxes[key] = box
+            stages.addWidget(box)
+        self.music_dir_edit = QLineEdit(local.music_dir or "", page)
+        self.music_dir_edit.setPlaceholderText("No music folder: music is not matched")
+        browse_music = QPushButton("Browse…", page)
+        browse_music.clicked.connect(self._browse_music)
+        if music_dir_override:
+            self.music_dir_edit.setReadOnly(True)
+            self.music_dir_edit.setToolTip(f"Set by the environment variable {music_dir_override}; change it there")
+            browse_music.setEnabled(False)
+        music_row = QHBoxLayout()
+        music_row.addWidget(self.music_dir_edit, 1)
+        music_row.addWidget(browse_music)
+        form = QFormLayout()
+        form.addRow("Finds besides scenes:", stages)
+        form.addRow("", _hint("Scenes, activity and thumbnails are always found. Changes apply at the next start.",
+                              page))
+        form.addRow("Music folder:", music_row)
+        form.addRow("", _hint("Songs in this folder (and below it) are recognised in your clips' sound. "
+                              "It is read in the background and again when it changes.", page))
+        layout = QVBoxLayout(page)
+        layout.addWidget(QLabel("<b>Local engine</b>", page))
+        layout.addLayout(form)
+        layout.addStretch(1)
+        return page
+
+    def _browse_music(self) -> None:
+        dialog = QFileDialog(self, "Choose the music folder", self.music_dir_edit.text())
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        dialog.fileSelected.connect(self.music_dir_edit.setText)
+        dialog.open()
 
     def _browse(self) -> None:
         dialog = QFileDialog(self, "Choose the data folder", self.data_dir_edit.text())

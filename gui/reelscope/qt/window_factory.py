@@ -14,6 +14,7 @@ from .error_reporter import ErrorReporter
 from .main_window import MainWindow
 from .panes.collections_section import CollectionsSection
 from .panes.library_pane import LibraryPane
+from .panes.people_pane import FACE_SIZE, PeoplePane
 from .panes.queue_pane import QueuePane
 from .panes.search_pane import SearchPane
 from .panes.timeline_pane import TimelinePane
@@ -35,11 +36,14 @@ def build_window(core, config_dir: Path) -> tuple[MainWindow, Workspace, TaskRun
     timeline_pane = TimelinePane(timeline)
     search = SearchPane(hit_thumbnails, sprites=sprites)
     queue = QueuePane()
+    face_thumbnails = ThumbnailLoader(FACE_SIZE)
+    people = PeoplePane(face_thumbnails)
     layout_store = QSettings(str(config_dir / "window.ini"), QSettings.Format.IniFormat)
     window = MainWindow(
         library=library,
         player=player,
         timeline=timeline_pane,
+        people=people,
         search=search,
         queue=queue,
         layout_store=layout_store,
@@ -48,6 +52,7 @@ def build_window(core, config_dir: Path) -> tuple[MainWindow, Workspace, TaskRun
     clip_thumbnails.setParent(window)
     hit_thumbnails.setParent(window)
     sprites.setParent(window)
+    face_thumbnails.setParent(window)
     span_pictures.setParent(window)
     _remember_hidden_providers(timeline_pane, layout_store)
     reporter = ErrorReporter(window)
@@ -63,6 +68,8 @@ def build_window(core, config_dir: Path) -> tuple[MainWindow, Workspace, TaskRun
         analysis=core.analysis,
         search_service=core.search,
         export_service=core.export,
+        people=people,
+        people_service=core.people,
         tasks=tasks,
         report_error=reporter,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..domain.analysis import Analysis, AnalysisStatus
 from ..domain.clips import Clip, ClipShelf
@@ -18,6 +18,8 @@ class OpenedClip:
     analyses: tuple[Analysis, ...]
     """Finished analyses, the local one first."""
     file_exists: bool
+    person_names: dict[str, str] = field(default_factory=dict)
+    """The names users gave to persons of the library (by person id)."""
 
 
 class LibraryService:
@@ -49,7 +51,10 @@ class LibraryService:
         if clip is None:
             return None
         analyses = tuple(a for a in catalogue.analyses(video_id) if a.status is AnalysisStatus.FINISHED)
-        return OpenedClip(clip=clip, analyses=analyses, file_exists=os.path.isfile(clip.video.path))
+        return OpenedClip(
+            clip=clip, analyses=analyses, file_exists=os.path.isfile(clip.video.path),
+            person_names=self._storage.people.names(),
+        )
 
     async def remove_clip(self, video_id: str) -> None:
         """Forgets the clip, its analyses and thumbnails; the file itself is never touched."""

@@ -11,8 +11,9 @@ from collections.abc import Mapping
 
 from ..domain.errors import ReelscopeError
 from ..domain.providers import LOCAL, provider_label
-from ..domain.search import SearchPage, SearchQuery
+from ..domain.search import ORDER_DATE, ORDER_SCORE, SearchPage, SearchQuery
 from ..domain.search_options import LOCAL_SEARCH_OPTIONS, SearchOptionSpec
+from ..library.catalogue import SearchFilters
 from ..library.storage import Storage
 from ..providers.base import SearchProvider
 from .search_links import SearchLinker
@@ -30,7 +31,10 @@ class LocalSearch:
     async def search(self, query: SearchQuery, cursor: str | None = None) -> SearchPage:
         offset = _offset(cursor)
         limit = max(1, query.page_limit)
-        hits, total = await self._storage.database.run(self._storage.catalogue.search, query.text, limit, offset)
+        filters = search_filters(query)
+        hits, total = await self._storage.database.run(
+            self._storage.catalogue.search, query.text, limit, offset, filters
+        )
         end = offset + len(hits)
         return SearchPage(
             query=query,
@@ -105,6 +109,31 @@ class SearchService:
                     seen.add(key)
                     hits.append(hit)
         return page.model_copy(update={"hits": tuple(hits), "next_cursor": None, "previous_cursor": None})
+
+
+def search_filters(query: SearchQuery) -> SearchFilters:
+    """The catalogue's filters from a query's options (domain.search.SearchQuery says which)."""
+    options = query.options
+
+    def text(key: str) -> str | None:
+        value = options.get(key)
+        return str(value) if value not in (None, "") else None
+
+    try:
+        min_score = float(options.get("min_score", 0.0) or 0.0)
+    except (TypeError, ValueError):
+        given = options.get("min_score")
+        raise ReelscopeError(f"local: min_score must be a number from 0 to 1, not {given!r}") from None
+    order = text("order") or ORDER_SCORE
+    if order not in (ORDER_SCORE, ORDER_DATE):
+        raise ReelscopeError(f"local: order must be {ORDER_SCORE!r} or {ORDER_DATE!r}, not {order!r}")
+    return SearchFilters(
+        person_id=text("person"),
+        provider=text("from_provider"),
+        video_id=text("video_id"),
+        min_score=max(0.0, min(1.0, min_score)),
+        order=order,
+    )
 
 
 def _hit_key(hit) -> tuple:

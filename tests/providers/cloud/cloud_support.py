@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from fakes.loops import run_on_own_loop
 from reelscope.domain.analysis import VideoInfo
 from reelscope.domain.jobs import JobPhase, JobProgress
 from reelscope.domain.settings import ProviderSettings
@@ -63,7 +64,7 @@ def run(coroutine, timeout_s: float = 60.0):
     async def bounded():
         return await asyncio.wait_for(coroutine, timeout_s)
 
-    return asyncio.run(bounded())
+    return run_on_own_loop(bounded())
 
 
 class RecordingClock(SystemClock):

@@ -7,6 +7,7 @@ import asyncio
 import hashlib
 
 from cloud_support import FastClock, settings_for
+from fakes.loops import run_on_own_loop
 from fakes.media import make_clip
 from reelscope.domain.jobs import JobState
 from reelscope.library.storage import Storage
@@ -48,7 +49,7 @@ def test_twenty_uploads_through_faults_end_with_one_job_per_file(tmp_path, noxov
         return jobs
 
     try:
-        jobs = asyncio.run(queue_everything())
+        jobs = run_on_own_loop(queue_everything())
     finally:
         storage.close()
     failed = [(j.provider, j.path, j.error) for j in jobs if j.state is not JobState.DONE]
@@ -83,11 +84,11 @@ def test_an_image_dropped_with_noxovision_is_queued_for_it_alone(tmp_path, noxov
         return await service.submit([photo, clip, notes], targets)
 
     try:
-        both = asyncio.run(drop(("local", "noxovision")))
-        local_only = asyncio.run(drop(("local",)))
+        both = run_on_own_loop(drop(("local", "noxovision")))
+        local_only = run_on_own_loop(drop(("local",)))
     finally:
         storage.close()
-        asyncio.run(provider.aclose())
+        run_on_own_loop(provider.aclose())
     assert sorted((j.path.rsplit("/", 1)[-1], j.provider) for j in both.queued) == [
         ("moving.mp4", "local"), ("moving.mp4", "noxovision"), ("still.jpg", "noxovision")]
     assert [r.path for r in both.refused] == [str(notes)]

@@ -237,3 +237,29 @@ def test_the_provider_starts_again_after_closing(tmp_path, run_async):
     first, second = run_async(twice(), timeout_s=60)
 
     assert first == second
+
+
+def test_each_stage_says_what_it_does_in_the_queue_and_faces_get_library_persons(tmp_path, run_async):
+    from fakes import real_media
+    from fakes.pictures import Caption, Shot, make_picture_clip
+    from reelscope.providers.local.pipeline import EngineOptions
+
+    clip = make_picture_clip(tmp_path / "face.mp4", [Shot(2.0, real_media.rgb(real_media.astronaut()))],
+                             size=(960, 540), captions=[Caption("Mission control", 0.5, 1.5)])
+    assigned = []
+
+    class Directory:
+        async def assign(self, video, faces):
+            assigned.append((video.id, faces))
+            return {face.group: "person-42" for face in faces}
+
+    details = []
+    events = Recorder()
+    events.progress = lambda update: details.append(update.detail)
+    provider = LocalProvider(tmp_path / "thumbnails", max_workers=1,
+                             options=EngineOptions(music=False), people=Directory())
+    analysis = run_async(closing(provider, analyze(provider, clip, events)), timeout_s=120)
+    assert "Finding scenes, text and faces" in details and "Grouping scenes into sections" in details
+    assert [t.text for t in analysis.ocr] == ["Mission control"]
+    assert {p.person_id for span in analysis.people for p in span.persons} == {"person-42"}
+    assert assigned and assigned[0][0] == analysis.video.id and len(assigned[0][1]) == 1

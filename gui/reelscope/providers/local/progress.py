@@ -8,7 +8,7 @@ import threading
 
 from ...domain.jobs import JobPhase, JobProgress
 from ..base import AnalysisEvents
-from .worker import END_OF_PROGRESS, VideoAnnouncement
+from .worker import END_OF_PROGRESS, StageAnnouncement, VideoAnnouncement
 
 PROGRESS_POLL_S = 0.1
 
@@ -24,6 +24,7 @@ class ProgressRelay:
         self._loop = loop
         self._events = events
         self._last = -1.0
+        self._detail: str | None = None
         self._closed = False
         self._stopping = threading.Event()
         reader = threading.Thread(target=self._read, name="reelscope-progress", daemon=True)
@@ -49,7 +50,12 @@ class ProgressRelay:
                 return
             if item is END_OF_PROGRESS:
                 return
-            deliver = self._announce if isinstance(item, VideoAnnouncement) else self._deliver
+            if isinstance(item, VideoAnnouncement):
+                deliver = self._announce
+            elif isinstance(item, StageAnnouncement):
+                deliver = self._enter_stage
+            else:
+                deliver = self._deliver
             try:
                 self._loop.call_soon_threadsafe(deliver, item)
             except RuntimeError:  # the loop is closed
@@ -59,8 +65,15 @@ class ProgressRelay:
         if not self._closed:
             self._events.video(announcement.video())
 
+    def _enter_stage(self, stage: StageAnnouncement) -> None:
+        if self._closed:
+            return
+        self._detail = stage.words
+        fraction = max(0.0, self._last)
+        self._events.progress(JobProgress(phase=JobPhase.PROCESSING, fraction=fraction, detail=stage.words))
+
     def _deliver(self, fraction: float) -> None:
         if self._closed or fraction <= self._last:
             return
         self._last = fraction
-        self._events.progress(JobProgress(phase=JobPhase.PROCESSING, fraction=fraction))
+        self._events.progress(JobProgress(phase=JobPhase.PROCESSING, fraction=fraction, detail=self._detail))

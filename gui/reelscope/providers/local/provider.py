@@ -21,14 +21,16 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing.managers import SyncManager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from ...domain.analysis import Analysis
+from ...domain.analysis import Analysis, VideoInfo
 from ...domain.errors import AnalysisCancelled, ReelscopeError
+from ...domain.people import FaceTrack
 from ...domain.providers import LOCAL, provider_info
 from ..base import AnalysisEvents, AnalysisRequest, NoEvents, ProviderLimits
+from .pipeline import EngineOptions, LocalResult, people_spans
 from .progress import ProgressRelay
-from .worker import WorkerFailure, exit_with_parent, run_job, start_worker
+from .worker import WorkerFailure, exit_with_parent, index_music, run_job, start_worker
 
 # Never fork: the parent may have Qt loaded, and forked Qt state is undefined behaviour.
 _PROCESS_CONTEXT = multiprocessing.get_context("spawn")
@@ -36,13 +38,32 @@ STOP_WAIT_S = 1.0
 T = TypeVar("T")
 
 
+class PersonDirectory(Protocol):
+    """Who the faces of a clip are: the library's persons, matched or created (services.people)."""
+
+    async def assign(self, video: VideoInfo, faces: tuple[FaceTrack, ...]) -> dict[int, str]:
+        """Stores the clip's face tracks; returns the person id of each face group of the clip."""
+        ...
+
+
 class LocalProvider:
     id = LOCAL
     label = provider_info(LOCAL).label
     capabilities = provider_info(LOCAL).capabilities
 
-    def __init__(self, thumbnail_root: Path, max_workers: int = 2) -> None:
+    def __init__(
+        self,
+        thumbnail_root: Path,
+        max_workers: int = 2,
+        options: EngineOptions | None = None,
+        people: PersonDirectory | None = None,
+    ) -> None:
+        """options: the stages to run (by default only those every analysis has: scenes, activity,
+        thumbnails; the app passes the settings' stages); people: the library's persons, without
+        which the people of an analysis carry clip-local ids."""
         self.thumbnail_root = Path(thumbnail_root)
+        self.options = options or EngineOptions.scenes_only()
+        self.people = people
         self.max_workers = max(1, max_workers)
         self.limits = ProviderLimits(max_jobs=self.max_workers)
         self._pool: ProcessPoolExecutor | None = None
@@ -57,12 +78,12 @@ class LocalProvider:
         job = await self._in_thread(_Job.open, manager)
         # On the loop thread: submitting is quick, even when it starts a worker (vfork + exec).
         job.future = self._submit(
-            run_job, str(path), str(self.thumbnail_root), job.progress, job.cancel, request.sha256
+            run_job, str(path), str(self.thumbnail_root), job.progress, job.cancel, request.sha256, self.options
         )
         self._jobs.add(job)
         relay = ProgressRelay(job.progress, asyncio.get_running_loop(), events or NoEvents())
         try:
-            analysis = await asyncio.wrap_future(job.future)
+            result: LocalResult = await asyncio.wrap_future(job.future)
         except asyncio.CancelledError:
             if not _is_being_cancelled():  # the job, not this task, was cancelled: by aclose()
                 raise AnalysisCancelled(str(path)) from None
@@ -77,8 +98,26 @@ class LocalProvider:
         finally:
             relay.close()
             self._jobs.discard(job)
+        analysis = await self._with_persons(result)
         relay.finish()
         return analysis
+
+    async def _with_persons(self, result: LocalResult) -> Analysis:
+        """The analysis with the library's person ids in place of the clip's face groups."""
+        analysis = result.analysis
+        if self.people is None or not self.options.faces:
+            return analysis
+        person_ids = await self.people.assign(analysis.video, result.faces)
+        return analysis.model_copy(update={"people": people_spans(result.faces, analysis.scenes, person_ids)})
+
+    async def index_music(self) -> int | None:
+        """Brings the music folder's fingerprints up to date in a worker (analyses do it too, when
+        they need it); returns how many songs the index holds, None without a music folder."""
+        options = self.options
+        if not options.matches_music:
+            return None
+        future = self._submit(index_music, options.music_dir, options.music_index)
+        return await asyncio.wrap_future(future)
 
     @property
     def job_count(self) -> int:

@@ -37,8 +37,9 @@ from .transitions import FoundTransition, TransitionFinder
 ProgressSink = Callable[[float], None]
 """Receives the fraction decoded after every frame; may raise to stop the scan."""
 
-FrameSink = Callable[[float, av.VideoFrame], None]
-"""Receives (time in seconds, the decoded frame) for every frame, in order; it must not keep the frame."""
+FrameSink = Callable[[float, av.VideoFrame, bool], None]
+"""Receives (time in seconds, the decoded frame, whether it starts a scene) for every frame, in order, as
+soon as the cut detector has judged it (a few frames late); it must not keep the frame."""
 
 SKIP_EVERY_LOOP_FILTER_FROM_WIDTH = 640
 # A video whose frames end this much before its stated duration was cut short. Durations that
@@ -79,7 +80,7 @@ def scan_video(
 ) -> ScanResult:
     """Decodes every frame once; duration_s <= 0 means unknown (then taken from the frames).
 
-    on_frame sees every decoded frame with its time, as it comes (sprite sheets, sampled analysers).
+    on_frame sees every decoded frame with its time and cut verdict (sprite sheets, frame analysers).
     """
     with open_video(path) as container:
         stream = container.streams.video[0]
@@ -136,13 +137,13 @@ def _decode(
             findings.activity.append(verdict.activity)
             if chooser:
                 chooser.offer(frame, starts_scene=is_cut, signature=verdict.signature)
+            if on_frame:
+                on_frame(findings.frame_times_s[verdict.index], frame, is_cut)
 
     for frame in container.decode(stream):
         time_s = clock.time_of(frame)
         findings.frame_times_s.append(time_s)
-        if on_frame:
-            on_frame(time_s, frame)
-        waiting.append(frame if chooser else None)
+        waiting.append(frame if chooser or on_frame else None)
         take(cuts.push(Signature(sample(frame))))
         if on_progress and duration_s > 0:
             on_progress(min(1.0, time_s / duration_s))

@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...domain.analysis import Analysis, VideoInfo
+from ...domain.analysis import VideoInfo
 from ...domain.errors import AnalysisCancelled, MediaError, ReelscopeError
-from .pipeline import analyze_file
+from .pipeline import EngineOptions, LocalResult, analyze_clip
 
 PROGRESS_INTERVAL_S = 0.1
 CANCEL_CHECK_INTERVAL_S = 0.05
@@ -32,6 +32,13 @@ class VideoAnnouncement:
 
     def video(self) -> VideoInfo:
         return VideoInfo.from_json(self.video_json)
+
+
+@dataclass(frozen=True)
+class StageAnnouncement:
+    """The words for the stage a job enters (finding faces, matching music...), for the queue."""
+
+    words: str
 
 
 class WorkerFailure(Exception):
@@ -84,10 +91,14 @@ class JobControl:
     def announce(self, video: VideoInfo) -> None:
         self._send(VideoAnnouncement(video.to_json()))
 
+    def stage(self, words: str) -> None:
+        self.raise_if_cancelled()
+        self._send(StageAnnouncement(words))
+
     def close(self) -> None:
         self._send(END_OF_PROGRESS)
 
-    def _send(self, item: float | VideoAnnouncement | None) -> None:
+    def _send(self, item: float | VideoAnnouncement | StageAnnouncement | None) -> None:
         try:
             self._progress_queue.put(item)
         except (OSError, EOFError):
@@ -106,6 +117,15 @@ def start_worker() -> None:
         except OSError:
             pass
     exit_with_parent()
+def index_music(folder: str, index_path: str) -> int:
+    """A pool job: brings the music folder's fingerprints up to date; returns how many songs it holds."""
+    from .music.index import MusicIndex
+
+    index = MusicIndex(Path(index_path))
+    try:
+        return index.refresh(Path(folder)).songs
+    finally:
+        index.close()
 
 
 def exit_with_parent() -> None:
@@ -126,13 +146,26 @@ def exit_with_parent() -> None:
     threading.Thread(target=watch, name="reelscope-parent-watch", daemon=True).start()
 
 
-def run_job(path: str, thumbnail_root: str, progress_queue, cancel_event, sha256: str | None = None) -> Analysis:
+def run_job(
+    path: str,
+    thumbnail_root: str,
+    progress_queue,
+    cancel_event,
+    sha256: str | None = None,
+    options: EngineOptions | None = None,
+) -> LocalResult:
     """The pool's entry point; expected failures come back as WorkerFailure."""
     control = JobControl(progress_queue, cancel_event)
     try:
         control.raise_if_cancelled()
-        return analyze_file(
-            Path(path), Path(thumbnail_root), on_progress=control.report, on_video=control.announce, sha256=sha256
+        return analyze_clip(
+            Path(path),
+            Path(thumbnail_root),
+            options or EngineOptions.scenes_only(),
+            on_progress=control.report,
+            on_video=control.announce,
+            sha256=sha256,
+            on_stage=control.stage,
         )
     except MediaError as error:
         raise WorkerFailure(WorkerFailure.MEDIA, error.path, error.reason) from None

@@ -16,6 +16,7 @@ from ...domain.overlay import overlay_lines
 from ...domain.timeline import labelled_by_provider, tracks_from_analysis
 from ...services.analysis import AnalysisService
 from ...services.library import LibraryService
+from ...services.people import PeopleService
 from ..main_window import MainWindow
 from ..panes.library_pane import LibraryPane
 from ..panes.queue_pane import QueuePane
@@ -45,6 +46,7 @@ class ClipController(QObject):
         tasks: TaskRunner,
         add_paths: Callable[[Sequence[Path], bool], object],
         report_error: ErrorSink,
+        people: PeopleService | None = None,
     ) -> None:
         super().__init__(window)
         self._window = window
@@ -58,6 +60,7 @@ class ClipController(QObject):
         self._report_error = report_error
         self._current: Clip | None = None
         self._current_analyses: list[Analysis] = []
+        self._person_names: dict[str, str] = {}
         self._opening: tuple[str, asyncio.Task] | None = None
 
         library.clip_selected.connect(self.open_clip)
@@ -69,6 +72,9 @@ class ClipController(QObject):
         player.position_changed.connect(self._on_position)
         player.error_occurred.connect(lambda message: report_error(message, None))
         self._disconnect = analysis.clip_changed.connect(self._on_clip_changed)
+        self._disconnect_people = (
+            people.people_changed.connect(self._on_people_changed) if people is not None else (lambda: None)
+        )
 
         window.add_playback_action("Play / pause", "Space", player.toggle_play)
         window.add_playback_action("Frame back", "Left", lambda: player.step_frames(-1))
@@ -127,6 +133,7 @@ class ClipController(QObject):
                 "Its analysis is still shown.",
                 None,
             )
+        self._person_names = opened.person_names
         self._show_analyses(clip, list(opened.analyses))
         if at_s is not None:
             self._player.seek(at_s)
@@ -150,6 +157,19 @@ class ClipController(QObject):
 
     def close(self) -> None:
         self._disconnect()
+        self._disconnect_people()
+
+    def _on_people_changed(self, _videos) -> None:
+        """Names or persons changed: the open clip's lanes and overlay show them as they now are."""
+        if self._current is not None:
+            self._tasks.start("refresh-clip", self._refresh(self._current.id))
+
+    async def _refresh(self, video_id: str) -> None:
+        opened = await self._service.open_clip(video_id)
+        if opened is None or self._current is None or self._current.id != video_id:
+            return
+        self._person_names = opened.person_names
+        self._show_analyses(opened.clip, list(opened.analyses))
 
     async def _load_library(self) -> None:
         self._library.set_clips(await self._service.shelf())
@@ -166,7 +186,9 @@ class ClipController(QObject):
 
     def _show_analyses(self, clip: Clip, analyses: list[Analysis]) -> None:
         self._current_analyses = analyses
-        tracks = labelled_by_provider([track for analysis in analyses for track in tracks_from_analysis(analysis)])
+        tracks = labelled_by_provider(
+            [track for analysis in analyses for track in tracks_from_analysis(analysis, self._person_names)]
+        )
         self._timeline.set_tracks(tracks, clip.video.duration_s, fps=clip.video.fps)
         self._on_position(self._player.position())
         self.clip_shown.emit(clip, list(analyses))
@@ -176,7 +198,7 @@ class ClipController(QObject):
 
     def _on_position(self, seconds: float) -> None:
         self._timeline.set_position(seconds)
-        self._player.set_overlay_lines(overlay_lines(self._current_analyses, seconds))
+        self._player.set_overlay_lines(overlay_lines(self._current_analyses, seconds, self._person_names))
 
     def _reveal_clip(self, video_id: str) -> None:
         self._tasks.run(self._reveal(video_id))

@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 
+from ...domain.people import Person
+from ...domain.providers import KNOWN_PROVIDERS, Capability
 from ...domain.search import SearchHit, SearchQuery
 from ...services.search import SearchService
 from ..main_window import MainWindow
@@ -24,6 +26,7 @@ class SearchController(QObject):
         service: SearchService,
         tasks: TaskRunner,
         open_clip: Callable[[str, float | None], object],
+        current_clip: Callable[[], str | None] = lambda: None,
     ) -> None:
         super().__init__(window)
         self._window = window
@@ -31,6 +34,7 @@ class SearchController(QObject):
         self._service = service
         self._tasks = tasks
         self._open_clip = open_clip
+        self._current_clip = current_clip
         self._query: SearchQuery | None = None
         self._next_cursor: str | None = None
 
@@ -38,9 +42,17 @@ class SearchController(QObject):
         pane.search_requested.connect(self.run_search)
         pane.more_requested.connect(self._next_page)
         pane.hit_activated.connect(self.open_hit)
+        analysers = [info for info in KNOWN_PROVIDERS if Capability.ANALYZE in info.capabilities]
+        pane.set_providers([(info.id, info.label) for info in analysers])
+
+    def set_persons(self, persons: list[Person]) -> None:
+        self._pane.set_persons([(person.person_id, person.display_name) for person in persons])
 
     def run_search(self, text: str) -> None:
-        self._query = SearchQuery(text=text, page_limit=SEARCH_PAGE_SIZE)
+        options = self._pane.filters()
+        if options.pop("open_clip", False):
+            options["video_id"] = self._current_clip() or ""
+        self._query = SearchQuery(text=text, page_limit=SEARCH_PAGE_SIZE, options=options)
         self._next_cursor = None
         self._tasks.start(SEARCH_TASK, self._search_page(self._query, None, append=False))  # cancels a stale search
 

@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from PySide6.QtCore import QObject
 
 from ...domain.providers import KNOWN_PROVIDERS, Capability, provider_label
-from ...library.config import DATA_DIR_VARIABLE, config_path, save_user_choices
+from ...domain.settings import LocalEngineSettings
+from ...library.config import DATA_DIR_VARIABLE, MUSIC_DIR_VARIABLE, config_path, save_local_engine, save_user_choices
 from ...providers.base import AnalysisProvider
 from ...services.provider_setup import ProviderEdit, ProviderSetup
 from ..main_window import MainWindow
@@ -38,6 +39,7 @@ class SettingsController(QObject):
         self._report_error = report_error
         self.dialog: SettingsDialog | None = None
         self._general: tuple[str, int] | None = None
+        self._local: tuple[LocalEngineSettings, bool] | None = None
         self._edits: list[ProviderEdit] = []
         window.settings_requested.connect(lambda: self.open())
         window.provider_setup_requested.connect(self.open)
@@ -77,10 +79,12 @@ class SettingsController(QObject):
         pages = await self._setup.pages()
         settings = self._setup.settings
         override = DATA_DIR_VARIABLE if os.environ.get(DATA_DIR_VARIABLE) else None
+        music_override = MUSIC_DIR_VARIABLE if os.environ.get(MUSIC_DIR_VARIABLE) else None
         dialog = SettingsDialog(settings.data_dir, settings.local_workers, self._window, data_dir_override=override,
-                                providers=pages)
+                                providers=pages, local=settings.local, music_dir_override=music_override)
         dialog.test_requested.connect(self._test)
         dialog.settings_accepted.connect(lambda data_dir, workers: setattr(self, "_general", (data_dir, workers)))
+        dialog.local_engine_accepted.connect(lambda local: setattr(self, "_local", (local, music_override is not None)))
         dialog.providers_accepted.connect(lambda edits: setattr(self, "_edits", list(edits)))
         dialog.accepted.connect(lambda: self._tasks.run(self._save(override is not None)))
         dialog.finished.connect(lambda _result: self._closed(dialog))
@@ -111,8 +115,15 @@ class SettingsController(QObject):
     async def _save(self, data_dir_fixed: bool) -> None:
         """Writes the general settings, then each changed provider page, one after the other (one file)."""
         general, self._general = self._general, None
+        local, self._local = self._local, None
         edits, self._edits = self._edits, []
         messages = []
+        if local is not None and local[0] != self._setup.settings.local:
+            engine, music_fixed = local
+            await asyncio.get_running_loop().run_in_executor(
+                None, save_local_engine, config_path(), engine, music_fixed
+            )
+            messages.append("Local engine settings saved; they apply at the next start")
         if general is not None:
             data_dir, workers = general
             await asyncio.get_running_loop().run_in_executor(

@@ -12,9 +12,11 @@ from ...domain.search import SearchHit
 from ...services.analysis import AnalysisService
 from ...services.export import ExportService
 from ...services.library import LibraryService
+from ...services.people import PeopleService
 from ...services.search import SearchService
 from ..main_window import MainWindow
 from ..panes.library_pane import LibraryPane
+from ..panes.people_pane import PeoplePane
 from ..panes.queue_pane import QueuePane
 from ..panes.search_pane import SearchPane
 from ..shortcuts_dialog import ShortcutsDialog, shortcut_rows
@@ -24,6 +26,7 @@ from .clip_controller import ClipController
 from .editing_keys import CHORD_HELP, EditingKeys
 from .export_controller import ExportController
 from .ingest_controller import IngestController
+from .people_controller import PeopleController
 from .search_controller import SearchController
 from .tasks import ErrorSink, TaskRunner
 
@@ -44,6 +47,8 @@ class Workspace(QObject):
         export_service: ExportService,
         tasks: TaskRunner,
         report_error: ErrorSink,
+        people: PeoplePane | None = None,
+        people_service: PeopleService | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window
@@ -64,8 +69,17 @@ class Workspace(QObject):
             tasks=tasks,
             add_paths=self._ingest.add_paths,
             report_error=report_error,
+            people=people_service,
         )
-        self._search = SearchController(window, search, search_service, tasks, self._clips.open_clip)
+        self._search = SearchController(
+            window, search, search_service, tasks, self._clips.open_clip, current_clip=self._clips.current_clip_id
+        )
+        self.people = people
+        self._people: PeopleController | None = None
+        if people is not None and people_service is not None:
+            self._people = PeopleController(
+                window, people, people_service, tasks, self._clips.open_clip, on_persons=self._search.set_persons
+            )
         self.keys = EditingKeys(
             window, player=player, timeline=timeline, library_service=library_service, tasks=tasks,
             current_clip=self._clips.current_clip,
@@ -88,7 +102,10 @@ class Workspace(QObject):
 
     async def loaded(self) -> None:
         """Returns once the library and the queue show what the catalogue holds."""
-        await asyncio.gather(self._clips.loaded, self._ingest.loaded)
+        loading = [self._clips.loaded, self._ingest.loaded]
+        if self._people is not None:
+            loading.append(self._people.loaded)
+        await asyncio.gather(*loading, return_exceptions=False)
 
     def reload_library(self) -> asyncio.Task:
         return self._clips.reload_library()
@@ -112,3 +129,5 @@ class Workspace(QObject):
         self._ingest.close()
         self._clips.close()
         self.keys.close()
+        if self._people is not None:
+            self._people.close()

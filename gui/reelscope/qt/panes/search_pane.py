@@ -7,6 +7,8 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -20,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.search import SearchHit, SearchResult
+from ...domain.search import ORDER_DATE, ORDER_SCORE, SearchHit, SearchResult
 from ..models.roles import FAILURE_COLOR, SUCCESS_COLOR, WARNING_COLOR, ObjectRole, muted_text_color
 from ..models.search_model import SearchHitModel, confidence_text, score_fraction, time_range_text
 from ..widgets.hover_scrub import HoverScrub, paint_scrub_frame
@@ -31,6 +33,10 @@ THUMB_SIZE = QSize(160, 90)
 DEBOUNCE_MS = 300
 
 _CONFIDENCE_COLORS = {"high": SUCCESS_COLOR, "medium": WARNING_COLOR}
+
+
+KIND_WORDS = {"ocr": "Text", "person": "Person", "music": "Music", "tag": "Tag", "section": "Section",
+              "title": "Title"}
 
 
 class SearchPane(QWidget):
@@ -63,6 +69,29 @@ class SearchPane(QWidget):
         self.export_button.setToolTip("The results as a timeline of moments (EDL, FCP XML, FCPXML, OTIO…)")
         self.export_button.setEnabled(False)
         self.export_button.clicked.connect(self.export_requested)
+
+        self.person_filter = QComboBox(self)
+        self.person_filter.setToolTip("Only moments where this person is on screen")
+        self.person_filter.addItem("Anyone", None)
+        self.provider_filter = QComboBox(self)
+        self.provider_filter.setToolTip("Only moments from this provider's analyses")
+        self.provider_filter.addItem("Any provider", None)
+        self.clip_filter = QCheckBox("Open clip only", self)
+        self.clip_filter.setToolTip("Only moments of the clip in the player")
+        self.min_score = QDoubleSpinBox(self)
+        self.min_score.setRange(0, 100)
+        self.min_score.setDecimals(0)
+        self.min_score.setSingleStep(10)
+        self.min_score.setSuffix(" %")
+        self.min_score.setPrefix("score ≥ ")
+        self.min_score.setToolTip("Relevance threshold, relative to the best match")
+        self.order = QComboBox(self)
+        self.order.addItem("Best first", ORDER_SCORE)
+        self.order.addItem("Newest clips first", ORDER_DATE)
+        for combo in (self.person_filter, self.provider_filter, self.order):
+            combo.currentIndexChanged.connect(self._filters_changed)
+        self.clip_filter.toggled.connect(self._filters_changed)
+        self.min_score.valueChanged.connect(self._filters_changed)
 
         self._status = QLabel(self)
         self._status.setWordWrap(True)
@@ -98,7 +127,18 @@ class SearchPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
+        filters = QHBoxLayout()
+        filters.setContentsMargins(0, 0, 0, 0)
+        filters.addWidget(self.person_filter, 1)
+        filters.addWidget(self.provider_filter, 1)
+        more = QHBoxLayout()
+        more.setContentsMargins(0, 0, 0, 0)
+        more.addWidget(self.min_score)
+        more.addWidget(self.order, 1)
+        more.addWidget(self.clip_filter)
         layout.addWidget(self._query)
+        layout.addLayout(filters)
+        layout.addLayout(more)
         layout.addLayout(options)
         layout.addWidget(self._busy)
         layout.addWidget(self._grid, 1)
@@ -122,6 +162,26 @@ class SearchPane(QWidget):
             self._grid.scrollToTop()
         self._show_status(self._summary(result))
         self.export_button.setEnabled(self._model.hit_count() > 0)
+
+    def filters(self) -> dict[str, str | float | bool]:
+        """The search options the filters ask for (domain.search.SearchQuery says what each means)."""
+        options: dict[str, str | float | bool] = {"order": self.order.currentData() or ORDER_SCORE}
+        if self.person_filter.currentData():
+            options["person"] = self.person_filter.currentData()
+        if self.provider_filter.currentData():
+            options["from_provider"] = self.provider_filter.currentData()
+        if self.min_score.value() > 0:
+            options["min_score"] = self.min_score.value() / 100.0
+        if self.clip_filter.isChecked():
+            options["open_clip"] = True
+        return options
+
+    def set_persons(self, persons: list[tuple[str, str]]) -> None:
+        """(person id, what a user reads) for the person filter; the current choice is kept if it remains."""
+        _refill(self.person_filter, "Anyone", persons)
+
+    def set_providers(self, providers: list[tuple[str, str]]) -> None:
+        _refill(self.provider_filter, "Any provider", providers)
 
     def set_has_more(self, has_more: bool) -> None:
         self._model.set_has_more(has_more)
@@ -184,6 +244,10 @@ class SearchPane(QWidget):
         query = self._query.text().strip()
         if query:
             self._emit_search(query)
+
+    def _filters_changed(self, *_args) -> None:
+        if self._last_query:
+            self._emit_search(self._last_query)
 
     def _emit_search(self, query: str) -> None:
         self._last_query = query
@@ -292,15 +356,13 @@ class HitDelegate(QStyledItemDelegate):
             width = self._view.viewport().width() - 2 * self._view.spacing() - 1
             return QSize(max(width, THUMB_SIZE.width()), self.HEADER_HEIGHT)
         line = option.fontMetrics.height()
-        return QSize(THUMB_SIZE.width() + 2 * self.PAD, THUMB_SIZE.height() + 2 * self.PAD + 2 * line + 8)
+        return QSize(THUMB_SIZE.width() + 2 * self.PAD, THUMB_SIZE.height() + 2 * self.PAD + 3 * line + 10)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         item = index.data(ObjectRole)
         painter.save()
         if isinstance(item, SearchHit):
-            # Under a clip's header its title would only repeat: say what matched instead.
-            caption = item.snippet if index.model().grouped and item.snippet else item.title
-            self._paint_hit(painter, option, item, caption, index)
+            self._paint_hit(painter, option, item, item.title, index)
         else:
             self._paint_header(painter, option, index.data(Qt.ItemDataRole.DisplayRole))
         painter.restore()
@@ -347,13 +409,53 @@ class HitDelegate(QStyledItemDelegate):
         painter.drawText(title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                          metrics.elidedText(caption, Qt.TextElideMode.ElideRight, title_rect.width()))
 
-        info_rect = QRect(thumb.left(), title_rect.bottom() + 2, thumb.width(), line)
+        match_rect = QRect(thumb.left(), title_rect.bottom() + 2, thumb.width(), line)
+        self._paint_match(painter, match_rect, hit, option.font, text_color, muted, palette)
+
+        info_rect = QRect(thumb.left(), match_rect.bottom() + 2, thumb.width(), line)
         bar_color = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Highlight)
         self._paint_score(painter, info_rect, score_fraction(hit.score), bar_color, palette, muted)
         confidence = confidence_text(hit.confidence)
         if confidence:
             painter.setPen(_CONFIDENCE_COLORS.get(hit.confidence or "", muted))
             painter.drawText(info_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, confidence)
+
+    @staticmethod
+    def _paint_match(painter: QPainter, rect: QRect, hit: SearchHit, base_font: QFont, text_color: QColor,
+                     muted: QColor, palette: QPalette) -> None:
+        """What matched, its matching words in bold and the highlight colour, elided to the width."""
+        if not hit.snippet:
+            return
+        kind = KIND_WORDS.get(hit.kind or "", "")
+        pieces: list[tuple[str, bool]] = [(f"{kind}: ", False)] if kind else []
+        position = 0
+        for start, end in hit.highlights:
+            pieces.append((hit.snippet[position:start], False))
+            pieces.append((hit.snippet[start:end], True))
+            position = end
+        pieces.append((hit.snippet[position:], False))
+        bold = QFont(base_font)
+        bold.setBold(True)
+        x, right = rect.left(), rect.right()
+        for index, (text, strong) in enumerate(pieces):
+            if not text:
+                continue
+            font = bold if strong else base_font
+            metrics = QFontMetrics(font)
+            room = right - x
+            if room <= metrics.horizontalAdvance("…"):
+                break
+            shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+            painter.setFont(font)
+            colour = palette.color(QPalette.ColorRole.Highlight).lighter(150) if strong else (
+                muted if index == 0 and kind else text_color)
+            painter.setPen(colour)
+            painter.drawText(QRect(x, rect.top(), room, rect.height()),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown)
+            x += metrics.horizontalAdvance(shown)
+            if shown != text:
+                break
+        painter.setFont(base_font)
 
     def _paint_thumbnail(self, painter: QPainter, rect: QRect, hit: SearchHit, palette: QPalette) -> None:
         painter.fillRect(rect, palette.color(QPalette.ColorRole.Shadow))
@@ -396,3 +498,17 @@ class HitDelegate(QStyledItemDelegate):
         painter.setPen(text_color)
         text_rect = QRect(bar.right() + 6, rect.top(), rect.width() - bar.width() - 6, rect.height())
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"{fraction:.0%}")
+
+
+def _refill(combo: QComboBox, anything: str, items: list[tuple[str, str]]) -> None:
+    chosen = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(anything, None)
+    for value, label in items:
+        combo.addItem(label, value)
+    row = combo.findData(chosen) if chosen is not None else 0
+    combo.setCurrentIndex(max(0, row))
+    combo.blockSignals(False)
+    if chosen is not None and row < 0:
+        combo.currentIndexChanged.emit(0)

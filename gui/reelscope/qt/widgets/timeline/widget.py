@@ -224,6 +224,10 @@ class TimelineWidget(QWidget):
     def x_for_time(self, seconds: float) -> float:
         return style.HEADER_WIDTH + self._axis.x_at(seconds)
 
+    def lane_titles(self) -> list[str]:
+        """The lanes' header titles, top to bottom."""
+        return [slot.lane.track.title for slot in self._slots]
+
     def lane_rect(self, track_key: str) -> QRect:
         for slot in self._slots:
             if slot.lane.track.key == track_key:
