@@ -12,7 +12,7 @@ import pytest
 from fakes.analyses import TickingClock, make_analysis, make_video
 from reelscope.domain.assets import AssetState, ProviderAsset
 from reelscope.domain.clips import ClipChange
-from reelscope.domain.errors import MediaError, RateLimited, ReelscopeError
+from reelscope.domain.errors import MediaError, RateLimited, ReelscopeError, ServiceFault
 from reelscope.domain.jobs import Job, JobPhase, JobProgress, JobState
 from reelscope.domain.providers import Capability
 from reelscope.library.storage import Storage
@@ -47,6 +47,7 @@ class ScriptedProvider:
         self.max_running = 0
         self.fail_names: set[str] = set()
         self.errors: dict[str, Exception] = {}
+        self.passing_failures: dict[str, int] = {}
 
     def hold(self, *names: str) -> None:
         for name in names:
@@ -78,6 +79,9 @@ class ScriptedProvider:
                 await self.gates[name].wait()
             if name in self.errors:
                 raise self.errors[name]
+            if self.passing_failures.get(name):
+                self.passing_failures[name] -= 1
+                raise ServiceFault(self.id, "failed on its side", status=503)
             if name.startswith("broken") or name in self.fail_names:
                 raise MediaError(str(request.path), "no video stream found")
             if name.startswith("offline"):
@@ -97,14 +101,15 @@ class ScriptedProvider:
 
 
 class Harness:
-    def __init__(self, tmp_path: Path, *providers: ScriptedProvider, monotonic=None):
+    def __init__(self, tmp_path: Path, *providers: ScriptedProvider, monotonic=None, retry_delays=()):
         self.media = tmp_path / "media"
         self.media.mkdir(exist_ok=True)
         self.storage = Storage.open(tmp_path / "data", clock=TickingClock())
         self.providers = {p.id: p for p in providers} if providers else {"local": ScriptedProvider()}
         self.provider = next(iter(self.providers.values()))
         extra = {"monotonic": monotonic} if monotonic else {}
-        self.service = AnalysisService(self.storage, self.providers, clock=TickingClock(), **extra)
+        self.service = AnalysisService(self.storage, self.providers, clock=TickingClock(),
+                                       transient_retry_delays_s=retry_delays, **extra)
         self.events: list[Job] = []
         self.clips_changed: list[ClipChange] = []
         self.service.job_changed.connect(self.events.append)
@@ -592,3 +597,24 @@ def test_quitting_mid_analysis_marks_the_clip_queued(harness, run_async):
     h, _provider, _job, video_id = held_in_analysis(harness, run_async)
     run_async(h.service.aclose())
     assert h.clip(video_id).status_for("local").status == "queued"
+
+
+def test_a_passing_service_failure_waits_in_the_queue_and_resumes_the_remote_job(harness, run_async):
+    h = harness(ScriptedProvider("noxovision", remote=True), retry_delays=(0.05, 0.05))
+    [flaky, down] = h.files("flaky.mp4", "down.mp4")
+    h.provider.passing_failures.update({"flaky.mp4": 2, "down.mp4": 3})
+
+    async def scenario():
+        await h.service.start()
+        jobs = (await h.service.submit([flaky, down], ("noxovision",))).queued
+        await asyncio.wait_for(h.service.wait_idle(), 10)
+        return jobs
+
+    flaky_job, down_job = (h.job(j.id) for j in run_async(scenario()))
+    assert flaky_job.state is JobState.DONE
+    assert h.provider.calls.count("flaky.mp4") == 3
+    assert h.provider.uploads.count("flaky.mp4") == 1, "the later starts resumed the service's job"
+    waiting = [e for e in h.events if e.id == flaky_job.id and e.state is JobState.QUEUED and e.detail]
+    assert waiting and "Trying again in" in waiting[0].detail and "failed on its side" in waiting[0].detail
+    assert down_job.state is JobState.FAILED and down_job.detail == "worth retrying later"
+    assert h.provider.calls.count("down.mp4") == 3, "two automatic retries, then it fails for good"

@@ -31,6 +31,9 @@ from .observers import Listeners
 log = logging.getLogger(__name__)
 
 PROGRESS_PERSIST_INTERVAL_S = 0.25
+TRANSIENT_RETRY_DELAYS_S = (30.0, 120.0, 600.0)
+"""How long a job that failed in passing (its service down, busy or unreachable) waits before each
+new start; after the last it fails for good, and the user can still Retry it."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class AnalysisService:
         *,
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
+        transient_retry_delays_s: Sequence[float] = TRANSIENT_RETRY_DELAYS_S,
     ) -> None:
         self._storage = storage
         self._db = storage.database
@@ -74,7 +78,11 @@ class AnalysisService:
         self._active: dict[int, Job] = {}
         self._runs: dict[int, _Run] = {}
         self._last_start: dict[str, float] = {}
+        self._retry_delays_s = tuple(transient_retry_delays_s)
+        self._retries: dict[int, int] = {}
+        self._not_before: dict[int, float] = {}
         self._wake: asyncio.TimerHandle | None = None
+        self._wake_at: float | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closing = False
         self._idle = asyncio.Event()
@@ -152,6 +160,7 @@ class AnalysisService:
                 run.run.stopping = True
             if run.task is not None:
                 run.task.cancel()
+        self._forget_retries(job_id)
         job = self._active.get(job_id)
         if job is None:
             return
@@ -166,12 +175,17 @@ class AnalysisService:
             raise KeyError(f"no job {job_id}")
         if not job.can_retry:
             raise ValueError(f"job {job_id} is {job.state.value}; only failed or cancelled jobs can be retried")
+        self._forget_retries(job_id)
         job = await self._write(
             job_id, state=JobState.QUEUED, phase=JobPhase.WAITING, progress=0.0, bytes_done=0,
             error=None, detail=None, eta_s=None, started_at=None, finished_at=None, phase_started_at=None,
         )
         self._schedule()
         return job
+
+    def _forget_retries(self, job_id: int) -> None:
+        self._retries.pop(job_id, None)
+        self._not_before.pop(job_id, None)
 
     def reschedule(self) -> None:
         """Looks at the queue again: a provider was set up, rebuilt or removed while the app runs."""
@@ -215,6 +229,10 @@ class AnalysisService:
         for job in sorted(self._active.values(), key=lambda job: job.id):
             if job.state is not JobState.QUEUED or job.id in self._runs:
                 continue
+            retry_at = self._not_before.get(job.id)
+            if retry_at is not None and retry_at > now:
+                wake_in = retry_at - now if wake_in is None else min(wake_in, retry_at - now)
+                continue
             provider = self._providers.get(job.provider)
             if provider is not None:
                 if running[job.provider] >= max(1, provider.limits.max_jobs):
@@ -226,11 +244,15 @@ class AnalysisService:
                     continue
             running[job.provider] += 1
             self._last_start[job.provider] = now
+            self._not_before.pop(job.id, None)
             run = _Run(job.id, job.provider)
             self._runs[job.id] = run
             run.task = self._loop.create_task(self._run_job(job, run), name=f"analysis-job-{job.id}")
             run.task.add_done_callback(lambda task, run=run: self._on_run_done(run, task))
-        if wake_in is not None and self._wake is None:
+        if wake_in is not None and (self._wake_at is None or now + wake_in < self._wake_at):
+            if self._wake is not None:
+                self._wake.cancel()
+            self._wake_at = now + wake_in
             self._wake = self._loop.call_later(wake_in, self._woken)
         if self._runs or any(job.state is JobState.QUEUED for job in self._active.values()):
             self._idle.clear()
@@ -239,6 +261,7 @@ class AnalysisService:
 
     def _woken(self) -> None:
         self._wake = None
+        self._wake_at = None
         self._schedule()
 
     def _on_run_done(self, run: _Run, task: asyncio.Task[None]) -> None:
@@ -274,7 +297,8 @@ class AnalysisService:
             await self._fail(run, error.reason)
             return
         except ProviderError as error:
-            await self._fail(run, _failure_text(error, job.provider), error)
+            if not await self._retry_later(job, run, error):
+                await self._fail(run, _failure_text(error, job.provider), error)
             return
         except ReelscopeError as error:  # an expected failure, worded for the user
             await self._fail(run, str(error))
@@ -311,6 +335,26 @@ class AnalysisService:
             await self._finish(run.job_id, JobState.CANCELLED, None)
             if run.run is not None:
                 await run.run.mark_abandoned()
+
+    async def _retry_later(self, job: Job, run: _Run, error: ProviderError) -> bool:
+        """A passing failure (5xx, 429, no connection) that outlasted the transport's retries: the job
+        waits in the queue and starts again later, resuming the service's job if it has one, a few
+        times before it fails for good."""
+        attempt = self._retries.get(job.id, 0)
+        if not error.transient or run.cancelled or self._closing or attempt >= len(self._retry_delays_s):
+            return False
+        delay = max(self._retry_delays_s[attempt], getattr(error, "retry_after_s", None) or 0.0)
+        self._retries[job.id] = attempt + 1
+        self._not_before[job.id] = self._monotonic() + delay
+        log.info("%s: %s; trying again in %.0f s", job.provider, error, delay)
+        await self._write(
+            job.id, state=JobState.QUEUED, phase=JobPhase.WAITING, progress=0.0, bytes_done=0, started_at=None,
+            phase_started_at=None, eta_s=None, error=None,
+            detail=f"{_failure_text(error, job.provider)} Trying again in {_duration_text(delay)}.",
+        )
+        if run.run is not None:
+            await run.run.mark_queued()
+        return True
 
     async def _fail(self, run: _Run, reason: str, error: ProviderError | None = None) -> None:
         detail = "worth retrying later" if error is not None and error.transient else None
@@ -428,6 +472,10 @@ def _no_provider(provider_id: str, providers: Mapping[str, AnalysisProvider]) ->
         return f"{info.label} is not set up: enter its key in Settings → {info.label}, then Retry"
     known = ", ".join(sorted(providers)) or "none"
     return f"Unknown provider '{provider_id}' (configured: {known})"
+
+
+def _duration_text(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
 
 
 def _short(error: Exception, limit: int = 200) -> str:

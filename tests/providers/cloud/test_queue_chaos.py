@@ -37,7 +37,7 @@ def test_twenty_uploads_through_faults_end_with_one_job_per_file(tmp_path, noxov
     storage = Storage.open(tmp_path / "data")
 
     async def queue_everything():
-        service = AnalysisService(storage, providers)
+        service = AnalysisService(storage, providers, transient_retry_delays_s=(0.1, 0.2, 0.4))
         await service.start()
         report = await service.submit(clips, tuple(providers))
         assert len(report.queued) == FILES * len(providers)
