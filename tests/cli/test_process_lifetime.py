@@ -67,6 +67,8 @@ def wait_for(condition, timeout_s: float, poll_s: float = 0.05) -> bool:
 
 @pytest.fixture
 def env(tmp_path):
+    # The cut scan alone: what is tested is the processes' lifetime, not the slower stages' findings.
+    (tmp_path / "config.toml").write_text("[local]\nocr = false\nfaces = false\nmusic = false\n")
     env = dict(os.environ)
     env.update(
         REELSCOPE_DATA_DIR=str(tmp_path / "data"),

@@ -611,7 +611,7 @@ def test_a_passing_service_failure_waits_in_the_queue_and_resumes_the_remote_job
         return jobs
 
     flaky_job, down_job = (h.job(j.id) for j in run_async(scenario()))
-    assert flaky_job.state is JobState.DONE
+    assert flaky_job.state is JobState.DONE and flaky_job.detail is None, "no stale words once done"
     assert h.provider.calls.count("flaky.mp4") == 3
     assert h.provider.uploads.count("flaky.mp4") == 1, "the later starts resumed the service's job"
     waiting = [e for e in h.events if e.id == flaky_job.id and e.state is JobState.QUEUED and e.detail]

@@ -161,8 +161,10 @@ class AnalysisService:
             if run.task is not None:
                 run.task.cancel()
         self._forget_retries(job_id)
-        job = self._active.get(job_id)
-        if job is None:
+        if self._active.get(job_id) is None:
+            return
+        stored = await self._db.run(self._jobs.get, job_id)
+        if stored is None or stored.state.is_finished:  # it finished just now; its event is on its way
             return
         await self._finish(job_id, JobState.CANCELLED, None)
         if run is not None and run.run is not None:
@@ -316,9 +318,11 @@ class AnalysisService:
             await self._finish(job.id, JobState.DONE, None, video_id=video_id, progress=1.0, detail=detail,
                                sha256=result.sha256)
         elif result.analysis is not None and result.analysis.status is AnalysisStatus.FAILED:
-            await self._finish(job.id, JobState.FAILED, result.analysis.error, video_id=video_id, sha256=result.sha256)
-        else:
-            await self._finish(job.id, JobState.DONE, None, video_id=video_id, progress=1.0, sha256=result.sha256)
+            await self._finish(job.id, JobState.FAILED, result.analysis.error, video_id=video_id, sha256=result.sha256,
+                               detail=None)
+        else:  # the last stage's words ("Grouping scenes…") no longer apply
+            await self._finish(job.id, JobState.DONE, None, video_id=video_id, progress=1.0, sha256=result.sha256,
+                               detail=None)
         if result.clip is not None:
             self.clip_changed.emit(ClipChange(clip=result.clip, analysis=result.analysis))
 
