@@ -37,10 +37,16 @@ fi
 
 echo "== PyInstaller one-folder build"
 rm -rf "$bundle"
+# Of face-recognition-models, only the two models the engine loads (providers/local/faces.py).
+face_models="$("$venv/bin/python" -c "import importlib.util as u, pathlib as p
+print(p.Path(next(iter(u.find_spec('face_recognition_models').submodule_search_locations))) / 'models')")"
 "$venv/bin/pyinstaller" --noconfirm --log-level WARN \
     --distpath "$dist" --workpath "$build/pyinstaller" --specpath "$build" \
     --name reelscope --onedir \
     --collect-data reelscope \
+    --collect-data rapidocr --hidden-import face_recognition_models \
+    --add-data "$face_models/shape_predictor_5_face_landmarks.dat:face_recognition_models/models" \
+    --add-data "$face_models/dlib_face_recognition_resnet_model_v1.dat:face_recognition_models/models" \
     --collect-all opentimelineio \
     --collect-all otio_cmx3600_adapter --collect-all otio_fcp_adapter --collect-all otio_fcpx_xml_adapter \
     --copy-metadata opentimelineio --copy-metadata otio-cmx3600-adapter \
