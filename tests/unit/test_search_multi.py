@@ -112,6 +112,9 @@ def test_expired_links_are_renewed_once_per_page_however_many_tiles_ask():
     for link, answer in zip(links, answers):
         assert answer[link] == link.replace("gen=0", "gen=1")
     assert run(search.refresh_thumbnails(links[0])) == {}, "an old link of a renewed page asks nothing more"
+    renewed = links[0].replace("gen=0", "gen=1")
+    assert run(search.refresh_thumbnails(renewed)) == {} and len(cloud.calls) == 3, \
+        "links of a page renewed a moment ago are not renewed again (no loop on a service giving dead links)"
 
 
 def test_no_provider_is_refused():

@@ -11,6 +11,7 @@ once per page however many tiles ask.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -19,6 +20,9 @@ from ..domain.providers import provider_label
 from ..domain.search import HitOrder, RankedHit, SearchHit, SearchPage, SearchQuery, rank_hits, select_hits
 from ..providers._redact import redact
 from .search import SearchService
+
+RENEW_AGAIN_AFTER_S = 600.0
+"""A page's links renewed this recently are not renewed again (a service handing out dead links)."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,8 @@ class MultiSearch:
         self._order = order
         self._shown: set[tuple] = set()
         self._refreshing: dict[tuple[str, int], asyncio.Future[dict[str, str]]] = {}
+        self._thumbnail_owner: dict[str, str] = {}
+        self._renewed_at: dict[tuple[str, int], float] = {}
 
     @property
     def providers(self) -> list[str]:
@@ -92,11 +98,8 @@ class MultiSearch:
         return tuple(_tally(provider, state) for provider, state in self._providers.items())
 
     def provider_of(self, thumbnail_url: str) -> str | None:
-        for provider, state in self._providers.items():
-            for _cursor, page in state.pages:
-                if any(hit.thumbnail_url == thumbnail_url for hit in page.hits):
-                    return provider
-        return None
+        """Whose hit has this thumbnail link (its provider fetches it, or renews it once expired)."""
+        return self._thumbnail_owner.get(thumbnail_url)
 
     async def refresh_thumbnails(self, thumbnail_url: str) -> dict[str, str]:
         """Fresh links for the page that gave thumbnail_url, as {old link: new link}; asked once per page."""
@@ -106,6 +109,9 @@ class MultiSearch:
                     key = (provider, number)
                     under_way = self._refreshing.get(key)
                     if under_way is None:
+                        if time.monotonic() - self._renewed_at.get(key, -RENEW_AGAIN_AFTER_S) < RENEW_AGAIN_AFTER_S:
+                            return {}
+                        self._renewed_at[key] = time.monotonic()
                         under_way = asyncio.ensure_future(self._refresh(state, number, cursor, page))
                         self._refreshing[key] = under_way
                         under_way.add_done_callback(lambda _done, key=key: self._refreshing.pop(key, None))
@@ -124,6 +130,8 @@ class MultiSearch:
                 hit = hit.model_copy(update={"thumbnail_url": link})
             hits.append(hit)
         state.pages[number] = (cursor, page.model_copy(update={"hits": tuple(hits)}))
+        provider = state.query.provider
+        self._thumbnail_owner.update((link, provider) for link in renewed.values())
         return renewed
 
     async def _advance(self, provider: str, state: _Provider) -> None:
@@ -135,6 +143,7 @@ class MultiSearch:
             return
         state.started = True
         state.pages.append((cursor, page))
+        self._thumbnail_owner.update((hit.thumbnail_url, provider) for hit in page.hits if hit.thumbnail_url)
         state.next_cursor = page.next_cursor
 
 

@@ -92,6 +92,10 @@ class ThumbnailLoader(QObject):
     def size(self) -> QSize:
         return QSize(self._size)
 
+    @property
+    def fetch(self) -> Fetch | None:
+        return self._fetch
+
     def set_fetch(self, fetch: Fetch | None) -> None:
         """Where references that are not local files are fetched from (a service's coroutine function)."""
         self._fetch = fetch
