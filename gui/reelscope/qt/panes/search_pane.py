@@ -467,7 +467,7 @@ class SearchPane(QWidget):
         self._local_filters.setVisible(local)
         self.clip_filter.setVisible(local)
         self.options_form.show_providers(chosen)
-        self._delegate.show_providers = chosen != [LOCAL]
+        self._delegate.show_providers = len(chosen) > 1
         self._grid.viewport().update()
 
     def _summary(self, result: SearchResult) -> str:
@@ -685,7 +685,7 @@ class HitDelegate(QStyledItemDelegate):
         badge.moveBottomLeft(thumb.bottomLeft() + QPoint(4, -4))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(0, 0, 0, 170))
+        painter.setBrush(QColor(0, 0, 0, 215))
         painter.drawRoundedRect(badge, 3, 3)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.setFont(font)
