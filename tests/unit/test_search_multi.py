@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from fakes.loops import run_on_own_loop
 from reelscope.domain.errors import RateLimited
 from reelscope.domain.search import SearchHit, SearchPage, SearchQuery
 from reelscope.services.search import SearchService
@@ -44,7 +45,7 @@ class Listed:
 
 
 def run(coroutine):
-    return asyncio.run(coroutine)
+    return run_on_own_loop(coroutine)   # the session's Qt loop may be marked running in this thread
 
 
 def test_pages_are_merged_by_relative_score_and_each_provider_pages_on_its_own():
