@@ -96,6 +96,21 @@ def test_a_twelve_labs_search_shows_its_hits_with_thumbnails_from_the_service(op
     assert pane.min_score.toolTip().endswith(SCORE_METHOD)
 
 
+def test_eluvio_frames_come_through_its_token_and_stay_out_of_the_cache_names(open_app, qtbot, fakes, caplog):
+    _, eluvio = fakes
+    caplog.set_level("DEBUG")
+    app = open_app(start=False)
+    pane = app.workspace.search
+    search(qtbot, pane, ["eluvio"])
+    hits = pane.hits()
+    assert hits and all(hit.provider == "eluvio" and hit.thumbnail_url.startswith("eluvio:") for hit in hits)
+    qtbot.waitUntil(lambda: all(pane.thumbnails.pixmap(hit.thumbnail_url) is not None for hit in hits[:3]),
+                    timeout=10_000)
+    cached = [str(path) for path in app.core.storage.thumbnails.root.rglob("*") if path.is_file()]
+    assert cached and not any(EL_KEY in name for name in cached)
+    assert EL_KEY not in caplog.text and EL_KEY not in pane.status_text
+
+
 def test_grouped_by_clip_the_service_groups_and_the_grid_shows_headers(open_app, qtbot, fakes):
     twelvelabs, _ = fakes
     app = open_app(start=False)
