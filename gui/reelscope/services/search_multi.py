@@ -86,13 +86,27 @@ class MultiSearch:
     async def next_page(self) -> MultiPage:
         """The first page of every provider, then each next page of those that have more, merged."""
         asking = [(provider, state) for provider, state in self._providers.items() if state.has_more]
+        best_so_far = self._best_hits()
+        counts = {provider: len(state.pages) for provider, state in self._providers.items()}
         await asyncio.gather(*(self._advance(provider, state) for provider, state in asking))
-        ranked = rank_hits(page for state in self._providers.values() for _cursor, page in state.pages)
+        # Ranked against each provider's best hit so far, the new pages cost what they hold, not the whole search.
+        new_pages = [page for provider, state in self._providers.items() for _c, page in state.pages[counts[provider]:]]
+        ranked = rank_hits([*best_so_far, *new_pages])
         fresh = [item for item in ranked if _key(item.hit) not in self._shown]
         self._shown.update(_key(item.hit) for item in fresh)
         chosen = select_hits(fresh, threshold=self._threshold, order=self._order)
         return MultiPage(hits=chosen, tallies=self.tallies(), has_more=self.has_more,
                          grouped=any(state.query.grouped for state in self._providers.values()))
+
+    def _best_hits(self) -> list[SearchPage]:
+        """A page per provider holding its best-scored hit shown so far (already shown: it only sets the scale)."""
+        pages = []
+        for state in self._providers.values():
+            scored = [hit for _c, page in state.pages for hit in page.hits if hit.score is not None]
+            if scored:
+                best = max(scored, key=lambda hit: hit.score)
+                pages.append(SearchPage(query=state.query, hits=(best,)))
+        return pages
 
     def tallies(self) -> tuple[ProviderTally, ...]:
         return tuple(_tally(provider, state) for provider, state in self._providers.items())

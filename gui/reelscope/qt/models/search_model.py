@@ -37,6 +37,7 @@ class SearchHitModel(QAbstractListModel):
         self._relevance: dict[int, float | None] = {}   # id(hit) -> relevance, for ranked (merged) hits
         self._rows: list[SearchRow] = []
         self._grouped = False
+        self._rows_by_picture: dict[str, list[int]] | None = None   # thumbnail reference -> rows; rebuilt lazily
         self._has_more = False
         self._fetching = False
 
@@ -84,6 +85,7 @@ class SearchHitModel(QAbstractListModel):
         self._relevance = {}
         self._remember_relevance(self._hits, relevance)
         self._rows = self._layout()
+        self._rows_by_picture = None
         self._fetching = False
         self.endResetModel()
 
@@ -106,6 +108,7 @@ class SearchHitModel(QAbstractListModel):
                 self._hits[position] = renewed
                 row = next(r for r, item in enumerate(self._rows) if item is hit)
                 self._rows[row] = renewed
+                self._rows_by_picture = None
                 self.dataChanged.emit(self.index(row), self.index(row))
 
     def set_grouped(self, grouped: bool) -> None:
@@ -114,6 +117,7 @@ class SearchHitModel(QAbstractListModel):
         self.beginResetModel()
         self._grouped = grouped
         self._rows = self._layout()
+        self._rows_by_picture = None
         self.endResetModel()
 
     def set_has_more(self, has_more: bool) -> None:
@@ -134,6 +138,16 @@ class SearchHitModel(QAbstractListModel):
 
     def clip_count(self) -> int:
         return len({hit.video_id for hit in self._hits})
+
+    def rows_showing(self, picture: str) -> list[int]:
+        """The rows whose thumbnail is this reference (to repaint just those once it is loaded)."""
+        if self._rows_by_picture is None:
+            found: dict[str, list[int]] = {}
+            for row, item in enumerate(self._rows):
+                if isinstance(item, SearchHit) and item.thumbnail_url:
+                    found.setdefault(item.thumbnail_url, []).append(row)
+            self._rows_by_picture = found
+        return self._rows_by_picture.get(picture, [])
 
     def is_header(self, row: int) -> bool:
         return isinstance(self._rows[row], _Header)
@@ -174,6 +188,7 @@ class SearchHitModel(QAbstractListModel):
                 end += 1
             self.beginInsertRows(QModelIndex(), i, end - 1)
             self._rows[i:i] = new_rows[i:end]
+            self._rows_by_picture = None
             self.endInsertRows()
             i = end
 

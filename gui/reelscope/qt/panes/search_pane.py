@@ -160,7 +160,7 @@ class SearchPane(QWidget):
         self._grid.setUniformItemSizes(True)
         self._grid.clicked.connect(self._activate)
         self._grid.enter_pressed.connect(self._activate)
-        thumbnails.loaded.connect(self._grid.viewport().update)
+        thumbnails.loaded.connect(self._repaint_tiles_of)
         self._grid.verticalScrollBar().valueChanged.connect(self._fetch_if_near_end)
         self._grid.verticalScrollBar().rangeChanged.connect(self._fetch_if_near_end)
 
@@ -429,6 +429,11 @@ class SearchPane(QWidget):
         self._grid.setUniformItemSizes(not grouped)
         self._model.set_grouped(grouped)
         self.grouping_changed.emit(grouped)
+
+    def _repaint_tiles_of(self, picture: str) -> None:
+        """Repaints only the tiles showing a picture that just loaded, not the whole grid."""
+        for row in self._model.rows_showing(picture):
+            self._grid.update(self._model.index(row))
 
     def _fetch_if_at_end(self) -> None:
         self._fetch_if_near_end()
