@@ -152,6 +152,14 @@ def test_merged_search_labels_hits_by_provider_and_orders_by_relative_score(open
     assert local.local_video_id == video.id
     assert "Search in: This library + Twelve Labs" == pane.provider_button.text()
 
+    pane.min_score.setValue(90)   # one threshold for both, on the relative score
+    qtbot.waitUntil(lambda: not pane.is_busy() and pane.hit_count() > 0 and all(
+        index.data(RelevanceRole) >= 0.9 for index in rows(pane)), timeout=20_000)
+    pane.order.setCurrentIndex(pane.order.findData("date"))   # newest clips first: clips not in the library last
+    qtbot.waitUntil(lambda: not pane.is_busy() and pane.hits() and pane.hits()[0].provider == "local",
+                    timeout=20_000)
+    assert all(hit.added_at is None for hit in pane.hits()[1:]), "the cloud's clips are not in the library"
+
 
 def test_a_click_on_a_cloud_hit_of_a_library_clip_opens_it_at_that_moment(open_app, qtbot, fakes, tmp_path):
     twelvelabs, _ = fakes
@@ -230,3 +238,21 @@ def scroll_until(qtbot, pane, condition, timeout_s: float = 30.0) -> None:
         return condition()
 
     qtbot.waitUntil(scrolled, timeout=int(timeout_s * 1000))
+
+
+def test_seeknetic_offers_its_collections_and_top_k_and_searches_the_one_chosen(open_app, qtbot, cloud):
+    demo = cloud.seeknetic.seed_demo(6, "Harbour rushes")
+    cloud.store_keys("seeknetic")
+    app = open_app(start=False)
+    pane = app.workspace.search
+    assert "seeknetic" in pane.provider_actions()
+    pane.choose_providers(["seeknetic"])
+    qtbot.waitUntil(lambda: pane.options_form.widget_for("seeknetic", "collection_id") is not None, timeout=5_000)
+    collections = pane.options_form.widget_for("seeknetic", "collection_id")
+    assert [collections.itemText(i) for i in range(collections.count())] == ["Harbour rushes"]
+    top_k = pane.options_form.widget_for("seeknetic", "top_k")
+    top_k.setValue(8)
+    search(qtbot, pane, ["seeknetic"], text="a dog in the park")
+    assert cloud.seeknetic.record()["searches"][-1] == {"collection_id": demo, "text": "a dog in the park",
+                                                         "top_k": 8}
+    assert 0 < pane.hit_count() <= 8 and all(hit.title.startswith("demo clip") for hit in pane.hits())
