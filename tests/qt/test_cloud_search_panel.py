@@ -8,6 +8,7 @@ named while the others' hits stay; no key shows in the panel.
 
 from __future__ import annotations
 
+import opentimelineio as otio
 import pytest
 import tomli_w
 from PySide6.QtCore import QPoint, Qt
@@ -18,8 +19,11 @@ from fakes.media import make_clip
 from fakes.twelvelabs import FakeTwelveLabs
 from fakes.twelvelabs.server import video_id_for
 from reelscope.domain.assets import AssetState, ProviderAsset
+from reelscope.domain.export import ExportFormat
 from reelscope.domain.search import SCORE_METHOD
+from reelscope.domain.timecode import format_clock
 from reelscope.qt.models.roles import ObjectRole, RelevanceRole
+from reelscope.services.export import ExportRequest
 
 TL_KEY = "tlk-panel-5e2d90c1aa"
 EL_KEY = "elv-panel-61b0c9fe2d"
@@ -161,7 +165,8 @@ def test_merged_search_labels_hits_by_provider_and_orders_by_relative_score(open
     assert all(hit.added_at is None for hit in pane.hits()[1:]), "the cloud's clips are not in the library"
 
 
-def test_a_click_on_a_cloud_hit_of_a_library_clip_opens_it_at_that_moment(open_app, qtbot, fakes, tmp_path):
+def test_a_click_on_a_cloud_hit_of_a_library_clip_opens_it_at_that_moment(open_app, qtbot, fakes, tmp_path,
+                                                                          run_async):
     twelvelabs, _ = fakes
     path = make_clip(tmp_path / "media" / "bear.mp4", total_frames=25 * 40, size=(160, 120))
     video = make_video("bear.mp4", folder=str(path.parent), duration_s=40.0, content="bear")
@@ -182,6 +187,13 @@ def test_a_click_on_a_cloud_hit_of_a_library_clip_opens_it_at_that_moment(open_a
     qtbot.waitUntil(lambda: app.workspace.current_clip_id() == video.id, timeout=10_000)
     qtbot.waitUntil(lambda: abs(app.workspace.player.position() - hit.start_s) < 0.1, timeout=5_000)
     assert pane.preview is None
+
+    elsewhere = next(h for h in pane.hits() if h.local_video_id is None)
+    exported = run_async(app.core.export.export_hits(
+        [hit, elsewhere], ExportRequest(ExportFormat.OTIO, tmp_path / "moments.otio"), TEXT))
+    clips = list(otio.adapters.read_from_file(str(exported.path)).tracks[0].find_clips())
+    assert {c.name.split(" · ")[0] for c in clips} == {f"bear {format_clock(hit.start_s)}–{format_clock(hit.end_s)}"}, \
+        "the library clip is exported at the moment the service found; a clip not in the library cannot be"
 
 
 def test_a_click_on_a_hit_not_in_the_library_opens_its_preview(open_app, qtbot, fakes):

@@ -8,6 +8,7 @@ at that moment; a cloud hit of a clip that is not opens a preview.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from functools import partial
@@ -117,11 +118,13 @@ class SearchController(QObject):
         self._pane.set_busy(True)
         try:
             page = await self._service.search(query, cursor)
+        except asyncio.CancelledError:
+            raise   # a newer search took over the pane, or the window is closing
         except Exception as error:
+            self._pane.set_busy(False)
             self._pane.show_error(f"Search failed: {error}")
             raise  # the task runner reports it with its details
-        finally:
-            self._pane.set_busy(False)
+        self._pane.set_busy(False)
         self._next_cursor = page.next_cursor
         self._pane.show_problems([])
         self._pane.set_results(page.to_result(), append=append)
@@ -145,16 +148,24 @@ class SearchController(QObject):
                                 order=self._pane.order_choice())  # type: ignore[arg-type]
             self._multi = multi
             page = await multi.next_page()
-        finally:
+        except asyncio.CancelledError:
+            raise   # a newer search took over the pane, or the window is closing
+        except BaseException:
             self._pane.set_busy(False)
+            raise
+        self._pane.set_busy(False)
         self._show_page(text, page, append=False, refused=refused)
 
     async def _next_merged_page(self, multi: MultiSearch, text: str) -> None:
         self._pane.set_busy(True)
         try:
             page = await multi.next_page()
-        finally:
+        except asyncio.CancelledError:
+            raise   # a newer search took over the pane, or the window is closing
+        except BaseException:
             self._pane.set_busy(False)
+            raise
+        self._pane.set_busy(False)
         if multi is self._multi:
             self._show_page(text, page, append=True)
 

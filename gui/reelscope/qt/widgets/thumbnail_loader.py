@@ -167,7 +167,10 @@ class ThumbnailLoader(QObject):
         if not file_path:
             self._unreadable[ref] = time.monotonic() + RETRY_UNFETCHABLE_S
             return
-        self._queue_decode(ref, file_path)
+        try:
+            self._queue_decode(ref, file_path)
+        except RuntimeError:  # the loader was deleted (its window closed) while the picture was fetched
+            pass
 
     def _start_queued(self) -> None:
         self._start_timer.stop()
