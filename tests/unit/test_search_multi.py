@@ -79,6 +79,19 @@ def test_one_threshold_and_the_date_order_hold_for_every_provider():
                                                               ("twelvelabs", 0.5)]
 
 
+def test_a_provider_whose_page_falls_below_the_threshold_is_asked_no_more():
+    cloud = Listed("twelvelabs", [90, 80, 40, 30, 20, 10], page=2)
+    service = SearchService({"twelvelabs": cloud})
+    search = MultiSearch(service, [SearchQuery(text="x", provider="twelvelabs")], threshold=0.6)
+
+    async def browse():
+        return [await search.next_page() for _ in range(3)]
+
+    pages = run(browse())
+    assert [len(page.hits) for page in pages] == [2, 0, 0]
+    assert cloud.calls == [None, "2"] and not pages[1].has_more, "its pages come best first: the rest is lower"
+
+
 def test_a_failing_provider_is_named_and_the_others_hits_still_come():
     local = Listed("local", [0.9, 0.5], page=1)
     cloud = Listed("twelvelabs", [80], page=1)

@@ -95,8 +95,20 @@ class MultiSearch:
         fresh = [item for item in ranked if _key(item.hit) not in self._shown]
         self._shown.update(_key(item.hit) for item in fresh)
         chosen = select_hits(fresh, threshold=self._threshold, order=self._order)
+        self._stop_below_threshold([provider for provider, _state in asking], chosen)
         return MultiPage(hits=chosen, tallies=self.tallies(), has_more=self.has_more,
                          grouped=any(state.query.grouped for state in self._providers.values()))
+
+    def _stop_below_threshold(self, asked: list[str], chosen: tuple[RankedHit, ...]) -> None:
+        """A provider whose new page had nothing at or above the threshold is asked no more: its pages
+        come best first, so the next would hold nothing either (the catalogue by date excepted)."""
+        if self._threshold <= 0:
+            return
+        kept = {item.provider for item in chosen}
+        for provider in asked:
+            state = self._providers[provider]
+            if provider not in kept and state.query.options.get("order") != "date":
+                state.next_cursor = None
 
     def _best_hits(self) -> list[SearchPage]:
         """A page per provider holding its best-scored hit shown so far (already shown: it only sets the scale)."""
