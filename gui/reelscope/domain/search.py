@@ -19,6 +19,8 @@ class SearchHit(Frozen):
     title: str
     local_path: str | None = None
     """The clip's file when it is in the library (cloud hits: matched through the provider's asset record)."""
+    local_video_id: str | None = None
+    """The library's id of that clip (what opens it), set with local_path."""
     start_s: float
     end_s: float
     score: float | None = None

@@ -70,6 +70,7 @@ def build_window(core, config_dir: Path) -> tuple[MainWindow, Workspace, TaskRun
         export_service=core.export,
         people=people,
         people_service=core.people,
+        images=core.images,
         tasks=tasks,
         report_error=reporter,
     )

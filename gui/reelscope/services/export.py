@@ -97,9 +97,10 @@ class ExportService:
         clips = []
         cache: dict[str, tuple | None] = {}
         for hit in hits:
-            if hit.video_id not in cache:
-                cache[hit.video_id] = self._clip_parts(hit.video_id)
-            found = cache[hit.video_id]
+            video_id = hit.local_video_id or hit.video_id   # a cloud hit of a library clip: that clip
+            if video_id not in cache:
+                cache[video_id] = self._clip_parts(video_id)
+            found = cache[video_id]
             if found is None:
                 continue  # a cloud hit of a clip this library does not hold: nothing to point an editor at
             video, analyses, markers = found

@@ -26,10 +26,12 @@ log = logging.getLogger(__name__)
 
 MAX_PARALLEL_FETCHES = 4
 
+Download = Callable[[str], Awaitable[bytes]]
+
 
 class ImageService:
     def __init__(
-        self, storage: Storage, cache: ImageCache, download: Callable[[str], Awaitable[bytes]],
+        self, storage: Storage, cache: ImageCache, download: Download,
         close_download: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._storage = storage
@@ -39,30 +41,36 @@ class ImageService:
         self._under_way: dict[str, asyncio.Future[str | None]] = {}
         self._slots = asyncio.Semaphore(MAX_PARALLEL_FETCHES)
 
-    async def local_file(self, ref: str) -> str | None:
-        if not ref:
+    async def local_file(self, ref: str, download: Download | None = None) -> str | None:
+        """The picture's file, or None (the reason goes to the log); `download` fetches it instead of
+        the usual way (a provider's own fetch, for references only it understands)."""
+        try:
+            return await self.fetched_file(ref, download)
+        except (ReelscopeError, OSError) as error:
+            log.info("no picture for %s: %s", _describe(ref), redact(str(error)))
             return None
+
+    async def fetched_file(self, ref: str, download: Download | None = None) -> str:
+        """As local_file, but a picture that cannot be had raises why (a ProviderError, LinkExpired...)."""
+        if not ref:
+            raise ReelscopeError("no picture reference")
         shared = self._under_way.get(ref)
         if shared is None:
-            shared = asyncio.ensure_future(self._local_file(ref))
+            shared = asyncio.ensure_future(self._local_file(ref, download))
             self._under_way[ref] = shared
+            shared.add_done_callback(_forget_failure)
             shared.add_done_callback(lambda _done: self._under_way.pop(ref, None))
         return await asyncio.shield(shared)
 
-    async def _local_file(self, ref: str) -> str | None:
+    async def _local_file(self, ref: str, download: Download | None) -> str:
         loop = asyncio.get_running_loop()
         cached = await loop.run_in_executor(None, self._cache.get, ref)
         if cached is not None:
             return str(cached)
         async with self._slots:
-            try:
-                data = await self._picture(ref)
-            except (ReelscopeError, OSError) as error:
-                log.info("no picture for %s: %s", _describe(ref), redact(str(error)))
-                return None
+            data = await download(ref) if download is not None else await self._picture(ref)
             if data is None:
-                log.info("%s is not a picture reference", _describe(ref))
-                return None
+                raise ReelscopeError(f"{_describe(ref)} is not a picture reference")
             return str(await loop.run_in_executor(None, self._cache.put, ref, data))
 
     async def _picture(self, ref: str) -> bytes | None:
@@ -82,6 +90,12 @@ class ImageService:
             future.cancel()
         if self._close_download is not None:
             await self._close_download()
+
+
+def _forget_failure(future: asyncio.Future) -> None:
+    """A failure nobody awaited any more (every asker was cancelled) is not worth a warning."""
+    if not future.cancelled():
+        future.exception()
 
 
 def _describe(ref: str) -> str:

@@ -74,6 +74,11 @@ class SearchService:
         page = await getattr(provider, "refresh_thumbnails", provider.search)(query, cursor)
         return await self._linker.link(page) if self._linker is not None else page
 
+    def fetches_thumbnails(self, provider_id: str) -> bool:
+        """Whether the provider's hit thumbnails are fetched through it (with its token, or its expiry check)."""
+        provider = self._providers.get(provider_id)
+        return provider is not None and getattr(provider, "fetch_thumbnail", None) is not None
+
     async def thumbnail(self, provider_id: str, reference: str) -> bytes:
         """A hit's thumbnail image from its provider (Eluvio's need the token, added there and only there)."""
         fetch = getattr(self._provider(provider_id), "fetch_thumbnail", None)

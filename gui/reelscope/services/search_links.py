@@ -40,6 +40,7 @@ def _linked(hit: SearchHit, provider: str, link: LocalLink | None) -> SearchHit:
         update["provider"] = provider
     if link is not None:
         update["added_at"] = link.added_at
+        update["local_video_id"] = link.video_id
         if not hit.local_path:
             update["local_path"] = link.path
         if hit.title == hit.video_id or not hit.title:

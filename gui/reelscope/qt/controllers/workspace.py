@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject
 from ...domain.search import SearchHit
 from ...services.analysis import AnalysisService
 from ...services.export import ExportService
+from ...services.images import ImageService
 from ...services.library import LibraryService
 from ...services.people import PeopleService
 from ...services.search import SearchService
@@ -49,6 +50,7 @@ class Workspace(QObject):
         report_error: ErrorSink,
         people: PeoplePane | None = None,
         people_service: PeopleService | None = None,
+        images: ImageService | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window
@@ -72,7 +74,8 @@ class Workspace(QObject):
             people=people_service,
         )
         self._search = SearchController(
-            window, search, search_service, tasks, self._clips.open_clip, current_clip=self._clips.current_clip_id
+            window, search, search_service, tasks, self._clips.open_clip, current_clip=self._clips.current_clip_id,
+            images=images,
         )
         self.people = people
         self._people: PeopleController | None = None
@@ -126,6 +129,7 @@ class Workspace(QObject):
         return self._clips.current_clip_id()
 
     def close(self) -> None:
+        self._search.close()
         self._ingest.close()
         self._clips.close()
         self.keys.close()

@@ -20,6 +20,9 @@ ProgressRole = Qt.ItemDataRole.UserRole + 4
 ActionRole = Qt.ItemDataRole.UserRole + 5
 """The action a row's action cell offers ("cancel", "retry" or None)."""
 
+RelevanceRole = Qt.ItemDataRole.UserRole + 6
+"""A search hit's score relative to its provider's best (0..1), when hits of several providers are merged."""
+
 # Status colours chosen to read on both the dark Fusion palette and a light one.
 SUCCESS_COLOR = QColor("#4caf50")
 RUNNING_COLOR = QColor("#42a5f5")

@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 
 from ...domain.search import SearchGroup, SearchHit
 from ...domain.timecode import format_clock
-from .roles import ObjectRole, SortRole
+from .roles import ObjectRole, RelevanceRole, SortRole
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -34,8 +34,10 @@ class SearchHitModel(QAbstractListModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._hits: list[SearchHit] = []
+        self._relevance: dict[int, float | None] = {}   # id(hit) -> relevance, for ranked (merged) hits
         self._rows: list[SearchRow] = []
         self._grouped = False
+        self._rows_by_picture: dict[str, list[int]] | None = None   # thumbnail reference -> rows; rebuilt lazily
         self._has_more = False
         self._fetching = False
 
@@ -58,6 +60,8 @@ class SearchHitModel(QAbstractListModel):
             return hit_tooltip(row)
         if role == SortRole:
             return row.score
+        if role == RelevanceRole:
+            return self._relevance.get(id(row))
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
@@ -75,21 +79,37 @@ class SearchHitModel(QAbstractListModel):
 
     # -- updates -------------------------------------------------------------------------------
 
-    def set_hits(self, hits: Sequence[SearchHit]) -> None:
+    def set_hits(self, hits: Sequence[SearchHit], relevance: Sequence[float | None] | None = None) -> None:
         self.beginResetModel()
         self._hits = list(hits)
+        self._relevance = {}
+        self._remember_relevance(self._hits, relevance)
         self._rows = self._layout()
+        self._rows_by_picture = None
         self._fetching = False
         self.endResetModel()
 
-    def append_hits(self, hits: Sequence[SearchHit]) -> None:
+    def append_hits(self, hits: Sequence[SearchHit], relevance: Sequence[float | None] | None = None) -> None:
         self._fetching = False
         if not hits:
             return
+        self._remember_relevance(hits, relevance)
         self._hits.extend(hits)
         self._insert_rows(self._layout())
         if self._grouped:
             self._refresh_headers()
+
+    def renew_thumbnails(self, links: dict[str, str]) -> None:
+        """Hits whose thumbnail link was renewed (the old one expired) take the new one."""
+        for position, hit in enumerate(self._hits):
+            if hit.thumbnail_url in links:
+                renewed = hit.model_copy(update={"thumbnail_url": links[hit.thumbnail_url]})
+                self._relevance[id(renewed)] = self._relevance.pop(id(hit), None)
+                self._hits[position] = renewed
+                row = next(r for r, item in enumerate(self._rows) if item is hit)
+                self._rows[row] = renewed
+                self._rows_by_picture = None
+                self.dataChanged.emit(self.index(row), self.index(row))
 
     def set_grouped(self, grouped: bool) -> None:
         if grouped == self._grouped:
@@ -97,6 +117,7 @@ class SearchHitModel(QAbstractListModel):
         self.beginResetModel()
         self._grouped = grouped
         self._rows = self._layout()
+        self._rows_by_picture = None
         self.endResetModel()
 
     def set_has_more(self, has_more: bool) -> None:
@@ -118,10 +139,27 @@ class SearchHitModel(QAbstractListModel):
     def clip_count(self) -> int:
         return len({hit.video_id for hit in self._hits})
 
+    def rows_showing(self, picture: str) -> list[int]:
+        """The rows whose thumbnail is this reference (to repaint just those once it is loaded)."""
+        if self._rows_by_picture is None:
+            found: dict[str, list[int]] = {}
+            for row, item in enumerate(self._rows):
+                if isinstance(item, SearchHit) and item.thumbnail_url:
+                    found.setdefault(item.thumbnail_url, []).append(row)
+            self._rows_by_picture = found
+        return self._rows_by_picture.get(picture, [])
+
     def is_header(self, row: int) -> bool:
         return isinstance(self._rows[row], _Header)
 
+    def relevance(self, hit: SearchHit) -> float | None:
+        return self._relevance.get(id(hit))
+
     # -- internals -----------------------------------------------------------------------------
+
+    def _remember_relevance(self, hits: Sequence[SearchHit], relevance: Sequence[float | None] | None) -> None:
+        if relevance is not None:
+            self._relevance.update((id(hit), value) for hit, value in zip(hits, relevance))
 
     def _layout(self) -> list[SearchRow]:
         if not self._grouped:
@@ -150,6 +188,7 @@ class SearchHitModel(QAbstractListModel):
                 end += 1
             self.beginInsertRows(QModelIndex(), i, end - 1)
             self._rows[i:i] = new_rows[i:end]
+            self._rows_by_picture = None
             self.endInsertRows()
             i = end
 

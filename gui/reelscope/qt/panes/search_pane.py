@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -13,30 +12,31 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QMenu,
     QProgressBar,
     QPushButton,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from ...domain.search import ORDER_DATE, ORDER_SCORE, SearchHit, SearchResult
-from ..models.roles import FAILURE_COLOR, SUCCESS_COLOR, WARNING_COLOR, ObjectRole, muted_text_color
-from ..models.search_model import SearchHitModel, confidence_text, score_fraction, time_range_text
-from ..widgets.hover_scrub import HoverScrub, paint_scrub_frame
+from ...domain.providers import LOCAL
+from ...domain.search import ORDER_DATE, ORDER_SCORE, SCORE_METHOD, SearchHit, SearchResult
+from ...domain.search_options import OptionValue, SearchOptionSpec
+from ..models.roles import FAILURE_COLOR, ObjectRole, muted_text_color
+from ..models.search_model import SearchHitModel
+from ..widgets.hover_scrub import HoverScrub
+from ..widgets.search_options_form import SearchOptionsForm
 from ..widgets.sprite_loader import SpriteLoader
 from ..widgets.thumbnail_loader import ThumbnailLoader
+from .hit_grid import KIND_WORDS, THUMB_SIZE, HitDelegate, HitGrid
+from .hit_preview import PREVIEW_SIZE, HitPreview
 
-THUMB_SIZE = QSize(160, 90)
+__all__ = ["KIND_WORDS", "THUMB_SIZE", "HitDelegate", "HitGrid", "SearchPane"]
+
 DEBOUNCE_MS = 300
-
-_CONFIDENCE_COLORS = {"high": SUCCESS_COLOR, "medium": WARNING_COLOR}
-
-
-KIND_WORDS = {"ocr": "Text", "person": "Person", "music": "Music", "tag": "Tag", "section": "Section",
-              "title": "Title"}
+PREFETCH_SCREENS = 2
+"""The next page is asked for this many screens before the end of the grid."""
 
 
 class SearchPane(QWidget):
@@ -44,6 +44,8 @@ class SearchPane(QWidget):
     more_requested = Signal()
     hit_activated = Signal(object, float)   # the hit, and where to open it: the frame a scrub showed, or its start
     export_requested = Signal()
+    providers_changed = Signal(list)   # the ids of the providers chosen to search
+    grouping_changed = Signal(bool)
 
     def __init__(
         self, thumbnails: ThumbnailLoader, parent: QWidget | None = None, sprites: SpriteLoader | None = None
@@ -51,6 +53,23 @@ class SearchPane(QWidget):
         super().__init__(parent)
         self._last_query = ""
         self._status_before_busy: str | None = None
+        self._thumbnails = thumbnails
+        self._preview_pictures = ThumbnailLoader(PREVIEW_SIZE, self, cache_size=8, fetch=thumbnails.fetch)
+        self._labels: dict[str, str] = {LOCAL: "This library"}
+        self.preview: HitPreview | None = None
+
+        self.provider_button = QToolButton(self)
+        self.provider_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.provider_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.provider_button.setToolTip("Where to search: this library, your cloud services, or several at once")
+        self._provider_menu = QMenu(self.provider_button)
+        self._provider_menu.triggered.connect(self._on_provider_triggered)
+        self.provider_button.setMenu(self._provider_menu)
+        self._provider_actions: dict[str, QAction] = {}
+        self._all_action: QAction | None = None
+        self.options_form = SearchOptionsForm(self, skip={"group_by"})
+        self.options_form.changed.connect(self._filters_changed)
+        self.options_form.hide()
 
         self._query = QLineEdit(self)
         self._query.setPlaceholderText("Search moments: words, text on screen, tags…")
@@ -65,6 +84,7 @@ class SearchPane(QWidget):
 
         self._group = QCheckBox("Group by clip", self)
         self._group.toggled.connect(self._on_group_toggled)
+        self._group.setToolTip("A clip's moments together, under one heading (services that can group do so)")
         self.export_button = QPushButton("Export…", self)
         self.export_button.setToolTip("The results as a timeline of moments (EDL, FCP XML, FCPXML, OTIO…)")
         self.export_button.setEnabled(False)
@@ -84,7 +104,7 @@ class SearchPane(QWidget):
         self.min_score.setSingleStep(10)
         self.min_score.setSuffix(" %")
         self.min_score.setPrefix("score ≥ ")
-        self.min_score.setToolTip("Relevance threshold, relative to the best match")
+        self.min_score.setToolTip(f"Relevance threshold. {SCORE_METHOD}")
         self.order = QComboBox(self)
         self.order.addItem("Best first", ORDER_SCORE)
         self.order.addItem("Newest clips first", ORDER_DATE)
@@ -97,6 +117,14 @@ class SearchPane(QWidget):
         self._status.setWordWrap(True)
         self._status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+        self._problems = QLabel(self)
+        self._problems.setWordWrap(True)
+        self._problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        palette = self._problems.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, FAILURE_COLOR)
+        self._problems.setPalette(palette)
+        self._problems.hide()
+
         self._busy = QProgressBar(self)
         self._busy.setRange(0, 0)
         self._busy.setTextVisible(False)
@@ -108,7 +136,7 @@ class SearchPane(QWidget):
 
         self._grid = HitGrid(self)
         self.scrub = HoverScrub(self._grid, HitDelegate.thumbnail_rect)
-        self._delegate = HitDelegate(thumbnails, self._grid, sprites=sprites, scrub=self.scrub)
+        self._delegate = HitDelegate(thumbnails, self._grid, sprites=sprites, scrub=self.scrub, labels=self._labels)
         if sprites is not None:
             sprites.loaded.connect(self._grid.viewport().update)
         self._grid.setItemDelegate(self._delegate)
@@ -116,7 +144,9 @@ class SearchPane(QWidget):
         self._grid.setUniformItemSizes(True)
         self._grid.clicked.connect(self._activate)
         self._grid.enter_pressed.connect(self._activate)
-        thumbnails.loaded.connect(self._grid.viewport().update)
+        thumbnails.loaded.connect(self._repaint_tiles_of)
+        self._grid.verticalScrollBar().valueChanged.connect(self._fetch_if_near_end)
+        self._grid.verticalScrollBar().rangeChanged.connect(self._fetch_if_near_end)
 
         options = QHBoxLayout()
         options.setContentsMargins(0, 0, 0, 0)
@@ -127,7 +157,8 @@ class SearchPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
-        filters = QHBoxLayout()
+        self._local_filters = QWidget(self)
+        filters = QHBoxLayout(self._local_filters)
         filters.setContentsMargins(0, 0, 0, 0)
         filters.addWidget(self.person_filter, 1)
         filters.addWidget(self.provider_filter, 1)
@@ -137,11 +168,15 @@ class SearchPane(QWidget):
         more.addWidget(self.order, 1)
         more.addWidget(self.clip_filter)
         layout.addWidget(self._query)
-        layout.addLayout(filters)
+        layout.addWidget(self.provider_button)
+        layout.addWidget(self.options_form)
+        layout.addWidget(self._local_filters)
         layout.addLayout(more)
         layout.addLayout(options)
+        layout.addWidget(self._problems)
         layout.addWidget(self._busy)
         layout.addWidget(self._grid, 1)
+        self.set_search_providers([])
         self._show_status("Type to search the moments in your clips")
 
     # -- public API --------------------------------------------------------------------------
@@ -162,6 +197,114 @@ class SearchPane(QWidget):
             self._grid.scrollToTop()
         self._show_status(self._summary(result))
         self.export_button.setEnabled(self._model.hit_count() > 0)
+
+    def set_ranked_results(
+        self, query: str, hits: list[SearchHit], relevance: list[float | None], *, append: bool = False,
+        notes: list[str] = (), problems: list[str] = (), grouped: bool = False,
+    ) -> None:
+        """Hits of one or several providers, ranked together, their scores relative to each provider's best.
+
+        `notes` (totals per provider, a service's warnings) follow the count in the status line;
+        `problems` (a provider that failed) are shown beneath it, the other providers' hits still shown.
+        """
+        if grouped and not self._group.isChecked():
+            self._group.setChecked(True)
+        if append:
+            self._model.append_hits(hits, relevance)
+        else:
+            self._model.set_hits(hits, relevance)
+            self._grid.scrollToTop()
+        count = self._model.hit_count()
+        if count:
+            clips = self._model.clip_count()
+            head = f"{count} moment{'' if count == 1 else 's'} in {clips} clip{'' if clips == 1 else 's'}"
+        else:
+            head = f"No results for “{query}”"
+        self._show_status("  ·  ".join([head, *notes]))
+        self.show_problems(list(problems))
+        self.export_button.setEnabled(count > 0)
+
+    def show_problems(self, problems: list[str]) -> None:
+        self._problems.setText("\n".join(problems))
+        self._problems.setVisible(bool(problems))
+
+    def renew_thumbnails(self, links: dict[str, str]) -> None:
+        self._model.renew_thumbnails(links)
+
+    def set_thumbnail_fetch(self, fetch) -> None:
+        """Where thumbnails that are not files come from (a coroutine function: reference -> file or None)."""
+        self._thumbnails.set_fetch(fetch)
+        self._preview_pictures.set_fetch(fetch)
+
+    def show_preview(self, hit: SearchHit) -> HitPreview:
+        """A preview of a hit whose clip is not in the library (non-modal; the last one is replaced)."""
+        if self.preview is not None:
+            self.preview.close()
+        relevance = self._model.relevance(hit)
+        label = self._labels.get(hit.provider or "", hit.provider or "")
+        self.preview = HitPreview(hit, label, relevance, self._preview_pictures, self)
+        self.preview.finished.connect(lambda _result, shown=self.preview: shown.deleteLater())
+        self.preview.open()
+        return self.preview
+
+    def set_search_providers(self, providers: list[tuple[str, str]]) -> None:
+        """The places a search can look: (id, label) of each configured service; this library is always one."""
+        chosen = set(self.chosen_providers()) if self._provider_actions else {LOCAL}
+        self._labels.update(providers)
+        self._provider_menu.clear()
+        self._provider_actions = {}
+        for provider_id, label in [(LOCAL, self._labels[LOCAL]), *providers]:
+            action = self._provider_menu.addAction(label)
+            action.setCheckable(True)
+            action.setData(provider_id)
+            action.setChecked(provider_id in chosen)
+            self._provider_actions[provider_id] = action
+        self._provider_menu.addSeparator()
+        self._all_action = self._provider_menu.addAction("All of them")
+        self._all_action.setToolTip("Search every place at once; the hits are merged")
+        if not any(action.isChecked() for action in self._provider_actions.values()):
+            self._provider_actions[LOCAL].setChecked(True)
+        self.provider_button.setVisible(len(self._provider_actions) > 1)
+        self._providers_shown()
+
+    def choose_providers(self, provider_ids: list[str]) -> None:
+        for provider_id, action in self._provider_actions.items():
+            action.setChecked(provider_id in provider_ids)
+        if not self.chosen_providers():
+            self._provider_actions[LOCAL].setChecked(True)
+        self._on_choice_changed()
+
+    def chosen_providers(self) -> list[str]:
+        return [provider_id for provider_id, action in self._provider_actions.items() if action.isChecked()]
+
+    def provider_actions(self) -> dict[str, QAction]:
+        return dict(self._provider_actions)
+
+    @property
+    def all_providers_action(self) -> QAction | None:
+        return self._all_action
+
+    def set_provider_options(self, provider_id: str, label: str, specs: list[SearchOptionSpec]) -> None:
+        self.options_form.set_options(provider_id, label, specs)
+        self.options_form.show_providers(self.chosen_providers())
+
+    def option_values(self, provider_id: str) -> dict[str, OptionValue]:
+        return self.options_form.values(provider_id)
+
+    def threshold(self) -> float:
+        """The relevance threshold, 0..1, relative to each provider's best match."""
+        return self.min_score.value() / 100.0
+
+    def order_choice(self) -> str:
+        return self.order.currentData() or ORDER_SCORE
+
+    @property
+    def grouped(self) -> bool:
+        return self._group.isChecked()
+
+    @property
+    def problems_text(self) -> str:
+        return self._problems.text() if self._problems.isVisible() else ""
 
     def filters(self) -> dict[str, str | float | bool]:
         """The search options the filters ask for (domain.search.SearchQuery says what each means)."""
@@ -199,6 +342,9 @@ class SearchPane(QWidget):
                 self._show_status(self._status_before_busy)
             self._status_before_busy = None
 
+    def is_busy(self) -> bool:
+        return self._status_before_busy is not None
+
     def show_error(self, message: str) -> None:
         self._busy.hide()
         self._status_before_busy = None
@@ -224,6 +370,10 @@ class SearchPane(QWidget):
     @property
     def group_checkbox(self) -> QCheckBox:
         return self._group
+
+    @property
+    def thumbnails(self) -> ThumbnailLoader:
+        return self._thumbnails
 
     @property
     def grid(self) -> QListView:
@@ -262,14 +412,52 @@ class SearchPane(QWidget):
     def _on_group_toggled(self, grouped: bool) -> None:
         self._grid.setUniformItemSizes(not grouped)
         self._model.set_grouped(grouped)
+        self.grouping_changed.emit(grouped)
+
+    def _repaint_tiles_of(self, picture: str) -> None:
+        """Repaints only the tiles showing a picture that just loaded, not the whole grid."""
+        for row in self._model.rows_showing(picture):
+            self._grid.update(self._model.index(row))
 
     def _fetch_if_at_end(self) -> None:
+        self._fetch_if_near_end()
+
+    def _fetch_if_near_end(self, *_args) -> None:
+        """Asks for the next page while PREFETCH_SCREENS screens of hits are still ahead, not only at the end."""
         root = QModelIndex()
         if not self._model.canFetchMore(root):
             return
         last = self._model.rowCount() - 1
-        if last < 0 or self._grid.viewport().rect().intersects(self._grid.visualRect(self._model.index(last))):
+        screen = self._grid.viewport().height()
+        # visualRect lays the grid out first, and is relative to the scrolled viewport.
+        if last < 0 or self._grid.visualRect(self._model.index(last)).top() <= (1 + PREFETCH_SCREENS) * screen:
             self._model.fetchMore(root)
+
+    def _on_provider_triggered(self, action: QAction) -> None:
+        if action is self._all_action:
+            for each in self._provider_actions.values():
+                each.setChecked(True)
+        elif not self.chosen_providers():
+            action.setChecked(True)   # one place at least
+        self._on_choice_changed()
+
+    def _on_choice_changed(self) -> None:
+        self._providers_shown()
+        self.providers_changed.emit(self.chosen_providers())
+        self._filters_changed()
+
+    def _providers_shown(self) -> None:
+        chosen = self.chosen_providers()
+        names = [self._labels.get(provider_id, provider_id) for provider_id in chosen]
+        self.provider_button.setText("Search in: " + (" + ".join(names) if len(names) < 3 else
+                                                      f"{len(names)} places"))
+        self.provider_button.setToolTip("Where to search: " + ", ".join(names))
+        local = LOCAL in chosen
+        self._local_filters.setVisible(local)
+        self.clip_filter.setVisible(local)
+        self.options_form.show_providers(chosen)
+        self._delegate.show_providers = len(chosen) > 1
+        self._grid.viewport().update()
 
     def _summary(self, result: SearchResult) -> str:
         count = self._model.hit_count()
@@ -286,218 +474,6 @@ class SearchPane(QWidget):
         palette.setColor(QPalette.ColorRole.WindowText, color)
         self._status.setPalette(palette)
         self._status.setText(text)
-
-
-class HitGrid(QListView):
-    """A wrapping thumbnail grid; Enter activates the current hit (clicks come from `clicked`)."""
-
-    enter_pressed = Signal(QModelIndex)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setViewMode(QListView.ViewMode.IconMode)
-        self.setMovement(QListView.Movement.Static)
-        self.setFlow(QListView.Flow.LeftToRight)
-        self.setWrapping(True)
-        self.setResizeMode(QListView.ResizeMode.Adjust)
-        self.setSpacing(4)
-        self.setDragEnabled(False)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.verticalScrollBar().setSingleStep(24)
-        self.setMouseTracking(True)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self.enter_pressed.emit(self.currentIndex())
-            return
-        super().keyPressEvent(event)
-
-
-class HitDelegate(QStyledItemDelegate):
-    """A moment: thumbnail with its time range, the clip title, a score bar and the confidence.
-
-    In grouped mode, a clip's header row spans the grid's width.
-    """
-
-    PAD = 6
-    HEADER_HEIGHT = 30
-
-    def __init__(
-        self, thumbnails: ThumbnailLoader, view: QListView, *, sprites: SpriteLoader | None = None,
-        scrub: HoverScrub | None = None,
-    ) -> None:
-        super().__init__(view)
-        self._thumbnails = thumbnails
-        self._view = view
-        self._sprites = sprites
-        self._scrub = scrub
-        self._scrubbed: tuple[str, float, float] | None = None   # (hit key, start_s, time shown)
-
-    @classmethod
-    def thumbnail_rect(cls, item: QRect) -> QRect:
-        return QRect(item.left() + cls.PAD, item.top() + cls.PAD, THUMB_SIZE.width(), THUMB_SIZE.height())
-
-    def scrubbed_time(self, index: QModelIndex) -> float | None:
-        """The time of the frame the tile of index shows while scrubbed, else None."""
-        hit = index.data(ObjectRole)
-        if not isinstance(hit, SearchHit) or self._scrub is None or self._sprites is None:
-            return None
-        fraction = self._scrub.fraction_at(index)
-        if fraction is None or self._sprites.sheet(hit.video_id) is None:
-            return None
-        from ...domain.sprites import scrub_time
-
-        layout = self._sprites.sheet(hit.video_id).layout
-        return layout.times_s[layout.tile_at_time(scrub_time(fraction, hit.start_s, hit.end_s))]
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
-        if not isinstance(index.data(ObjectRole), SearchHit):
-            width = self._view.viewport().width() - 2 * self._view.spacing() - 1
-            return QSize(max(width, THUMB_SIZE.width()), self.HEADER_HEIGHT)
-        line = option.fontMetrics.height()
-        return QSize(THUMB_SIZE.width() + 2 * self.PAD, THUMB_SIZE.height() + 2 * self.PAD + 3 * line + 10)
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        item = index.data(ObjectRole)
-        painter.save()
-        if isinstance(item, SearchHit):
-            self._paint_hit(painter, option, item, item.title, index)
-        else:
-            self._paint_header(painter, option, index.data(Qt.ItemDataRole.DisplayRole))
-        painter.restore()
-
-    def _paint_header(self, painter: QPainter, option: QStyleOptionViewItem, text: str) -> None:
-        rect = option.rect
-        font = QFont(option.font)
-        font.setBold(True)
-        painter.setFont(font)
-        painter.setPen(option.palette.color(QPalette.ColorRole.Text))
-        text_rect = rect.adjusted(self.PAD, 0, -self.PAD, -2)
-        elided = QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, text_rect.width())
-        painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, elided)
-        painter.setPen(option.palette.color(QPalette.ColorRole.Mid))
-        painter.drawLine(rect.left() + self.PAD, rect.bottom(), rect.right() - self.PAD, rect.bottom())
-
-    def _paint_hit(
-        self, painter: QPainter, option: QStyleOptionViewItem, hit: SearchHit, caption: str, index: QModelIndex
-    ) -> None:
-        widget = option.widget
-        if widget:
-            widget.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
-        rect = option.rect
-        palette = option.palette
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        text_color = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
-        muted = text_color if selected else muted_text_color(palette)
-        metrics = option.fontMetrics
-        line = metrics.height()
-
-        thumb = self.thumbnail_rect(rect)
-        fraction = self._scrub.fraction_at(index) if self._scrub is not None else None
-        scrubbed = None
-        if fraction is not None and self._sprites is not None:
-            painter.fillRect(thumb, palette.color(QPalette.ColorRole.Shadow))
-            scrubbed = paint_scrub_frame(painter, thumb, self._sprites, hit.video_id, fraction, hit.start_s, hit.end_s)
-        if scrubbed is None:
-            self._paint_thumbnail(painter, thumb, hit, palette)
-        self._paint_time_badge(painter, thumb, time_range_text(hit), option.font)
-
-        title_rect = QRect(thumb.left(), thumb.bottom() + 5, thumb.width(), line)
-        painter.setFont(option.font)
-        painter.setPen(text_color)
-        painter.drawText(title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         metrics.elidedText(caption, Qt.TextElideMode.ElideRight, title_rect.width()))
-
-        match_rect = QRect(thumb.left(), title_rect.bottom() + 2, thumb.width(), line)
-        self._paint_match(painter, match_rect, hit, option.font, text_color, muted, palette)
-
-        info_rect = QRect(thumb.left(), match_rect.bottom() + 2, thumb.width(), line)
-        bar_color = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Highlight)
-        self._paint_score(painter, info_rect, score_fraction(hit.score), bar_color, palette, muted)
-        confidence = confidence_text(hit.confidence)
-        if confidence:
-            painter.setPen(_CONFIDENCE_COLORS.get(hit.confidence or "", muted))
-            painter.drawText(info_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, confidence)
-
-    @staticmethod
-    def _paint_match(painter: QPainter, rect: QRect, hit: SearchHit, base_font: QFont, text_color: QColor,
-                     muted: QColor, palette: QPalette) -> None:
-        """What matched, its matching words in bold and the highlight colour, elided to the width."""
-        if not hit.snippet:
-            return
-        kind = KIND_WORDS.get(hit.kind or "", "")
-        pieces: list[tuple[str, bool]] = [(f"{kind}: ", False)] if kind else []
-        position = 0
-        for start, end in hit.highlights:
-            pieces.append((hit.snippet[position:start], False))
-            pieces.append((hit.snippet[start:end], True))
-            position = end
-        pieces.append((hit.snippet[position:], False))
-        bold = QFont(base_font)
-        bold.setBold(True)
-        x, right = rect.left(), rect.right()
-        for index, (text, strong) in enumerate(pieces):
-            if not text:
-                continue
-            font = bold if strong else base_font
-            metrics = QFontMetrics(font)
-            room = right - x
-            if room <= metrics.horizontalAdvance("…"):
-                break
-            shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
-            painter.setFont(font)
-            colour = palette.color(QPalette.ColorRole.Highlight).lighter(150) if strong else (
-                muted if index == 0 and kind else text_color)
-            painter.setPen(colour)
-            painter.drawText(QRect(x, rect.top(), room, rect.height()),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown)
-            x += metrics.horizontalAdvance(shown)
-            if shown != text:
-                break
-        painter.setFont(base_font)
-
-    def _paint_thumbnail(self, painter: QPainter, rect: QRect, hit: SearchHit, palette: QPalette) -> None:
-        painter.fillRect(rect, palette.color(QPalette.ColorRole.Shadow))
-        pixmap = self._thumbnails.pixmap(hit.thumbnail_url)
-        if pixmap is None:
-            painter.setPen(palette.color(QPalette.ColorRole.Mid))
-            painter.drawRect(rect.adjusted(0, 0, -1, -1))
-            return
-        size = pixmap.deviceIndependentSize().toSize().scaled(rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
-        target = QRect(0, 0, size.width(), size.height())
-        target.moveCenter(rect.center())
-        painter.drawPixmap(target, pixmap)
-
-    @staticmethod
-    def _paint_time_badge(painter: QPainter, thumb: QRect, text: str, base_font: QFont) -> None:
-        font = QFont(base_font)
-        font.setPointSizeF(max(6.0, base_font.pointSizeF() - 1))
-        metrics = QFontMetrics(font)
-        badge = QRect(0, 0, metrics.horizontalAdvance(text) + 10, metrics.height() + 2)
-        badge.moveBottomLeft(thumb.bottomLeft() + QPoint(4, -4))
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(0, 0, 0, 170))
-        painter.drawRoundedRect(badge, 3, 3)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.setFont(font)
-        painter.setPen(QColor(255, 255, 255))  # on the picture, not on the palette
-        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
-
-    @staticmethod
-    def _paint_score(painter: QPainter, rect: QRect, fraction: float | None, bar_color: QColor,
-                     palette: QPalette, text_color: QColor) -> None:
-        if fraction is None:
-            return
-        bar = QRect(rect.left(), rect.center().y() - 2, 44, 5)
-        painter.fillRect(bar, palette.color(QPalette.ColorRole.Mid))
-        filled = QRect(bar)
-        filled.setWidth(max(1, round(bar.width() * fraction)))
-        painter.fillRect(filled, bar_color)
-        painter.setPen(text_color)
-        text_rect = QRect(bar.right() + 6, rect.top(), rect.width() - bar.width() - 6, rect.height())
-        painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"{fraction:.0%}")
 
 
 def _refill(combo: QComboBox, anything: str, items: list[tuple[str, str]]) -> None:

@@ -92,6 +92,10 @@ class ThumbnailLoader(QObject):
     def size(self) -> QSize:
         return QSize(self._size)
 
+    @property
+    def fetch(self) -> Fetch | None:
+        return self._fetch
+
     def set_fetch(self, fetch: Fetch | None) -> None:
         """Where references that are not local files are fetched from (a service's coroutine function)."""
         self._fetch = fetch
@@ -163,7 +167,10 @@ class ThumbnailLoader(QObject):
         if not file_path:
             self._unreadable[ref] = time.monotonic() + RETRY_UNFETCHABLE_S
             return
-        self._queue_decode(ref, file_path)
+        try:
+            self._queue_decode(ref, file_path)
+        except RuntimeError:  # the loader was deleted (its window closed) while the picture was fetched
+            pass
 
     def _start_queued(self) -> None:
         self._start_timer.stop()

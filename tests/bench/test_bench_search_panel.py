@@ -1,0 +1,237 @@
+"""Scrolling 500 Twelve Labs hits in the real window's search panel (the GUI half of the scroll benchmark).
+
+The Twelve Labs fake runs in another process (one search call a second per key, as the service); the
+window is the app's own (build_core + build_window) with the search dock at its default size. The
+benchmark searches Twelve Labs with 50 results a page, then scrolls the grid from top to bottom a
+screen at a time, waiting at each screen for the tiles' thumbnails (and, at the end of what is
+loaded, for the next page). Figures:
+- the event loop's longest stall: the GUI thread's busy time between two ticks of a 1 ms timer
+  (target < 16 ms), and the longest wall-clock gap between ticks;
+- thumbnail latency: from a tile becoming visible to its thumbnail painted (p50/p95/max, target
+  < 200 ms).
+Baselines, in the same run: a plain QListView (icon mode, QStandardItemModel) of the same 500 titles
+with the same pictures preloaded as icons, scrolled the same way (stall); the same walk by a naive
+httpx client against a second fake whose pictures were never drawn (the fake caches each frame),
+its 500 thumbnails fetched six at a time (latency floor: the fake draws every picture it serves).
+
+Run: .venv/bin/python -m pytest -m bench -s tests/bench/test_bench_search_panel.py
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import tomli_w
+from PySide6.QtCore import QSize, QTimer
+from PySide6.QtGui import QIcon, QPixmap, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QListView
+from test_bench_search_scroll import KEY as NAIVE_KEY
+from test_bench_search_scroll import walk_naively
+
+from fakes.loops import run_on_own_loop
+from reelscope.app import build_core
+from reelscope.qt.theme import apply_dark_theme
+from reelscope.qt.window_factory import build_window
+
+TESTS = Path(__file__).resolve().parents[1]
+KEY = "bench-panel-tl-9d1e"
+TEXT = "bear chasing a man"
+HITS = 500
+PAGE = 50
+TARGET_STALL_MS = 16.0
+TARGET_THUMBNAIL_MS = 200.0
+
+
+def start_fake(key: str) -> tuple[subprocess.Popen, str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fakes.twelvelabs", "--port", "0", "--key", key, "--videos", "56"],
+        cwd=TESTS, env=dict(os.environ, PYTHONPATH=str(TESTS)), stdout=subprocess.PIPE, text=True,
+    )
+    line = process.stdout.readline()
+    return process, re.search(r"http://[\d.]+:\d+", line).group(0)
+
+
+@pytest.fixture(scope="module")
+def fake():
+    process, url = start_fake(KEY)
+    yield url
+    process.kill()
+    process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def fresh_fake():
+    """A second fake whose pictures were never made: the fake caches each frame once it has drawn it."""
+    process, url = start_fake(NAIVE_KEY)
+    yield url
+    process.kill()
+    process.wait(10)
+
+
+class Ticks:
+    """A 1 ms Qt timer on the GUI thread: the longest busy time (thread CPU) and wall gap between ticks."""
+
+    def __init__(self) -> None:
+        self.busy_s = 0.0
+        self.gap_s = 0.0
+        self._timer = QTimer()
+        self._timer.setInterval(1)
+        self._timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self._cpu, self._wall = time.thread_time(), time.perf_counter()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def _tick(self) -> None:
+        cpu, wall = time.thread_time(), time.perf_counter()
+        self.busy_s = max(self.busy_s, cpu - self._cpu)
+        self.gap_s = max(self.gap_s, wall - self._wall)
+        self._cpu, self._wall = cpu, wall
+
+
+def visible_rows(view: QListView) -> list[int]:
+    model, area = view.model(), view.viewport().rect()
+    return [row for row in range(model.rowCount()) if view.visualRect(model.index(row, 0)).intersects(area)]
+
+
+def scroll_through(qtbot, view: QListView, ticks: Ticks, *, total: int, on_screen=None) -> int:
+    """Scrolls a screen at a time to the bottom (waiting for rows to reach `total`); returns the screens."""
+    bar = view.verticalScrollBar()
+    screens = 0
+    ticks.start()
+    while True:
+        if on_screen is not None:
+            on_screen()
+        if bar.value() >= bar.maximum():
+            if view.model().rowCount() >= total:
+                break
+            qtbot.waitUntil(lambda: bar.maximum() > bar.value(), timeout=30_000)
+        bar.setValue(min(bar.maximum(), bar.value() + view.viewport().height()))
+        screens += 1
+    ticks.stop()
+    return screens
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+@pytest.mark.bench
+def test_scrolling_500_twelve_labs_hits_in_the_search_panel(
+    fake, fresh_fake, qapp, qloop, qtbot, run_async, data_dir, tmp_path, monkeypatch
+):
+    (tmp_path / "config.toml").write_text(tomli_w.dumps({"providers": {"twelvelabs": {
+        "base_url": fake, "index_id": "6650f1c9e219c90227c371a2"}}}), encoding="utf-8")
+    monkeypatch.setenv("REELSCOPE_TWELVELABS_API_KEY", KEY)
+    monkeypatch.setenv("REELSCOPE_SECRETS", "file")
+    apply_dark_theme(qapp)
+    core = build_core()
+    window, workspace, tasks = build_window(core, tmp_path)
+    qtbot.addWidget(window)
+    window.resize(1600, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    try:
+        run_async(workspace.loaded())
+        pane = workspace.search
+        grid = pane.grid
+        painted: dict[str, float] = {}
+        delegate = grid.itemDelegate()
+        original = delegate._paint_thumbnail
+
+        def paint_thumbnail(painter, rect, hit, palette):
+            original(painter, rect, hit, palette)
+            if hit.thumbnail_url not in painted and pane.thumbnails.pixmap(hit.thumbnail_url) is not None:
+                painted[hit.thumbnail_url] = time.perf_counter()
+
+        delegate._paint_thumbnail = paint_thumbnail
+        pane.choose_providers(["twelvelabs"])
+        qtbot.waitUntil(lambda: pane.options_form.widget_for("twelvelabs", "page_limit") is not None, timeout=10_000)
+        pane.options_form.widget_for("twelvelabs", "page_limit").setValue(PAGE)
+        pane.set_query(TEXT)
+        qtbot.waitUntil(lambda: pane.hit_count() >= PAGE, timeout=30_000)
+
+        seen: dict[str, float] = {}
+
+        def on_screen() -> None:
+            now = time.perf_counter()
+            for row in visible_rows(grid):
+                hit = grid.model().index(row, 0).data(pane_object_role())
+                if hit is not None and hit.thumbnail_url and hit.thumbnail_url not in seen:
+                    seen[hit.thumbnail_url] = now
+            urls = [url for url in seen if url not in painted]
+            qtbot.waitUntil(lambda: all(url in painted for url in urls), timeout=10_000)
+
+        ticks = Ticks()
+        started = time.perf_counter()
+        screens = scroll_through(qtbot, grid, ticks, total=HITS, on_screen=on_screen)
+        walk_s = time.perf_counter() - started
+        on_screen()
+        latencies = [painted[url] - seen[url] for url in seen]
+        assert pane.hit_count() >= HITS and len(latencies) >= HITS
+
+        hits = pane.hits()[:HITS]
+        files = [run_async(core.images.local_file(hit.thumbnail_url)) for hit in hits]
+        _pages, floor = run_on_own_loop(walk_naively(fresh_fake))
+        base_ticks, base_screens = plain_list_baseline(qtbot, hits, files, grid.size())
+    finally:
+        workspace.close()
+        window.close()
+        run_async(tasks.aclose())
+        run_async(core.aclose(), timeout_s=60)
+
+    stall_ms, gap_ms = ticks.busy_s * 1000, ticks.gap_s * 1000
+    base_stall_ms, base_gap_ms = base_ticks.busy_s * 1000, base_ticks.gap_s * 1000
+    p50, p95, worst = (percentile(latencies, 0.5) * 1000, percentile(latencies, 0.95) * 1000,
+                       max(latencies) * 1000)
+    floor50, floor95 = percentile(floor, 0.5) * 1000, percentile(floor, 0.95) * 1000
+    print(f"\nSearch panel, {pane.hit_count()} Twelve Labs hits in pages of {PAGE}, {screens} screens "
+          f"({grid.viewport().width()}x{grid.viewport().height()} px) in {walk_s:.1f} s:")
+    print(f"  longest stall: {stall_ms:.1f} ms busy (target < {TARGET_STALL_MS:.0f}), {gap_ms:.1f} ms wall gap; "
+          f"plain QListView: {base_stall_ms:.1f} ms busy, {base_gap_ms:.1f} ms gap over {base_screens} screens "
+          f"-> ratio {stall_ms / max(base_stall_ms, 0.1):.2f}x")
+    print(f"  visible -> thumbnail painted: p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {worst:.0f} ms "
+          f"(target < {TARGET_THUMBNAIL_MS:.0f}); plain httpx GETs of fresh pictures, 6 at a time: "
+          f"p50 {floor50:.0f} ms, p95 {floor95:.0f} ms "
+          f"-> ratio p95 {p95 / max(floor95, 0.1):.2f}x")
+    assert stall_ms < 4 * TARGET_STALL_MS, "a stall far past the target"
+
+
+def pane_object_role():
+    from reelscope.qt.models.roles import ObjectRole
+
+    return ObjectRole
+
+
+def plain_list_baseline(qtbot, hits, files, size: QSize):
+    model = QStandardItemModel()
+    for hit, file in zip(hits, files):
+        item = QStandardItem(hit.title)
+        if file:
+            item.setIcon(QIcon(QPixmap(file)))
+        model.appendRow(item)
+    view = QListView()
+    view.setViewMode(QListView.ViewMode.IconMode)
+    view.setIconSize(QSize(160, 90))
+    view.setGridSize(QSize(172, 150))
+    view.setUniformItemSizes(True)
+    view.setResizeMode(QListView.ResizeMode.Adjust)
+    view.setModel(model)
+    view.resize(size)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    ticks = Ticks()
+    screens = scroll_through(qtbot, view, ticks, total=len(hits), on_screen=lambda: qtbot.wait(5))
+    view.close()
+    return ticks, screens
