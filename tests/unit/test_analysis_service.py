@@ -229,7 +229,8 @@ def test_progress_is_persisted_a_few_times_per_second_and_the_latest_wins(harnes
 
     elapsed = run_async(scenario())
     writes = [e for e in h.events if e.state is JobState.RUNNING and e.phase is JobPhase.PROCESSING]
-    assert 1 <= len(writes) <= elapsed / PROGRESS_PERSIST_INTERVAL_S + 2, "a few writes a second, not 999"
+    # the phase change is written at once, then at most one write per interval, then the trailing value
+    assert 1 <= len(writes) <= elapsed / PROGRESS_PERSIST_INTERVAL_S + 3, "a few writes a second, not 999"
 
 
 def test_each_provider_runs_at_most_its_own_number_of_jobs(harness, run_async):
