@@ -26,7 +26,9 @@ from .providers.local.music.index import INDEX_FILE as MUSIC_INDEX_FILE
 from .providers.local.pipeline import EngineOptions
 from .providers.registry import (
     ANALYSIS_PROVIDERS,
+    SEARCH_PROVIDERS,
     build_analysis_provider,
+    build_search_provider,
     cloud_analysis_providers,
     cloud_search_providers,
     default_base_url,
@@ -104,7 +106,9 @@ def build_core(settings: Settings | None = None) -> Core:
     search_providers.update(cloud_search)
     unavailable.update(search_unavailable)
     analysis = AnalysisService(storage, providers)
-    setup = ProviderSetup(config_path(), secrets, settings, providers, unavailable, provider_factory())
+    setup = ProviderSetup(
+        config_path(), secrets, settings, providers, unavailable, provider_factory(), search_providers=search_providers
+    )
     setup.changed.connect(lambda _provider_id: analysis.reschedule())
     downloader = ImageDownloader(lambda: provider_clients(providers.values()))
     return Core(
@@ -142,6 +146,8 @@ def provider_factory() -> ProviderFactory:
         build=build_analysis_provider,
         default_base_url=default_base_url,
         regions=tuple(RegionChoice(r.id, r.label, r.base_url, r.available) for r in seeknetic_regions()),
+        search_ids=frozenset(SEARCH_PROVIDERS),
+        build_search=build_search_provider,
     )
 
 

@@ -268,3 +268,26 @@ def test_seeknetic_offers_its_collections_and_top_k_and_searches_the_one_chosen(
     assert cloud.seeknetic.record()["searches"][-1] == {"collection_id": demo, "text": "a dog in the park",
                                                          "top_k": 8}
     assert 0 < pane.hit_count() <= 8 and all(hit.title.startswith("demo clip") for hit in pane.hits())
+
+
+def test_a_service_set_up_in_the_settings_is_searchable_at_once_and_gone_once_its_key_is(
+    open_app, qtbot, run_async, tmp_path, monkeypatch, data_dir
+):
+    from reelscope.services.provider_setup import ProviderEdit
+
+    monkeypatch.setenv("REELSCOPE_SECRETS", "file")
+    with FakeTwelveLabs(api_key=TL_KEY, videos=6) as twelvelabs:
+        twelvelabs.rate_window_s = 0.05
+        app = open_app(start=False)
+        pane = app.workspace.search
+        assert list(pane.provider_actions()) == ["local"] and not pane.provider_button.isVisible()
+
+        outcome = run_async(app.core.setup.save(ProviderEdit(
+            "twelvelabs", {"base_url": twelvelabs.base_url, "index_id": twelvelabs.index_id}, api_key=TL_KEY)))
+        assert outcome.applied, outcome.message()
+        assert list(pane.provider_actions()) == ["local", "twelvelabs"] and pane.provider_button.isVisible()
+        search(qtbot, pane, ["twelvelabs"])
+        assert pane.hit_count() > 0 and {hit.provider for hit in pane.hits()} == {"twelvelabs"}
+
+        run_async(app.core.setup.save(ProviderEdit("twelvelabs", remove_key=True)))
+        assert list(pane.provider_actions()) == ["local"] and pane.chosen_providers() == ["local"]

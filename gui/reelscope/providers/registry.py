@@ -32,6 +32,14 @@ SEARCH_PROVIDERS = {
 }
 
 
+def build_search_provider(provider_id: str, settings: ProviderSettings) -> SearchProvider:
+    """One search service (Twelve Labs, Eluvio) from its settings; ProviderError or ValueError says why not."""
+    factory = SEARCH_PROVIDERS.get(provider_id)
+    if factory is None:
+        raise ValueError(f"{provider_id} is not a search service of its own")
+    return factory.from_settings(settings)
+
+
 def build_analysis_provider(provider_id: str, settings: ProviderSettings) -> AnalysisProvider:
     """One cloud analysis provider from its settings; ProviderError or ValueError says why it cannot be built."""
     factory = ANALYSIS_PROVIDERS.get(provider_id)

@@ -79,6 +79,8 @@ def build_window(core, config_dir: Path) -> tuple[MainWindow, Workspace, TaskRun
         window, library, CollectionsSection(parent=library), core.collections, core.setup, core.analysis, tasks
     )
     window.error_reporter = reporter
+    disconnect = core.setup.changed.connect(workspace.provider_changed)
+    window.destroyed.connect(lambda *_: disconnect())
     return window, workspace, tasks
 
 

@@ -24,7 +24,7 @@ from ..domain.providers import provider_label
 from ..domain.settings import ProviderSettings, Settings
 from ..library.config import CLOUD_PROVIDERS, PROVIDER_FILE_KEYS, load_settings, save_provider_choices
 from ..library.secrets import SecretStore, api_key_name
-from ..providers.base import AnalysisProvider
+from ..providers.base import AnalysisProvider, SearchProvider
 from .observers import Listeners
 
 WEBHOOK_SECRET = "webhook_secret"
@@ -51,6 +51,9 @@ class ProviderFactory:
     default_base_url: Callable[[str], str | None]
     regions: tuple[RegionChoice, ...] = ()
     """Seeknetic's regions."""
+    search_ids: frozenset[str] = frozenset()
+    """The services that only search (Twelve Labs, Eluvio), built by `build_search`."""
+    build_search: Callable[[str, ProviderSettings], SearchProvider] | None = None
 
 
 @dataclass(frozen=True)
@@ -120,15 +123,17 @@ class ProviderSetup:
         factory: ProviderFactory,
         *,
         env: Mapping[str, str] = os.environ,
+        search_providers: MutableMapping[str, SearchProvider] | None = None,
     ) -> None:
         self._config_file = Path(config_file)
+        self._search_providers = search_providers if search_providers is not None else {}
         self._secrets = secrets
         self._settings = settings
         self._providers = providers
         self._unavailable = unavailable
         self._env = env
         self._factory = factory
-        self._retired: list[AnalysisProvider] = []
+        self._retired: list[AnalysisProvider | SearchProvider] = []
         self._saving = asyncio.Lock()
         self.changed: Listeners[str] = Listeners()
         """A provider id, after its provider was rebuilt, added or removed."""
@@ -154,8 +159,7 @@ class ProviderSetup:
                     provider_id=provider_id,
                     label=provider_label(provider_id),
                     settings=current.model_copy(update={"api_key": None, "webhook_secret": None}),
-                    in_use=provider_id in self._providers if provider_id in self._factory.analysis_ids
-                    else current.configured,
+                    in_use=provider_id in self._providers or provider_id in self._search_providers,
                     key_stored=self._secrets.get(api_key_name(provider_id)) is not None,
                     webhook_secret_stored=self._secrets.get(_webhook_secret_name(provider_id)) is not None,
                     secrets_location=self._secrets.location,
@@ -223,19 +227,24 @@ class ProviderSetup:
 
     async def _rebuild(self, provider_id: str) -> SaveOutcome:
         settings = self.provider_settings(provider_id)
-        if provider_id not in self._factory.analysis_ids:
+        if provider_id in self._factory.analysis_ids:
+            built: MutableMapping = self._providers
+            build = self._factory.build
+        elif provider_id in self._factory.search_ids and self._factory.build_search is not None:
+            built, build = self._search_providers, self._factory.build_search
+        else:
             return SaveOutcome(provider_id, settings.configured, applied=False)
         problem = None
-        old = self._providers.pop(provider_id, None)
+        old = built.pop(provider_id, None)
         self._unavailable.pop(provider_id, None)
         if settings.configured:
             try:
-                self._providers[provider_id] = self._factory.build(provider_id, settings)
+                built[provider_id] = build(provider_id, settings)
             except (ProviderError, ValueError) as error:
                 problem = error.without_provider() if isinstance(error, ProviderError) else str(error)
                 self._unavailable[provider_id] = problem
         if old is not None:
-            self._retired.append(old)  # a running job may still use it
+            self._retired.append(old)  # a running job or search may still use it
         self.changed.emit(provider_id)
         return SaveOutcome(provider_id, settings.configured, applied=problem is None, problem=problem)
 

@@ -68,8 +68,7 @@ class SearchController(QObject):
         pane.grouping_changed.connect(self._grouping_changed)
         analysers = [info for info in KNOWN_PROVIDERS if Capability.ANALYZE in info.capabilities]
         pane.set_providers([(info.id, info.label) for info in analysers])
-        cloud = [provider_id for provider_id in service.provider_ids if provider_id != LOCAL]
-        pane.set_search_providers([(provider_id, provider_label(provider_id)) for provider_id in cloud])
+        self._list_places()
         if images is not None:
             pane.set_thumbnail_fetch(self._thumbnail_file)
 
@@ -96,6 +95,15 @@ class SearchController(QObject):
             self._open_clip(hit.local_video_id, hit.start_s)
         else:
             self._pane.show_preview(hit)
+
+    def provider_changed(self, provider_id: str) -> None:
+        """A service was set up, rebuilt or removed in the settings: the places and its options follow."""
+        self._specs.pop(provider_id, None)
+        self._list_places()
+
+    def _list_places(self) -> None:
+        cloud = [provider_id for provider_id in self._service.provider_ids if provider_id != LOCAL]
+        self._pane.set_search_providers([(provider_id, provider_label(provider_id)) for provider_id in cloud])
 
     def close(self) -> None:
         self._tasks.cancel(SEARCH_TASK)

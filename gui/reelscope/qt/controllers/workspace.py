@@ -125,6 +125,10 @@ class Workspace(QObject):
     def remove_clip(self, video_id: str) -> asyncio.Task:
         return self._clips.remove_clip(video_id)
 
+    def provider_changed(self, provider_id: str) -> None:
+        """A cloud provider was set up, rebuilt or removed while the app runs."""
+        self._search.provider_changed(provider_id)
+
     def current_clip_id(self) -> str | None:
         return self._clips.current_clip_id()
 
