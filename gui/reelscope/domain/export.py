@@ -16,6 +16,7 @@ from .analysis import Analysis, VideoInfo
 from .base import Frozen
 from .frame_rate import FrameRate
 from .markers import UserMarker
+from .people import person_spans as merged_person_spans
 from .providers import provider_label
 
 USER_PROVIDER = "user"
@@ -241,20 +242,7 @@ def _items_of(analysis: Analysis, kind: ExportTrackKind, rate: FrameRate) -> Ite
 
 def person_spans(analysis: Analysis) -> Iterator[tuple[str, float, float]]:
     """Each person's presence with overlapping or touching spans merged, by person then time."""
-    by_person: dict[str, list[tuple[float, float]]] = {}
-    for span in analysis.people:
-        for person in span.persons:
-            by_person.setdefault(person.person_id, []).append((span.start_s, span.end_s))
-    for person_id, spans in by_person.items():
-        spans.sort()
-        start_s, end_s = spans[0]
-        for next_start, next_end in spans[1:]:
-            if next_start <= end_s:
-                end_s = max(end_s, next_end)
-            else:
-                yield person_id, start_s, end_s
-                start_s, end_s = next_start, next_end
-        yield person_id, start_s, end_s
+    return merged_person_spans(analysis.people)
 
 
 def _note(**facts: object) -> str:

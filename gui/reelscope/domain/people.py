@@ -4,7 +4,7 @@ and who is on screen together (constellations) as time spans of an analysis."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .analysis import PeopleSpan, PersonPresence, Scene, TimeSpan
@@ -154,6 +154,24 @@ def screen_time_by_person(people: Iterable[PeopleSpan]) -> dict[str, float]:
         for person in span.persons:
             totals[person.person_id] = totals.get(person.person_id, 0.0) + span.duration_s
     return totals
+
+
+def person_spans(people: Iterable[PeopleSpan]) -> Iterator[tuple[str, float, float]]:
+    """Each person's presence, overlapping or touching spans merged, by person then time."""
+    by_person: dict[str, list[tuple[float, float]]] = {}
+    for span in people:
+        for person in span.persons:
+            by_person.setdefault(person.person_id, []).append((span.start_s, span.end_s))
+    for person_id, spans in by_person.items():
+        spans.sort()
+        start_s, end_s = spans[0]
+        for next_start, next_end in spans[1:]:
+            if next_start <= end_s:
+                end_s = max(end_s, next_end)
+            else:
+                yield person_id, start_s, end_s
+                start_s, end_s = next_start, next_end
+        yield person_id, start_s, end_s
 
 
 def presence_spans(people: Iterable[PeopleSpan], person_id: str) -> list[tuple[float, float]]:

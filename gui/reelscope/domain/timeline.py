@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from .analysis import Analysis, MusicMatch, PeopleSpan, PersonPresence, Scene, Transition
 from .base import Frozen
-from .people import person_label
+from .people import person_label, presence_spans
 from .pictures import picture_ref
 from .providers import provider_info, provider_label
 from .thumbnails import clip_frame_ref
@@ -146,7 +146,7 @@ def detail_tracks(analysis: Analysis, person_names: Mapping[str, str] | None = N
         tracks += lane(f"people/{person_id}", title, [
             TimelineSpan(start_s=start, end_s=end, label=title, image=face,
                          tooltip=_join(f"{title}: {when(start, end)}", _person_facts(presences)))
-            for start, end in _presence_spans(analysis.people, person_id)
+            for start, end in presence_spans(analysis.people, person_id)
         ])
     tracks += lane("tags", "Tags", [
         TimelineSpan(start_s=tag.start_s, end_s=tag.end_s, label=tag.tag,
@@ -210,19 +210,6 @@ def _people(spans: tuple[PeopleSpan, ...]) -> list[tuple[str, list[PersonPresenc
         return -seen_s[person_id], -prominence, person_id
 
     return [(person_id, found[person_id]) for person_id in sorted(found, key=order)]
-
-
-def _presence_spans(spans: tuple[PeopleSpan, ...], person_id: str) -> list[tuple[float, float]]:
-    """The times the person is on screen, spans that touch merged into one."""
-    merged: list[tuple[float, float]] = []
-    for span in sorted(spans, key=lambda s: s.start_s):
-        if not any(p.person_id == person_id for p in span.persons):
-            continue
-        if merged and span.start_s <= merged[-1][1] + 1e-6:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], span.end_s))
-        else:
-            merged.append((span.start_s, span.end_s))
-    return merged
 
 
 def _person_facts(presences: list[PersonPresence]) -> str:

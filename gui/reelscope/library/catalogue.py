@@ -12,7 +12,7 @@ from pathlib import PurePath
 from ..domain.analysis import Analysis, AnalysisStatus, PeopleSpan, VideoInfo
 from ..domain.clips import Clip, ProviderStatus
 from ..domain.media import readable, title_from_name
-from ..domain.people import person_label
+from ..domain.people import person_label, person_spans
 from ..domain.search import ORDER_DATE, SearchHit
 from .db import transaction
 from .paths import path_from_db, path_to_db
@@ -515,23 +515,5 @@ def analysis_index_rows(analysis: Analysis, person_names: dict[str, str] | None 
     for music in analysis.music:
         text = f"{music.title} — {music.artist}" if music.artist else music.title
         yield IndexRow("music", text, music.start_s, music.end_s)
-    for person_id, start_s, end_s in _person_spans(analysis.people):
+    for person_id, start_s, end_s in person_spans(analysis.people):
         yield IndexRow("person", person_label(person_id, person_names), start_s, end_s, ref=person_id)
-
-
-def _person_spans(people: Iterable[PeopleSpan]) -> Iterator[tuple[str, float, float]]:
-    """Each person's presence, with overlapping or touching spans merged."""
-    by_person: dict[str, list[tuple[float, float]]] = {}
-    for span in people:
-        for person in span.persons:
-            by_person.setdefault(person.person_id, []).append((span.start_s, span.end_s))
-    for person_id, spans in by_person.items():
-        spans.sort()
-        start_s, end_s = spans[0]
-        for next_start, next_end in spans[1:]:
-            if next_start <= end_s:
-                end_s = max(end_s, next_end)
-            else:
-                yield person_id, start_s, end_s
-                start_s, end_s = next_start, next_end
-        yield person_id, start_s, end_s
