@@ -13,11 +13,12 @@ import asyncio
 import os
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1] / "tests"))
+
+from window_support import run_on_qt, settle  # noqa: E402  (beside this script)
 
 
 def make_media(folder: Path) -> tuple[list[Path], Path]:
@@ -80,7 +81,7 @@ async def take(app, folder: Path) -> None:
     window.resizeDocks([window.timeline_dock], [330], Qt.Orientation.Vertical)
     interview = next(c for c in await core.library.clips() if c.title == "Harbour interview")
     await workspace.open_clip(interview.id, at_s=14.0)
-    await _settle(lambda: workspace.player.has_frame())
+    await settle(lambda: workspace.player.has_frame())
     await asyncio.sleep(1.0)
     window.grab().save(str(HERE / "timeline-depth.png"))
 
@@ -93,7 +94,7 @@ async def take(app, folder: Path) -> None:
 
     window.search_dock.raise_()
     workspace.search.set_query("grace hopper")
-    await _settle(lambda: workspace.search.hit_count() > 0)
+    await settle(lambda: workspace.search.hit_count() > 0)
     await asyncio.sleep(1.5)
     window.grab().save(str(HERE / "search-person.png"))
 
@@ -103,28 +104,12 @@ async def take(app, folder: Path) -> None:
     window.close()
 
 
-async def _settle(condition, timeout_s: float = 20.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout_s
-    while not condition() and loop.time() < deadline:
-        await asyncio.sleep(0.1)
-
-
 def main() -> int:
-    import qasync
-    from PySide6.QtWidgets import QApplication
-
     folder = Path(tempfile.mkdtemp(prefix="reelscope-shots-"))
     os.environ["REELSCOPE_DATA_DIR"] = str(folder / "data")
     os.environ["REELSCOPE_CONFIG"] = str(folder / "config.toml")
     os.environ["REELSCOPE_MUSIC_DIR"] = str(folder / "music")
-    app = QApplication(sys.argv[:1])
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    loop.set_default_executor(ThreadPoolExecutor(4))
-    with loop:
-        loop.run_until_complete(take(app, folder))
-    return 0
+    return run_on_qt(lambda app: take(app, folder))
 
 
 if __name__ == "__main__":

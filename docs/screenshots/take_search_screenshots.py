@@ -13,11 +13,12 @@ import asyncio
 import os
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1] / "tests"))
+
+from window_support import run_on_qt, settle  # noqa: E402  (beside this script)
 
 KEY = "tlk-screenshots-0b7c"
 TEXT = "bear chasing a man"
@@ -56,18 +57,18 @@ async def take(app, folder: Path) -> None:
     pane = workspace.search
 
     pane.choose_providers(["twelvelabs"])
-    await _settle(lambda: pane.options_form.widget_for("twelvelabs", "page_limit") is not None)
+    await settle(lambda: pane.options_form.widget_for("twelvelabs", "page_limit") is not None)
     pane.group_checkbox.setChecked(True)
     pane.set_query(TEXT)
-    await _settle(lambda: pane.hit_count() > 0 and not pane.is_busy())
-    await _settle(lambda: all(pane.thumbnails.pixmap(h.thumbnail_url) for h in pane.hits()[:12]))
+    await settle(lambda: pane.hit_count() > 0 and not pane.is_busy())
+    await settle(lambda: all(pane.thumbnails.pixmap(h.thumbnail_url) for h in pane.hits()[:12]))
     await asyncio.sleep(1.0)
     window.grab().save(str(HERE / "search-twelvelabs-grouped.png"))
 
     pane.group_checkbox.setChecked(False)
     pane.choose_providers(["local", "twelvelabs"])
-    await _settle(lambda: {h.provider for h in pane.hits()} == {"local", "twelvelabs"} and not pane.is_busy())
-    await _settle(lambda: all(pane.thumbnails.pixmap(h.thumbnail_url) for h in pane.hits()[:12]))
+    await settle(lambda: {h.provider for h in pane.hits()} == {"local", "twelvelabs"} and not pane.is_busy())
+    await settle(lambda: all(pane.thumbnails.pixmap(h.thumbnail_url) for h in pane.hits()[:12]))
     await asyncio.sleep(1.0)
     window.grab().save(str(HERE / "search-merged.png"))
 
@@ -77,17 +78,8 @@ async def take(app, folder: Path) -> None:
     window.close()
 
 
-async def _settle(condition, timeout_s: float = 30.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout_s
-    while not condition() and loop.time() < deadline:
-        await asyncio.sleep(0.1)
-
-
 def main() -> int:
-    import qasync
     import tomli_w
-    from PySide6.QtWidgets import QApplication
 
     from fakes.twelvelabs import FakeTwelveLabs
 
@@ -99,13 +91,7 @@ def main() -> int:
         os.environ["REELSCOPE_CONFIG"] = str(folder / "config.toml")
         os.environ["REELSCOPE_SECRETS"] = "file"
         os.environ["REELSCOPE_TWELVELABS_API_KEY"] = KEY
-        app = QApplication(sys.argv[:1])
-        loop = qasync.QEventLoop(app)
-        asyncio.set_event_loop(loop)
-        loop.set_default_executor(ThreadPoolExecutor(4))
-        with loop:
-            loop.run_until_complete(take(app, folder))
-    return 0
+        return run_on_qt(lambda app: take(app, folder))
 
 
 if __name__ == "__main__":

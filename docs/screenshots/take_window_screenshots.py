@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+
+from window_support import run_on_qt, settle  # noqa: E402  (beside this script)
+
 REAL = HERE.parents[1] / "tests" / "data" / "real"
 
 
@@ -62,7 +63,7 @@ async def take(app, folder: Path) -> None:
     pane = workspace.search
     pane.group_checkbox.setChecked(True)
     pane.set_query("night")
-    await _settle(lambda: pane.hit_count() > 0 and not pane.is_busy())
+    await settle(lambda: pane.hit_count() > 0 and not pane.is_busy())
     await asyncio.sleep(1.5)
     window.grab().save(str(HERE / "search-and-queue.png"))
 
@@ -72,27 +73,11 @@ async def take(app, folder: Path) -> None:
     window.close()
 
 
-async def _settle(condition, timeout_s: float = 30.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout_s
-    while not condition() and loop.time() < deadline:
-        await asyncio.sleep(0.1)
-
-
 def main() -> int:
-    import qasync
-    from PySide6.QtWidgets import QApplication
-
     folder = Path(tempfile.mkdtemp(prefix="reelscope-window-shots-"))
     os.environ["REELSCOPE_DATA_DIR"] = str(folder / "data")
     os.environ["REELSCOPE_CONFIG"] = str(folder / "config.toml")
-    app = QApplication(sys.argv[:1])
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    loop.set_default_executor(ThreadPoolExecutor(4))
-    with loop:
-        loop.run_until_complete(take(app, folder))
-    return 0
+    return run_on_qt(lambda app: take(app, folder))
 
 
 if __name__ == "__main__":
