@@ -20,7 +20,7 @@ from ..models.search_model import confidence_text, score_fraction, time_range_te
 from ..widgets.hover_scrub import HoverScrub, paint_scrub_frame
 from ..widgets.provider_badge import paint_provider_badge
 from ..widgets.sprite_loader import SpriteLoader
-from ..widgets.thumbnail_loader import ThumbnailLoader
+from ..widgets.thumbnail_loader import ThumbnailLoader, paint_thumbnail
 
 THUMB_SIZE = QSize(160, 90)
 
@@ -209,16 +209,7 @@ class HitDelegate(QStyledItemDelegate):
         painter.setFont(base_font)
 
     def _paint_thumbnail(self, painter: QPainter, rect: QRect, hit: SearchHit, palette: QPalette) -> None:
-        painter.fillRect(rect, palette.color(QPalette.ColorRole.Shadow))
-        pixmap = self._thumbnails.pixmap(hit.thumbnail_url)
-        if pixmap is None:
-            painter.setPen(palette.color(QPalette.ColorRole.Mid))
-            painter.drawRect(rect.adjusted(0, 0, -1, -1))
-            return
-        size = pixmap.deviceIndependentSize().toSize().scaled(rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
-        target = QRect(0, 0, size.width(), size.height())
-        target.moveCenter(rect.center())
-        painter.drawPixmap(target, pixmap)
+        paint_thumbnail(painter, rect, self._thumbnails.pixmap(hit.thumbnail_url), palette)
 
     @staticmethod
     def _paint_time_badge(painter: QPainter, thumb: QRect, text: str, base_font: QFont) -> None:

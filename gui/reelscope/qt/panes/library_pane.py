@@ -34,7 +34,7 @@ from ..models.roles import (
 )
 from ..widgets.hover_scrub import HoverScrub, paint_scrub_frame
 from ..widgets.sprite_loader import SpriteLoader
-from ..widgets.thumbnail_loader import ThumbnailLoader
+from ..widgets.thumbnail_loader import ThumbnailLoader, paint_thumbnail
 
 THUMB_SIZE = QSize(96, 54)
 LARGE_LIBRARY_ROWS = 2_000   # above this, filtering waits for a pause in typing (it costs ~3 ms per 1k clips)
@@ -345,16 +345,7 @@ class ClipDelegate(QStyledItemDelegate):
         painter.restore()
 
     def _paint_thumbnail(self, painter: QPainter, rect: QRect, path: str | None, palette: QPalette) -> None:
-        painter.fillRect(rect, palette.color(QPalette.ColorRole.Shadow))
-        pixmap = self._thumbnails.pixmap(path)
-        if pixmap is None:
-            painter.setPen(palette.color(QPalette.ColorRole.Mid))
-            painter.drawRect(rect.adjusted(0, 0, -1, -1))
-            return
-        size = pixmap.deviceIndependentSize().toSize().scaled(rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
-        target = QRect(0, 0, size.width(), size.height())
-        target.moveCenter(rect.center())
-        painter.drawPixmap(target, pixmap)
+        paint_thumbnail(painter, rect, self._thumbnails.pixmap(path), palette)
 
     def _paint_pills(self, painter: QPainter, rect: QRect, statuses: Sequence[ProviderStatus],
                      metrics: QFontMetrics, palette: QPalette) -> None:

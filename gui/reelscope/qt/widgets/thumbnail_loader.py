@@ -10,8 +10,8 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
-from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, QTimer, QUrl, Signal
-from PySide6.QtGui import QGuiApplication, QImage, QImageReader, QPixmap
+from PySide6.QtCore import QObject, QRect, QRunnable, QSize, Qt, QThreadPool, QTimer, QUrl, Signal
+from PySide6.QtGui import QGuiApplication, QImage, QImageReader, QPainter, QPalette, QPixmap
 
 DEFAULT_CACHE_SIZE = 600
 RETRY_UNREADABLE_S = 10.0
@@ -208,3 +208,16 @@ def _local_file(path: str) -> str | None:
         url = QUrl(path)
         return url.toLocalFile() if url.isLocalFile() else None
     return path if os.path.isabs(path) else None
+
+
+def paint_thumbnail(painter: QPainter, rect: QRect, pixmap: QPixmap | None, palette: QPalette) -> None:
+    """The picture fitted and centred in rect on a dark ground; an empty frame while it is not loaded."""
+    painter.fillRect(rect, palette.color(QPalette.ColorRole.Shadow))
+    if pixmap is None:
+        painter.setPen(palette.color(QPalette.ColorRole.Mid))
+        painter.drawRect(rect.adjusted(0, 0, -1, -1))
+        return
+    size = pixmap.deviceIndependentSize().toSize().scaled(rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
+    target = QRect(0, 0, size.width(), size.height())
+    target.moveCenter(rect.center())
+    painter.drawPixmap(target, pixmap)
