@@ -50,18 +50,7 @@ def build_analysis_provider(provider_id: str, settings: ProviderSettings) -> Ana
 
 def cloud_analysis_providers(settings: Settings) -> tuple[dict[str, AnalysisProvider], dict[str, str]]:
     """The configured providers, and why each one that has a key could not be built (a bad region, say)."""
-    built: dict[str, AnalysisProvider] = {}
-    problems: dict[str, str] = {}
-    for provider_id, factory in ANALYSIS_PROVIDERS.items():
-        provider_settings = settings.providers.get(provider_id)
-        if provider_settings is None or not provider_settings.configured:
-            continue
-        try:
-            built[provider_id] = factory.from_settings(provider_settings)
-        except (ProviderError, ValueError) as error:
-            log.warning("%s is not available: %s", provider_id, error)
-            problems[provider_id] = str(error)
-    return built, problems
+    return _build_configured(ANALYSIS_PROVIDERS, settings)
 
 
 def cloud_search_providers(
@@ -73,9 +62,20 @@ def cloud_search_providers(
 
     Seeknetic's search shares the analysis provider's connection when there is one.
     """
-    built: dict[str, SearchProvider] = {}
+    built, problems = _build_configured(SEARCH_PROVIDERS, settings)
+    seeknetic = (analysis_providers or {}).get("seeknetic")
+    if isinstance(seeknetic, SeekneticProvider):
+        built["seeknetic"] = SeekneticSearch(
+            seeknetic.client, collection_id=seeknetic.collection_id, uploaded_collections=uploaded_collections
+        )
+    return built, problems
+
+
+def _build_configured(factories: dict, settings: Settings) -> tuple[dict, dict[str, str]]:
+    """Each provider of factories that has a key, built; and why each that has one could not be."""
+    built: dict = {}
     problems: dict[str, str] = {}
-    for provider_id, factory in SEARCH_PROVIDERS.items():
+    for provider_id, factory in factories.items():
         provider_settings = settings.providers.get(provider_id)
         if provider_settings is None or not provider_settings.configured:
             continue
@@ -84,11 +84,6 @@ def cloud_search_providers(
         except (ProviderError, ValueError) as error:
             log.warning("%s is not available: %s", provider_id, error)
             problems[provider_id] = str(error)
-    seeknetic = (analysis_providers or {}).get("seeknetic")
-    if isinstance(seeknetic, SeekneticProvider):
-        built["seeknetic"] = SeekneticSearch(
-            seeknetic.client, collection_id=seeknetic.collection_id, uploaded_collections=uploaded_collections
-        )
     return built, problems
 
 
