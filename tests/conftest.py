@@ -15,6 +15,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 T = TypeVar("T")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def gui_thread_gc(qapp):
+    """As in the app: a collection on another thread could free Qt objects there and deadlock the window."""
+    from reelscope.qt.gui_thread_gc import GuiThreadGarbageCollector
+
+    collector = GuiThreadGarbageCollector()
+    yield collector
+    collector.stop()
+
+
 @pytest.fixture(scope="session")
 def qloop(qapp):
     """The asyncio loop running on Qt's; never stopped or closed per test (that quits qapp)."""

@@ -156,6 +156,7 @@ def run_gui(files: Sequence[Path], screenshot: Path | None = None, *, quit_after
     import qasync
     from PySide6.QtWidgets import QApplication
 
+    from .qt.gui_thread_gc import GuiThreadGarbageCollector
     from .qt.theme import apply_dark_theme
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -163,6 +164,7 @@ def run_gui(files: Sequence[Path], screenshot: Path | None = None, *, quit_after
     app.setOrganizationName("Reelscope")
     app.setQuitOnLastWindowClosed(False)
     apply_dark_theme(app)
+    GuiThreadGarbageCollector(app)  # before any other thread starts
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     # qasync's default executor runs QThreads that abort the process if still alive at exit.
