@@ -81,6 +81,16 @@ class _SpanArea:
     labels: Labels
 
 
+@dataclass(eq=False)
+class _LaneRows:
+    """The rows of a lane image: the pattern each run of rows repeats (backgrounds, line, then one per body)."""
+
+    count: int
+    runs: list[tuple[int, int, int]]   # first row, end row, pattern
+    body_lanes: np.ndarray    # span lane number of each body pattern
+    body_parity: np.ndarray   # its slot index % 2: the background between its spans
+
+
 def polygon_from_arrays(xs: np.ndarray, ys: np.ndarray) -> QPolygonF:
     """A QPolygonF filled through its memory (as pyqtgraph does): no QPointF per vertex."""
     polygon = QPolygonF()
@@ -113,6 +123,8 @@ class TimelineRenderer:
         self._span_layer: SpanLayer | None = None
         self._label_widths: np.ndarray | None = None        # per span table row, for the label font
         self._atlas: LabelAtlas | None = None
+        self._lane_rows_cache: tuple[object, _LaneRows] | None = None
+        self._lane_pixels = np.empty((0, 0), np.uint32)     # the lane image's memory
         self._header_colours: list[QColor] = []             # per slot
         self._header_titles: list[QStaticText] = []         # per slot, elided to the header in _header_font
         self._header_font: QFont | None = None
@@ -138,6 +150,7 @@ class TimelineRenderer:
         self._label_texts = list(ids)
         self._label_ids = np.fromiter(map(ids.__getitem__, labels), np.int64, len(labels))
         self._header_colours = [style.track_colour(slot.lane.track) for slot in slots]
+        self._lane_rows_cache = None
         self._forget_span_text()
 
     def _forget_span_text(self) -> None:
@@ -217,6 +230,27 @@ class TimelineRenderer:
         self._paint_playhead(p, view, axis, position_s)
         p.restore()
 
+    def scroll_repaints(self, view: Viewport, axis: TimeAxis, previous_offset: int) -> list[QRect]:
+        """Besides the columns it uncovers, what moving the painted view from previous_offset leaves wrong.
+
+        Labels at the view's edges may keep to the left edge, appear or go (SpanLayer.labels_at_edges);
+        notes are written at the view's left; graph columns are binned from the offset.
+        """
+        lanes = QRect(style.HEADER_WIDTH, style.RULER_HEIGHT, axis.width_px, view.lanes_height)
+        rects = []
+        if any(isinstance(slot.lane, SpanLane) for slot in self.slots):
+            left_edges = sorted((previous_offset, axis.offset_px))
+            right_edges = (left_edges[0] + axis.width_px, left_edges[1] + axis.width_px)
+            left_end, right_start = self._current_span_layer(axis).labels_at_edges(left_edges, right_edges)
+            for start, end in ((axis.offset_px, left_end), (right_start, axis.offset_px + axis.width_px)):
+                x = style.HEADER_WIDTH + start - axis.offset_px
+                rects.append(QRect(x, style.RULER_HEIGHT, end - start, view.lanes_height) & lanes)
+        for slot in self.slots:
+            if isinstance(slot.lane, GraphLane) or not slot.lane.spans:
+                top = style.RULER_HEIGHT + slot.top - view.v_offset
+                rects.append(QRect(style.HEADER_WIDTH, top, axis.width_px, slot.height) & lanes)
+        return [rect for rect in rects if not rect.isEmpty()]
+
     def paint_empty(self, p: QPainter, width: int, height: int, palette: QPalette, hint: str) -> None:
         p.fillRect(QRect(0, 0, width, height), palette.color(QPalette.ColorRole.Base))
         p.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
@@ -250,26 +284,44 @@ class TimelineRenderer:
     ) -> None:
         """Lane backgrounds (alternating, a dark line under each lane) and span bodies: one image, built by rows."""
         width = columns[1] - columns[0]
+        rows = self._lane_rows(shown, with_bodies=spans is not None)
         roles = (QPalette.ColorRole.Base, QPalette.ColorRole.AlternateBase, QPalette.ColorRole.Dark)
-        span_lanes = [slot for _, slot, _ in shown if isinstance(slot.lane, SpanLane)] if spans is not None else []
-        # Rows to repeat: the two backgrounds, the line, then one per span lane: its bodies on its background.
-        patterns = np.empty((3 + len(span_lanes), width), np.uint32)
-        patterns[:3] = np.array([palette.color(role).rgb() for role in roles], np.uint32)[:, None]
+        backgrounds = np.array([palette.color(role).rgb() for role in roles], np.uint32)
+        patterns = np.empty((3 + len(rows.body_lanes), width), np.uint32)
+        patterns[:3] = backgrounds[:, None]
+        if spans is not None:
+            bodies = spans.bodies[rows.body_lanes]
+            patterns[3:] = np.where(bodies == NO_SPAN, backgrounds[rows.body_parity][:, None], bodies)
+        pixels = self._lane_pixels
+        if pixels.shape != (rows.count, width):   # kept between paints: a new buffer costs page faults
+            pixels = self._lane_pixels = np.empty((rows.count, width), np.uint32)
+        for start, end, pattern in rows.runs:
+            pixels[start:end] = patterns[pattern]
+        # Opaque colours are their own premultiplied values; that format blits fastest onto the widget's.
+        image = QImage(pixels.data, width, len(pixels), width * 4, QImage.Format.Format_ARGB32_Premultiplied)
+        p.drawImage(style.HEADER_WIDTH + columns[0], shown[0][2], image)
+
+    def _lane_rows(self, shown: ShownLanes, *, with_bodies: bool) -> _LaneRows:
+        """Which pattern each row of the lane image repeats, kept while the lanes in view stay where they are."""
+        key = (tuple((index, top) for index, _, top in shown), with_bodies)
+        if self._lane_rows_cache is not None and self._lane_rows_cache[0] == key:
+            return self._lane_rows_cache[1]
         first_top = shown[0][2]
-        pattern_of_row = np.empty(shown[-1][2] + shown[-1][1].height - first_top, np.int64)
-        body = 3
+        pattern = np.empty(shown[-1][2] + shown[-1][1].height - first_top, np.int64)
+        body_lanes, body_parity = [], []
         for index, slot, top in shown:
             start, end = top - first_top, top - first_top + slot.height
-            pattern_of_row[start : end - 1] = index % 2
-            pattern_of_row[end - 1] = 2
-            if span_lanes and isinstance(slot.lane, SpanLane):
-                colours = spans.bodies[self._lane_numbers[id(slot.lane)]]
-                patterns[body] = np.where(colours == NO_SPAN, patterns[index % 2], colours)
-                pattern_of_row[start + style.SPAN_INSET : end - style.SPAN_INSET] = body
-                body += 1
-        pixels = patterns[pattern_of_row]
-        image = QImage(pixels.data, width, len(pixels), width * 4, QImage.Format.Format_RGB32)
-        p.drawImage(style.HEADER_WIDTH + columns[0], first_top, image)
+            pattern[start : end - 1] = index % 2   # patterns 0 and 1: the backgrounds, 2: the line
+            pattern[end - 1] = 2
+            if with_bodies and isinstance(slot.lane, SpanLane):
+                pattern[start + style.SPAN_INSET : end - style.SPAN_INSET] = 3 + len(body_lanes)
+                body_lanes.append(self._lane_numbers[id(slot.lane)])
+                body_parity.append(index % 2)
+        bounds = [0, *(np.flatnonzero(np.diff(pattern)) + 1).tolist(), len(pattern)]
+        runs = [(start, end, int(pattern[start])) for start, end in zip(bounds, bounds[1:])]
+        rows = _LaneRows(len(pattern), runs, np.array(body_lanes, np.int64), np.array(body_parity, np.int64))
+        self._lane_rows_cache = (key, rows)
+        return rows
 
     def _paint_labels(self, p: QPainter, shown: ShownLanes, axis: TimeAxis, labels: Labels) -> None:
         """Every label of the shown span lanes, in one call."""

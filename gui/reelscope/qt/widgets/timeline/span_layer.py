@@ -104,6 +104,21 @@ class SpanLayer:
         fits = np.flatnonzero(limit - left - 2 * self._padding >= widths)
         return _LabelCandidates(rows[fits], table.lane[rows[fits]], left[fits], limit[fits], widths[fits])
 
+    def labels_at_edges(self, left_edges: tuple[int, int], right_edges: tuple[int, int]) -> tuple[int, int]:
+        """Content x up to which, and from which, labels may change when a view's edges move within these.
+
+        A label whose span starts left of the view is held at the view's left edge, and may appear or go as
+        its room there changes; one whose span crosses the view's right edge may appear or go there. The
+        first is x where the left-edge labels end (left_edges[0] if none), the second x where the
+        right-edge ones start (right_edges[1] if none).
+        """
+        candidates, reach = self._labels, self._padding + LABEL_OVERHANG_PX
+        held = (candidates.left < left_edges[1]) & (candidates.limit > left_edges[0])
+        left_end = left_edges[1] + reach + int(candidates.width[held].max()) if held.any() else left_edges[0]
+        crossing = (candidates.left < right_edges[1]) & (candidates.limit > right_edges[0])
+        right_start = int(candidates.left[crossing].min()) - LABEL_OVERHANG_PX if crossing.any() else right_edges[1]
+        return left_end, right_start
+
     def covers(self, px_per_s: float, view_x0: int, view_x1: int) -> bool:
         return px_per_s == self.px_per_s and self.window[0] <= view_x0 and view_x1 <= self.window[1]
 

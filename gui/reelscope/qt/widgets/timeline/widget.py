@@ -25,7 +25,15 @@ from ..rich_tooltip import picture_tooltip
 from ..thumbnail_loader import ThumbnailLoader
 from . import style
 from .marks import paint_marks, paint_selected_header
-from .painter import LaneSlot, PaintStats, TimelineRenderer, Viewport, playhead_column, playhead_rect
+from .painter import (
+    HANDLE_HALF_WIDTH,
+    LaneSlot,
+    PaintStats,
+    TimelineRenderer,
+    Viewport,
+    playhead_column,
+    playhead_rect,
+)
 
 EMPTY_HINT = "Select a clip to see its timeline"
 ALL_HIDDEN_HINT = "Every provider's lanes are hidden: show one above"
@@ -357,9 +365,35 @@ class TimelineWidget(QWidget):
     def _on_hbar_moved(self, value: int) -> None:
         if self._syncing_bars:
             return
-        self._axis.scroll_to(value)
+        self._scroll_to(value)
         self._following = False
-        self.update()
+
+    def _scroll_to(self, offset_px: float) -> None:
+        """Scrolls the view in the same zoom: moves what is painted, repaints what that does not make right.
+
+        The lanes and the ruler are drawn at content positions, so moving their pixels by the scroll gives
+        the new picture except in the columns it uncovers (Qt repaints those) and where things keep to the
+        view rather than the content (labels held at the left edge, notes, graphs, the playhead's handle
+        over the headers): the renderer names those.
+        """
+        previous, playhead = self._axis.offset_px, playhead_column(self._axis, self._position)
+        self._axis.scroll_to(offset_px)
+        self._sync_hbar()
+        dx = previous - self._axis.offset_px
+        if not dx:
+            return
+        lanes_height = self._lanes_height()
+        if abs(dx) >= self._axis.width_px // 2:
+            self.update()
+            return
+        self.scroll(dx, 0, QRect(style.HEADER_WIDTH, 0, self._axis.width_px, style.RULER_HEIGHT + lanes_height))
+        view = Viewport(self.width(), self.height(), lanes_height, self._v_offset)
+        for rect in self._renderer.scroll_repaints(view, self._axis, previous):
+            self.update(rect)
+        # The handle's part over the headers does not move with the lanes: repaint where it was and is.
+        for column in (playhead, playhead_column(self._axis, self._position)):
+            if -style.HEADER_WIDTH < column < self._axis.width_px + HANDLE_HALF_WIDTH:
+                self.update(playhead_rect(self._axis, column, lanes_height))
 
     def _on_vbar_moved(self, value: int) -> None:
         if not self._syncing_bars:
@@ -402,8 +436,10 @@ class TimelineWidget(QWidget):
                 self._vbar.setValue(self._vbar.value() - delta.y() * style.SPAN_LANE_HEIGHT // 120)
         elif event.modifiers() & Qt.KeyboardModifier.ShiftModifier or abs(delta.x()) > abs(delta.y()):
             notches = (delta.x() or delta.y()) / 120
-            self._axis.scroll_by(-notches * self._axis.width_px * WHEEL_SCROLL_FRACTION)
             self._following = False
+            self._scroll_to(self._axis.offset_px - notches * self._axis.width_px * WHEEL_SCROLL_FRACTION)
+            event.accept()
+            return
         elif delta.y():
             self._axis.zoom_at(x - style.HEADER_WIDTH, WHEEL_ZOOM_STEP ** (delta.y() / 120))
             self._following = False
