@@ -34,6 +34,7 @@ from .painter import (
     playhead_column,
     playhead_rect,
 )
+from .scroll_bar import TimelineScrollBar
 
 EMPTY_HINT = "Select a clip to see its timeline"
 ALL_HIDDEN_HINT = "Every provider's lanes are hidden: show one above"
@@ -68,7 +69,7 @@ class TimelineWidget(QWidget):
         self._pictures: ThumbnailLoader | None = None
         self._awaited_picture: str | None = None   # the picture a shown tooltip waits for
 
-        self._hbar = QScrollBar(Qt.Orientation.Horizontal, self)
+        self._hbar = TimelineScrollBar(Qt.Orientation.Horizontal, self)
         self._hbar.valueChanged.connect(self._on_hbar_moved)
         self._vbar = QScrollBar(Qt.Orientation.Vertical, self)
         self._vbar.valueChanged.connect(self._on_vbar_moved)
