@@ -37,7 +37,7 @@ from PySide6.QtGui import (
 from shiboken6 import Shiboken
 
 from ....domain.timeline_layout.lanes import DENSE, KEYED_SHADES, GraphLane, Lane, SpanLane, SpanTable
-from ....domain.timeline_layout.ticks import choose_tick_scale, tick_label, tick_times
+from ....domain.timeline_layout.ticks import TickScale, choose_tick_scale, tick_label, tick_times
 from ....domain.timeline_layout.time_axis import TimeAxis
 from . import style
 from .label_atlas import LabelAtlas, prepared_text
@@ -75,18 +75,19 @@ class Viewport:
 
 @dataclass(eq=False)
 class _SpanArea:
-    """What the span lanes show in the columns of one paint."""
+    """What the span lanes show in the content columns [x0, x1) of one paint."""
 
-    bodies: np.ndarray   # (span lanes, columns) body colour per column, NO_SPAN where none
+    layer: SpanLayer
+    x0: int
+    x1: int
     labels: Labels
 
 
 @dataclass(eq=False)
 class _LaneRows:
-    """The rows of a lane image: the pattern each run of rows repeats (backgrounds, line, then one per body)."""
+    """The rows of a lane image: the pattern each row repeats (backgrounds, line, then one per body)."""
 
-    count: int
-    runs: list[tuple[int, int, int]]   # first row, end row, pattern
+    pattern: np.ndarray
     body_lanes: np.ndarray    # span lane number of each body pattern
     body_parity: np.ndarray   # its slot index % 2: the background between its spans
 
@@ -124,7 +125,7 @@ class TimelineRenderer:
         self._label_widths: np.ndarray | None = None        # per span table row, for the label font
         self._atlas: LabelAtlas | None = None
         self._lane_rows_cache: tuple[object, _LaneRows] | None = None
-        self._lane_pixels = np.empty((0, 0), np.uint32)     # the lane image's memory
+        self._lane_image: tuple[tuple[object, ...], np.ndarray] | None = None   # the last whole-width one
         self._header_colours: list[QColor] = []             # per slot
         self._header_titles: list[QStaticText] = []         # per slot, elided to the header in _header_font
         self._header_font: QFont | None = None
@@ -132,6 +133,7 @@ class TimelineRenderer:
         self._headers_key: tuple[object, ...] | None = None  # ...for this scroll, height, palette, font, ratio
         self._ruler_texts: dict[str, QStaticText] = {}      # tick label -> its text in the ruler font
         self._ruler_widths: dict[str, int] = {}             # text -> its advance in the ruler font
+        self._tick_scale_kept: tuple[object, TickScale] | None = None
 
     # --- state --------------------------------------------------------------------------------------
 
@@ -159,6 +161,7 @@ class TimelineRenderer:
         self._headers_key = None
         self._ruler_texts = {}
         self._ruler_widths = {}
+        self._tick_scale_kept = None
         self._span_layer = None
         self._label_widths = None
         self._atlas = None
@@ -277,29 +280,37 @@ class TimelineRenderer:
             rects = layer.rects_between(x0, x1)
         self.stats.spans_visible += int(spans[numbers].sum())
         self.stats.rects_drawn += int(rects[numbers].sum())
-        return _SpanArea(layer.body_colours(x0, x1), labels)
+        return _SpanArea(layer, x0, x1, labels)
 
     def _paint_lane_image(
         self, p: QPainter, shown: ShownLanes, columns: tuple[int, int], palette: QPalette, spans: _SpanArea | None
     ) -> None:
-        """Lane backgrounds (alternating, a dark line under each lane) and span bodies: one image, built by rows."""
-        width = columns[1] - columns[0]
+        """Lane backgrounds (alternating, a dark line under each lane) and span bodies: one image, built by rows.
+
+        The image of a whole-width paint is kept: a strip of the same view (the playhead's) is cut from it.
+        """
         rows = self._lane_rows(shown, with_bodies=spans is not None)
+        key = (spans.layer if spans else None, spans.x0 - columns[0] if spans else None, rows, palette.cacheKey())
+        kept = self._lane_image
+        if kept is not None and kept[0] == key and columns[1] <= kept[1].shape[1]:
+            pixels = np.ascontiguousarray(kept[1][:, columns[0] : columns[1]])
+        else:
+            pixels = self._lane_pixels(rows, columns[1] - columns[0], palette, spans)
+            self._lane_image = (key, pixels) if columns[0] == 0 else None
+        width = pixels.shape[1]
+        # Opaque colours are their own premultiplied values; that format blits fastest onto the widget's.
+        image = QImage(pixels.data, width, len(pixels), width * 4, QImage.Format.Format_ARGB32_Premultiplied)
+        p.drawImage(style.HEADER_WIDTH + columns[0], shown[0][2], image)
+
+    def _lane_pixels(self, rows: _LaneRows, width: int, palette: QPalette, spans: _SpanArea | None) -> np.ndarray:
         roles = (QPalette.ColorRole.Base, QPalette.ColorRole.AlternateBase, QPalette.ColorRole.Dark)
         backgrounds = np.array([palette.color(role).rgb() for role in roles], np.uint32)
         patterns = np.empty((3 + len(rows.body_lanes), width), np.uint32)
         patterns[:3] = backgrounds[:, None]
         if spans is not None:
-            bodies = spans.bodies[rows.body_lanes]
+            bodies = spans.layer.body_colours(spans.x0, spans.x1)[rows.body_lanes]
             patterns[3:] = np.where(bodies == NO_SPAN, backgrounds[rows.body_parity][:, None], bodies)
-        pixels = self._lane_pixels
-        if pixels.shape != (rows.count, width):   # kept between paints: a new buffer costs page faults
-            pixels = self._lane_pixels = np.empty((rows.count, width), np.uint32)
-        for start, end, pattern in rows.runs:
-            pixels[start:end] = patterns[pattern]
-        # Opaque colours are their own premultiplied values; that format blits fastest onto the widget's.
-        image = QImage(pixels.data, width, len(pixels), width * 4, QImage.Format.Format_ARGB32_Premultiplied)
-        p.drawImage(style.HEADER_WIDTH + columns[0], shown[0][2], image)
+        return patterns[rows.pattern]
 
     def _lane_rows(self, shown: ShownLanes, *, with_bodies: bool) -> _LaneRows:
         """Which pattern each row of the lane image repeats, kept while the lanes in view stay where they are."""
@@ -317,9 +328,7 @@ class TimelineRenderer:
                 pattern[start + style.SPAN_INSET : end - style.SPAN_INSET] = 3 + len(body_lanes)
                 body_lanes.append(self._lane_numbers[id(slot.lane)])
                 body_parity.append(index % 2)
-        bounds = [0, *(np.flatnonzero(np.diff(pattern)) + 1).tolist(), len(pattern)]
-        runs = [(start, end, int(pattern[start])) for start, end in zip(bounds, bounds[1:])]
-        rows = _LaneRows(len(pattern), runs, np.array(body_lanes, np.int64), np.array(body_parity, np.int64))
+        rows = _LaneRows(pattern, np.array(body_lanes, np.int64), np.array(body_parity, np.int64))
         self._lane_rows_cache = (key, rows)
         return rows
 
@@ -473,12 +482,7 @@ class TimelineRenderer:
         p.save()
         p.setClipRect(QRect(style.HEADER_WIDTH, 0, axis.width_px, style.RULER_HEIGHT), Qt.ClipOperation.IntersectClip)
         with_hours = axis.duration_s >= 3600
-        scale = choose_tick_scale(
-            axis.px_per_s,
-            axis.fps,
-            frame_label_px=self._ruler_advance("00:00:00.00"),
-            clock_label_px=self._ruler_advance("00:00:00" if with_hours else "00:00"),
-        )
+        scale = self._tick_scale(axis, with_hours)
         left = max(0, area.left() - style.HEADER_WIDTH)
         right = min(axis.width_px, area.right() + 1 - style.HEADER_WIDTH)
         start_s, end_s = axis.time_at(left - 1), min(axis.time_at(right + 1), axis.duration_s)
@@ -496,6 +500,18 @@ class TimelineRenderer:
         labels = [self._ruler_text(tick_label(t, scale, axis.fps, with_hours)) for t in majors]
         call_each(p.drawStaticText, [x + 4 for x in columns], repeat(3), labels)
         p.restore()
+
+    def _tick_scale(self, axis: TimeAxis, with_hours: bool) -> TickScale:
+        key = (axis.px_per_s, axis.fps, with_hours)
+        if self._tick_scale_kept is None or self._tick_scale_kept[0] != key:
+            scale = choose_tick_scale(
+                axis.px_per_s,
+                axis.fps,
+                frame_label_px=self._ruler_advance("00:00:00.00"),
+                clock_label_px=self._ruler_advance("00:00:00" if with_hours else "00:00"),
+            )
+            self._tick_scale_kept = (key, scale)
+        return self._tick_scale_kept[1]
 
     def _ruler_advance(self, text: str) -> int:
         width = self._ruler_widths.get(text)
