@@ -65,13 +65,18 @@ class LabelAtlas:
         """Draws texts[ids[i]] with its advance box's left at xs[i] and its top at tops[i] (whole pixels)."""
         if not len(ids):
             return
-        missing = np.unique(ids[self._page[ids] < 0]).tolist()
-        if missing and not self._add(missing):
-            self._clear()
-            self._add(np.unique(ids).tolist())
-        placed = self._page[ids] >= 0
+        pages = self._page[ids]
+        if (pages < 0).any():
+            if not self._add(np.unique(ids[pages < 0]).tolist()):
+                self._clear()
+                self._add(np.unique(ids).tolist())
+            pages = self._page[ids]
+        placed = pages >= 0
+        if len(self._pages) == 1 and placed.all():
+            self._draw_page(p, self._pages[0], xs, tops, ids)
+            return
         for page_number, page in enumerate(self._pages):
-            on_page = np.flatnonzero(placed & (self._page[ids] == page_number))
+            on_page = np.flatnonzero(pages == page_number)
             if len(on_page):
                 self._draw_page(p, page, xs[on_page], tops[on_page], ids[on_page])
         p.save()

@@ -90,6 +90,7 @@ class _LaneRows:
     pattern: np.ndarray
     body_lanes: np.ndarray    # span lane number of each body pattern
     body_parity: np.ndarray   # its slot index % 2: the background between its spans
+    label_tops: np.ndarray    # per span lane number: the top of its labels in the widget, -1 if not shown
 
 
 def polygon_from_arrays(xs: np.ndarray, ys: np.ndarray) -> QPolygonF:
@@ -112,6 +113,7 @@ def call_each(function: Callable[..., object], *arguments: Iterable[object]) -> 
 class TimelineRenderer:
     def __init__(self) -> None:
         self.slots: list[LaneSlot] = []
+        self._lanes_height = 0   # of all slots, scrolled or not
         self.stats = PaintStats()
         self._label_font = QFont()
         self._label_height = QFontMetrics(self._label_font).height()
@@ -139,6 +141,7 @@ class TimelineRenderer:
 
     def set_slots(self, slots: list[LaneSlot]) -> None:
         self.slots = slots
+        self._lanes_height = sum(slot.height for slot in slots)
         span_lanes = [slot.lane for slot in slots if isinstance(slot.lane, SpanLane)]
         self._span_table = SpanTable.from_lanes(span_lanes)
         self._lane_numbers = {id(lane): number for number, lane in enumerate(span_lanes)}
@@ -190,7 +193,7 @@ class TimelineRenderer:
     ) -> None:
         lanes_top = style.RULER_HEIGHT
         lanes_clip = QRect(style.HEADER_WIDTH, lanes_top, axis.width_px, view.lanes_height) & area
-        lanes_bottom = lanes_top + sum(slot.height for slot in self.slots) - view.v_offset
+        lanes_bottom = lanes_top + self._lanes_height - view.v_offset
         base = palette.color(QPalette.ColorRole.Base)
         p.save()
         p.setClipRect(area)
@@ -202,9 +205,10 @@ class TimelineRenderer:
             p.save()
             p.setClipRect(lanes_clip)
             shown = []   # (index, slot, top) of the lanes that meet the area
+            clip_top, clip_bottom, shift = lanes_clip.top(), lanes_clip.bottom(), lanes_top - view.v_offset
             for index, slot in enumerate(self.slots):
-                top = lanes_top + slot.top - view.v_offset
-                if lanes_clip.top() < top + slot.height and top <= lanes_clip.bottom():
+                top = slot.top + shift
+                if clip_top < top + slot.height and top <= clip_bottom:
                     shown.append((index, slot, top))
             spans = self._span_area(shown, axis, columns)
             if shown:
@@ -314,13 +318,16 @@ class TimelineRenderer:
 
     def _lane_rows(self, shown: ShownLanes, *, with_bodies: bool) -> _LaneRows:
         """Which pattern each row of the lane image repeats, kept while the lanes in view stay where they are."""
-        key = (tuple((index, top) for index, _, top in shown), with_bodies)
+        key = (tuple((index, top) for index, _, top in shown), with_bodies, self._label_height)
         if self._lane_rows_cache is not None and self._lane_rows_cache[0] == key:
             return self._lane_rows_cache[1]
         first_top = shown[0][2]
         pattern = np.empty(shown[-1][2] + shown[-1][1].height - first_top, np.int64)
         body_lanes, body_parity = [], []
+        label_tops = np.full(len(self._span_table.lanes), -1, np.int64)
         for index, slot, top in shown:
+            if isinstance(slot.lane, SpanLane):
+                label_tops[self._lane_numbers[id(slot.lane)]] = top + (slot.height - self._label_height) // 2
             start, end = top - first_top, top - first_top + slot.height
             pattern[start : end - 1] = index % 2   # patterns 0 and 1: the backgrounds, 2: the line
             pattern[end - 1] = 2
@@ -328,17 +335,13 @@ class TimelineRenderer:
                 pattern[start + style.SPAN_INSET : end - style.SPAN_INSET] = 3 + len(body_lanes)
                 body_lanes.append(self._lane_numbers[id(slot.lane)])
                 body_parity.append(index % 2)
-        rows = _LaneRows(pattern, np.array(body_lanes, np.int64), np.array(body_parity, np.int64))
+        rows = _LaneRows(pattern, np.array(body_lanes, np.int64), np.array(body_parity, np.int64), label_tops)
         self._lane_rows_cache = (key, rows)
         return rows
 
     def _paint_labels(self, p: QPainter, shown: ShownLanes, axis: TimeAxis, labels: Labels) -> None:
         """Every label of the shown span lanes, in one call."""
-        lane_tops = np.full(len(self._span_table.lanes), -1, np.int64)
-        for _, slot, top in shown:
-            if isinstance(slot.lane, SpanLane):
-                lane_tops[self._lane_numbers[id(slot.lane)]] = top + (slot.height - self._label_height) // 2
-        tops = lane_tops[labels.lane]
+        tops = self._lane_rows(shown, with_bodies=True).label_tops[labels.lane]
         in_view = np.flatnonzero(tops >= 0)
         self.stats.labels_drawn += len(in_view)
         atlas = self._label_atlas(p.device().devicePixelRatioF())
@@ -536,24 +539,19 @@ class TimelineRenderer:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(style.PLAYHEAD)
-        centre = x + 0.5
-        half = HANDLE_HALF_WIDTH
-        handle_bottom = style.RULER_HEIGHT - 2
-        p.drawPolygon(
-            QPolygonF(
-                [
-                    QPointF(centre - half, 3),
-                    QPointF(centre + half, 3),
-                    QPointF(centre + half, handle_bottom - 6),
-                    QPointF(centre, handle_bottom),
-                    QPointF(centre - half, handle_bottom - 6),
-                ]
-            )
-        )
+        p.drawPolygon(HANDLE.translated(x + 0.5, 0))
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
 
 
 HANDLE_HALF_WIDTH = 5.5
+_HANDLE_BOTTOM = style.RULER_HEIGHT - 2
+HANDLE = QPolygonF([   # the playhead's handle in the ruler, around x = 0
+    QPointF(-HANDLE_HALF_WIDTH, 3),
+    QPointF(HANDLE_HALF_WIDTH, 3),
+    QPointF(HANDLE_HALF_WIDTH, _HANDLE_BOTTOM - 6),
+    QPointF(0, _HANDLE_BOTTOM),
+    QPointF(-HANDLE_HALF_WIDTH, _HANDLE_BOTTOM - 6),
+])
 RULER_TEXT_CACHE = 512
 
 
