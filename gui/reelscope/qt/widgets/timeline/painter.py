@@ -180,17 +180,13 @@ class TimelineRenderer:
 
     # --- painting -----------------------------------------------------------------------------------
 
-    def paint(
-        self, p: QPainter, view: Viewport, axis: TimeAxis, position_s: float, palette: QPalette, areas: Iterable[QRect]
-    ) -> None:
-        """Paints what lies in the areas (widget pixels, not overlapping), and nothing outside them."""
+    def paint(self, p: QPainter, view: Viewport, axis: TimeAxis, palette: QPalette, areas: Iterable[QRect]) -> None:
+        """Paints what lies in the areas (widget pixels, not overlapping), and nothing outside them; no playhead."""
         self.stats = PaintStats()
         for area in areas:
-            self._paint_area(p, view, axis, position_s, palette, area)
+            self._paint_area(p, view, axis, palette, area)
 
-    def _paint_area(
-        self, p: QPainter, view: Viewport, axis: TimeAxis, position_s: float, palette: QPalette, area: QRect
-    ) -> None:
+    def _paint_area(self, p: QPainter, view: Viewport, axis: TimeAxis, palette: QPalette, area: QRect) -> None:
         lanes_top = style.RULER_HEIGHT
         lanes_clip = QRect(style.HEADER_WIDTH, lanes_top, axis.width_px, view.lanes_height) & area
         lanes_bottom = lanes_top + self._lanes_height - view.v_offset
@@ -234,7 +230,6 @@ class TimelineRenderer:
             self._paint_headers(p, view, palette)
         if area.top() < style.RULER_HEIGHT:
             self._paint_ruler(p, view, axis, palette, area)
-        self._paint_playhead(p, view, axis, position_s)
         p.restore()
 
     def scroll_repaints(self, view: Viewport, axis: TimeAxis, previous_offset: int) -> list[QRect]:
@@ -530,7 +525,7 @@ class TimelineRenderer:
             text = self._ruler_texts[label] = prepared_text(label, self._ruler_font)
         return text
 
-    def _paint_playhead(self, p: QPainter, view: Viewport, axis: TimeAxis, position_s: float) -> None:
+    def paint_playhead(self, p: QPainter, view: Viewport, axis: TimeAxis, position_s: float) -> None:
         x = playhead_column(axis, position_s)
         if x < 0 or x >= axis.width_px:
             return
