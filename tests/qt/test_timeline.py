@@ -630,3 +630,29 @@ def test_timeline_scroll_bar_shows_what_the_styles_scroll_bar_shows(qtbot):
         QApplication.processEvents()
         pixels = shown_pixels(host)
         assert (pixels[40:55, 20:1120] == pixels[70:85, 20:1120]).all(), f"range {maximum}, value {value}"
+
+
+def test_playback_after_the_view_changed_shows_the_changed_view(busy_timeline, qtbot):
+    widget = busy_timeline
+    lane = widget.lane_rect("local/scenes")
+    wheel(widget, QPoint(lane.left() + 40, lane.center().y()), dy=120 * 3)
+    start, end = widget.visible_range()
+    widget.set_position(start + (end - start) / 3)
+    playback_step_region(qtbot, widget, widget.position() + 4 * px_in_seconds(widget))   # before any change
+    changes = [
+        lambda: widget.set_marks(start + 1.0, widget.position() + 2.0),
+        lambda: widget._hbar.setValue(widget._hbar.value() + 7),
+        lambda: widget.select_track("local/ocr"),
+        lambda: widget.set_markers([widget.position() + 1.0]),
+        lambda: wheel(widget, QPoint(lane.center().x(), lane.center().y()), dy=120),
+    ]
+    for number, change in enumerate(changes):
+        change()
+        for _ in range(3):   # the first move after the change, then moves in the same view
+            region, _ = playback_step_region(qtbot, widget, widget.position() + 4 * px_in_seconds(widget))
+            assert region.boundingRect() != widget.rect()
+            during_playback = shown_pixels(widget)
+            widget.update()
+            QApplication.processEvents()
+            differing = np.argwhere(during_playback != shown_pixels(widget))
+            assert not len(differing), f"change {number}: {len(differing)} pixels differ, e.g. {differing[:4]}"
