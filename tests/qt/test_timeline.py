@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
-from PySide6.QtGui import QHelpEvent, QImage, QMouseEvent, QRegion, QWheelEvent
-from PySide6.QtWidgets import QApplication, QScrollBar, QToolTip
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRect, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QHelpEvent, QImage, QMouseEvent, QPainter, QPalette, QRegion, QWheelEvent
+from PySide6.QtWidgets import QApplication, QScrollBar, QToolTip, QWidget
 
 from reelscope.domain.timeline import TimelineSpan, TimelineTrack, TrackKind
 from reelscope.domain.timeline_layout.lanes import DENSE, GraphLane, SpanLane, SpanTable, layout_spans
 from reelscope.domain.timeline_layout.ticks import choose_tick_scale, step_candidates, tick_label, tick_times
 from reelscope.domain.timeline_layout.time_axis import TimeAxis
 from reelscope.qt.widgets.timeline import TimelineWidget, style
+from reelscope.qt.widgets.timeline.scroll_bar import TimelineScrollBar
 
 DURATION_S = 60.0
 SCENE_S = 6.0
@@ -498,3 +499,160 @@ def test_strip_repaints_leave_the_same_pixels_as_a_full_repaint(timeline, qtbot,
         ] if shown != full else []
         assert not differing, f"at {seconds:.2f} s, {len(differing)} pixels differ, e.g. {differing[:5]}"
         assert timeline.paint_stats.labels_drawn > 0
+
+
+# --- scrolling, narrow spans, labels and the scroll bar as painted -----------------------------------
+
+
+def shown_pixels(widget) -> np.ndarray:
+    """What the window shows (the offscreen screen's copy of its backing store), not a fresh render."""
+    image = widget.screen().grabWindow(widget.winId()).toImage().convertToFormat(QImage.Format.Format_ARGB32)
+    return np.frombuffer(image.constBits(), np.uint32).reshape(image.height(), -1).copy()
+
+
+@pytest.fixture
+def busy_timeline(qtbot) -> TimelineWidget:
+    """Labels crossing both view edges, overlapping spans, a graph, an empty lane with a note, marks."""
+    rng = np.random.default_rng(7)
+    overlapping = tuple(
+        TimelineSpan(start_s=float(start), end_s=float(start + length), label=f"Person {i % 5}")
+        for i, (start, length) in enumerate(zip(rng.uniform(0, 55, 120), rng.uniform(0.05, 8, 120)))
+    )
+    words = tuple(TimelineSpan(start_s=i * 2.5, end_s=i * 2.5 + 2.2, label=f"Sale {i}") for i in range(24))
+    tracks = [
+        scenes_track(),
+        TimelineTrack(key="local/people/a", title="People", kind=TrackKind.SPANS, provider="local",
+                      spans=overlapping),
+        TimelineTrack(key="local/ocr", title="Text", kind=TrackKind.SPANS, provider="local", spans=words),
+        TimelineTrack(key="local/music", title="Music", kind=TrackKind.SPANS, provider="local",
+                      note="No music found"),
+        activity_track(),
+    ]
+    widget = TimelineWidget()
+    qtbot.addWidget(widget)
+    widget.resize(900, 240)
+    widget.set_tracks(tracks, DURATION_S)
+    widget.set_marks(12.0, 31.0)
+    widget.set_markers([5.0, 44.4])
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+@pytest.mark.parametrize("zoom_notches", [1, 4, 9])
+def test_after_scrolling_the_window_shows_what_a_full_repaint_shows(busy_timeline, qtbot, zoom_notches):
+    widget = busy_timeline
+    lane = widget.lane_rect("local/scenes")
+    wheel(widget, QPoint(lane.left() + 40, lane.center().y()), dy=120 * zoom_notches)
+    widget.set_position(widget.visible_range()[0] + 3 * px_in_seconds(widget))  # its handle over the headers
+    steps = [1, 1, -1, 3, -7, 25, 2, -40, 90, 5]
+    for number, step in enumerate(steps):
+        settle(widget)
+        paints = PaintRegions(widget)
+        if number % 2:
+            wheel(widget, lane.center(), dx=-step * 120 // 40 or -1)  # a horizontal wheel or trackpad
+        else:
+            widget._hbar.setValue(widget._hbar.value() + step)
+        QApplication.processEvents()
+        paints.stop()
+        scrolled = shown_pixels(widget)
+        widget.update()
+        QApplication.processEvents()
+        differing = np.argwhere(scrolled != shown_pixels(widget))
+        assert not len(differing), f"step {number}: {len(differing)} pixels differ, e.g. (y, x) {differing[:4]}"
+        painted = paints.regions.get(widget, QRegion())
+        assert painted.boundingRect() != widget.rect() or abs(step) > 20  # the moved pixels are not painted again
+
+
+def test_a_span_narrower_than_a_pixel_still_shows_in_its_colour(qtbot):
+    spans = (TimelineSpan(start_s=10.0, end_s=10.01, label="blink"), TimelineSpan(start_s=40.0, end_s=41.0, label="b"))
+    track = TimelineTrack(key="local/tags", title="Tags", kind=TrackKind.SPANS, provider="local", spans=spans)
+    widget = TimelineWidget()
+    qtbot.addWidget(widget)
+    widget.resize(900, 120)
+    widget.set_tracks([track], DURATION_S)
+    widget.show()
+    qtbot.waitExposed(widget)
+    lane = widget.lane_rect("local/tags")
+    start, end = widget.visible_range()
+    assert (end - start) / lane.width() > 0.05   # the first span is a fifth of a pixel wide or less
+    image = widget.grab().toImage()
+    y = lane.top() + lane.height() // 2
+    x = int(widget.x_for_time(10.0))
+    colour = style.span_colours(track)[0].rgb()
+    assert image.pixelColor(x, y).rgb() == colour
+    assert image.pixelColor(x - 2, y).rgb() != colour and image.pixelColor(x + 2, y).rgb() != colour
+
+
+def test_labels_are_the_pixels_of_their_text_drawn_on_the_span(timeline, qtbot):
+    image = timeline.grab().toImage()
+    lane = timeline.lane_rect("local/scenes")
+    span = scenes_track().spans[3]
+    left = round(timeline.x_for_time(span.start_s))
+    font = QFont(timeline.font())
+    font.setPointSizeF(max(7.0, font.pointSizeF() - 1.0))
+    text_top = lane.top() + (lane.height() - QFontMetrics(font).height()) // 2
+    # The same label drawn as text on a patch of the span's colour, where the timeline puts it.
+    box = QRect(left, lane.top() + style.SPAN_INSET, 30, lane.height() - 2 * style.SPAN_INSET)
+    expected = QImage(image.size(), image.format())
+    expected.fill(0)
+    painter = QPainter(expected)
+    painter.fillRect(box, style.span_colours(scenes_track())[1])
+    painter.setFont(font)
+    painter.setPen(style.SPAN_LABEL)
+    painter.drawText(QPointF(left + style.LABEL_PADDING, text_top + QFontMetrics(font).ascent()), span.label)
+    painter.end()
+    assert image.copy(box) == expected.copy(box)
+    assert image.copy(box) != QImage(box.size(), image.format())   # there is text there
+
+
+def test_timeline_scroll_bar_shows_what_the_styles_scroll_bar_shows(qtbot):
+    host = QWidget()
+    host.setAutoFillBackground(True)
+    palette = host.palette()
+    palette.setColor(QPalette.ColorRole.Window, palette.color(QPalette.ColorRole.Base))   # as beneath the bar
+    host.setPalette(palette)
+    qtbot.addWidget(host)
+    host.resize(1200, 100)
+    ours, theirs = TimelineScrollBar(Qt.Orientation.Horizontal, host), QScrollBar(Qt.Orientation.Horizontal, host)
+    ours.setGeometry(20, 40, 1100, 15)
+    theirs.setGeometry(20, 70, 1100, 15)
+    host.show()
+    qtbot.waitExposed(host)
+    rng = np.random.default_rng(3)
+    cases = [(0, 0), (1, 0), (2, 1), (30, 0), (30, 1), (30, 29), (30, 30), (100_000, 0), (100_000, 50_000)]
+    cases += [(int(end), int(rng.integers(0, end + 1))) for end in rng.integers(0, 3000, 30)]
+    for maximum, value in cases * 2:   # the second time round, from pictures kept the first time
+        for bar in (ours, theirs):
+            bar.setRange(0, maximum)
+            bar.setPageStep(1100)
+            bar.setValue(value)
+        QApplication.processEvents()
+        pixels = shown_pixels(host)
+        assert (pixels[40:55, 20:1120] == pixels[70:85, 20:1120]).all(), f"range {maximum}, value {value}"
+
+
+def test_playback_after_the_view_changed_shows_the_changed_view(busy_timeline, qtbot):
+    widget = busy_timeline
+    lane = widget.lane_rect("local/scenes")
+    wheel(widget, QPoint(lane.left() + 40, lane.center().y()), dy=120 * 3)
+    start, end = widget.visible_range()
+    widget.set_position(start + (end - start) / 3)
+    playback_step_region(qtbot, widget, widget.position() + 4 * px_in_seconds(widget))   # before any change
+    changes = [
+        lambda: widget.set_marks(start + 1.0, widget.position() + 2.0),
+        lambda: widget._hbar.setValue(widget._hbar.value() + 7),
+        lambda: widget.select_track("local/ocr"),
+        lambda: widget.set_markers([widget.position() + 1.0]),
+        lambda: wheel(widget, QPoint(lane.center().x(), lane.center().y()), dy=120),
+    ]
+    for number, change in enumerate(changes):
+        change()
+        for _ in range(3):   # the first move after the change, then moves in the same view
+            region, _ = playback_step_region(qtbot, widget, widget.position() + 4 * px_in_seconds(widget))
+            assert region.boundingRect() != widget.rect()
+            during_playback = shown_pixels(widget)
+            widget.update()
+            QApplication.processEvents()
+            differing = np.argwhere(during_playback != shown_pixels(widget))
+            assert not len(differing), f"change {number}: {len(differing)} pixels differ, e.g. {differing[:4]}"

@@ -177,12 +177,19 @@ class SpanGeometry:
 
 
 def layout_spans(
-    starts: np.ndarray, ends: np.ndarray, colours: np.ndarray, px_per_s: float, lanes: np.ndarray | None = None
+    starts: np.ndarray,
+    ends: np.ndarray,
+    colours: np.ndarray,
+    px_per_s: float,
+    lanes: np.ndarray | None = None,
+    *,
+    ordered: bool = True,
 ) -> SpanGeometry:
     """Whole-pixel rects, 1 px gap after each span; runs of too-narrow spans merge into one DENSE rect.
 
     lanes (default: all in lane 0) gives each span's lane number, spans sorted by start within a lane;
-    a run never crosses lanes. The rects come in drawing order: by lane, then colour index, then x0.
+    a run never crosses lanes. The rects come in drawing order: by lane, then colour index, then x0;
+    unless not ordered (wide spans, then runs), for callers that need no order.
     """
     if lanes is None:
         lanes = np.zeros(len(starts), dtype=np.int64)
@@ -215,5 +222,8 @@ def layout_spans(
         lane_parts.append(lanes[first_of_run])
 
     x0, colour, lane = np.concatenate(x0_parts), np.concatenate(colour_parts), np.concatenate(lane_parts)
+    width = np.concatenate(width_parts)
+    if not ordered:
+        return SpanGeometry(x0, width, colour, lane)
     order = np.lexsort((x0, colour, lane))
-    return SpanGeometry(x0[order], np.concatenate(width_parts)[order], colour[order], lane[order])
+    return SpanGeometry(x0[order], width[order], colour[order], lane[order])

@@ -1,29 +1,47 @@
-"""Painting of the timeline: batched span rects per colour, cached static-text labels, decimated graphs.
+"""Painting of the timeline: lanes as one image built with numpy, labels from an atlas, decimated graphs.
 
-Span rects are built in content pixels (x = seconds * px_per_s) for all span lanes at once, for a window
-around the view, and cached until the zoom changes or the view leaves the window, so repaints while the
-playhead moves reuse the cached lists and call ``drawRects`` once per lane and colour.
+Span bodies are laid out in content pixels (x = seconds * px_per_s) for all span lanes at once, for a
+window around the view (``SpanLayer``), and kept until the zoom changes or the view leaves the window.
+A paint turns them into one row of pixel colours per lane (numpy), repeats each row down its lane's
+body in one image of the area's lanes (their backgrounds and the line under each included) and draws
+it with one ``drawImage``; graphs, bands and notes are painted over it, then every label of the area
+with one ``drawPixmapFragments`` call from a ``LabelAtlas``. The work of a paint grows with
+the pixels and the spans in view, not with Python calls per span.
 
 A paint covers one area of the widget: the whole of it, or during playback the playhead's old and new
-strips (``playhead_rect``), for which only the rects, labels, graph columns and ticks meeting it are drawn.
+strips (``playhead_rect``), for which only the columns, labels, graph columns and ticks meeting it are drawn.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import repeat
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPalette, QPolygonF, QStaticText
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QImage,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QPolygonF,
+    QStaticText,
+)
 from shiboken6 import Shiboken
 
-from ....domain.timeline_layout.lanes import GraphLane, Lane, SpanLane, SpanTable
-from ....domain.timeline_layout.ticks import choose_tick_scale, tick_label, tick_times
+from ....domain.timeline_layout.lanes import DENSE, KEYED_SHADES, GraphLane, Lane, SpanLane, SpanTable
+from ....domain.timeline_layout.ticks import TickScale, choose_tick_scale, tick_label, tick_times
 from ....domain.timeline_layout.time_axis import TimeAxis
 from . import style
-from .span_layer import LaneLabels, RectBatch, SpanFrame, SpanLayer, call_each
+from .label_atlas import LabelAtlas, prepared_text
+from .span_layer import NO_SPAN, Labels, SpanLayer
 
 
 @dataclass(eq=False)
@@ -31,6 +49,9 @@ class LaneSlot:
     lane: Lane
     top: int      # y in lane content (before vertical scrolling), 0 = just under the ruler
     height: int
+
+
+ShownLanes = list[tuple[int, LaneSlot, int]]   # (index in slots, slot, top in the widget) of lanes in an area
 
 
 @dataclass
@@ -52,6 +73,26 @@ class Viewport:
     v_offset: int       # vertical scroll of the lanes
 
 
+@dataclass(eq=False)
+class _SpanArea:
+    """What the span lanes show in the content columns [x0, x1) of one paint."""
+
+    layer: SpanLayer
+    x0: int
+    x1: int
+    labels: Labels
+
+
+@dataclass(eq=False)
+class _LaneRows:
+    """The rows of a lane image: the pattern each row repeats (backgrounds, line, then one per body)."""
+
+    pattern: np.ndarray
+    body_lanes: np.ndarray    # span lane number of each body pattern
+    body_parity: np.ndarray   # its slot index % 2: the background between its spans
+    label_tops: np.ndarray    # per span lane number: the top of its labels in the widget, -1 if not shown
+
+
 def polygon_from_arrays(xs: np.ndarray, ys: np.ndarray) -> QPolygonF:
     """A QPolygonF filled through its memory (as pyqtgraph does): no QPointF per vertex."""
     polygon = QPolygonF()
@@ -64,43 +105,69 @@ def polygon_from_arrays(xs: np.ndarray, ys: np.ndarray) -> QPolygonF:
     return polygon
 
 
+def call_each(function: Callable[..., object], *arguments: Iterable[object]) -> None:
+    """function(*args) for each zip of arguments, without a Python loop body: for many Qt calls."""
+    deque(map(function, *arguments), maxlen=0)
+
+
 class TimelineRenderer:
     def __init__(self) -> None:
         self.slots: list[LaneSlot] = []
+        self._lanes_height = 0   # of all slots, scrolled or not
         self.stats = PaintStats()
         self._label_font = QFont()
         self._label_height = QFontMetrics(self._label_font).height()
         self._ruler_font = QFont()
         self._span_table = SpanTable.from_lanes([])
         self._lane_numbers: dict[int, int] = {}   # id(SpanLane) -> its lane number in the span table
-        self._span_colours: list[dict[int, QColor]] = []
+        self._colour_table = np.zeros((0, KEYED_SHADES - DENSE), np.uint32)
+        self._label_texts: list[str] = []                   # each distinct span label once
+        self._label_ids = np.zeros(0, np.int64)             # per span table row: its label in _label_texts
         self._span_layer: SpanLayer | None = None
         self._label_widths: np.ndarray | None = None        # per span table row, for the label font
-        self._static_texts: list[QStaticText | None] = []   # per span table row, made on first use
+        self._atlas: LabelAtlas | None = None
+        self._lane_rows_cache: tuple[object, _LaneRows] | None = None
+        self._lane_image: tuple[tuple[object, ...], np.ndarray] | None = None   # the last whole-width one
         self._header_colours: list[QColor] = []             # per slot
         self._header_titles: list[QStaticText] = []         # per slot, elided to the header in _header_font
         self._header_font: QFont | None = None
-        self._last_strip: _Strip | None = None
+        self._headers = QPixmap()                           # the lane headers as last drawn...
+        self._headers_key: tuple[object, ...] | None = None  # ...for this scroll, height, palette, font, ratio
         self._ruler_texts: dict[str, QStaticText] = {}      # tick label -> its text in the ruler font
+        self._ruler_widths: dict[str, int] = {}             # text -> its advance in the ruler font
+        self._tick_scale_kept: tuple[object, TickScale] | None = None
 
     # --- state --------------------------------------------------------------------------------------
 
     def set_slots(self, slots: list[LaneSlot]) -> None:
         self.slots = slots
+        self._lanes_height = sum(slot.height for slot in slots)
         span_lanes = [slot.lane for slot in slots if isinstance(slot.lane, SpanLane)]
         self._span_table = SpanTable.from_lanes(span_lanes)
         self._lane_numbers = {id(lane): number for number, lane in enumerate(span_lanes)}
-        self._span_colours = [style.span_colours(lane.track) for lane in span_lanes]
+        self._colour_table = np.array(
+            [[colours[index].rgb() for index in range(DENSE, KEYED_SHADES)]
+             for colours in (style.span_colours(lane.track) for lane in span_lanes)],
+            np.uint32,
+        ).reshape(len(span_lanes), KEYED_SHADES - DENSE)
+        labels = [span.label for lane in span_lanes for span in lane.spans]
+        ids = {label: number for number, label in enumerate(dict.fromkeys(labels))}
+        self._label_texts = list(ids)
+        self._label_ids = np.fromiter(map(ids.__getitem__, labels), np.int64, len(labels))
         self._header_colours = [style.track_colour(slot.lane.track) for slot in slots]
+        self._lane_rows_cache = None
         self._forget_span_text()
 
     def _forget_span_text(self) -> None:
-        """Drops the cached layer, label widths, label texts and header titles (new lanes or a new font)."""
+        """Drops the cached layer, label widths, label atlas and header titles (new lanes or a new font)."""
         self._header_font = None
+        self._headers_key = None
         self._ruler_texts = {}
+        self._ruler_widths = {}
+        self._tick_scale_kept = None
         self._span_layer = None
         self._label_widths = None
-        self._static_texts = [None] * len(self._span_table)
+        self._atlas = None
 
     def set_font(self, font: QFont) -> None:
         small = QFont(font)
@@ -113,104 +180,174 @@ class TimelineRenderer:
 
     # --- painting -----------------------------------------------------------------------------------
 
-    def paint(
-        self, p: QPainter, view: Viewport, axis: TimeAxis, position_s: float, palette: QPalette, areas: Iterable[QRect]
-    ) -> None:
-        """Paints what lies in the areas (widget pixels, not overlapping), and nothing outside them."""
+    def paint(self, p: QPainter, view: Viewport, axis: TimeAxis, palette: QPalette, areas: Iterable[QRect]) -> None:
+        """Paints what lies in the areas (widget pixels, not overlapping), and nothing outside them; no playhead."""
         self.stats = PaintStats()
         for area in areas:
-            self._paint_area(p, view, axis, position_s, palette, area)
+            self._paint_area(p, view, axis, palette, area)
 
-    def _paint_area(
-        self, p: QPainter, view: Viewport, axis: TimeAxis, position_s: float, palette: QPalette, area: QRect
-    ) -> None:
+    def _paint_area(self, p: QPainter, view: Viewport, axis: TimeAxis, palette: QPalette, area: QRect) -> None:
         lanes_top = style.RULER_HEIGHT
         lanes_clip = QRect(style.HEADER_WIDTH, lanes_top, axis.width_px, view.lanes_height) & area
-        lanes_bottom = lanes_top + sum(slot.height for slot in self.slots) - view.v_offset
+        lanes_bottom = lanes_top + self._lanes_height - view.v_offset
         base = palette.color(QPalette.ColorRole.Base)
         p.save()
         p.setClipRect(area)
         p.fillRect(QRect(0, lanes_bottom, view.width, view.height - lanes_bottom), base)
 
         if not lanes_clip.isEmpty():
-            # Content pixels (x = seconds * px_per_s) of the lane columns to paint.
+            # View pixels (x = seconds * px_per_s - offset) of the lane columns to paint.
             columns = (lanes_clip.left() - style.HEADER_WIDTH, lanes_clip.right() + 1 - style.HEADER_WIDTH)
-            whole_width = columns == (0, axis.width_px)
             p.save()
             p.setClipRect(lanes_clip)
             shown = []   # (index, slot, top) of the lanes that meet the area
+            clip_top, clip_bottom, shift = lanes_clip.top(), lanes_clip.bottom(), lanes_top - view.v_offset
             for index, slot in enumerate(self.slots):
-                top = lanes_top + slot.top - view.v_offset
-                if lanes_clip.top() < top + slot.height and top <= lanes_clip.bottom():
+                top = slot.top + shift
+                if clip_top < top + slot.height and top <= clip_bottom:
                     shown.append((index, slot, top))
-            self._paint_lane_backgrounds(p, shown, axis, palette)
+            spans = self._span_area(shown, axis, columns)
+            if shown:
+                self._paint_lane_image(p, shown, columns, palette, spans)
             for _index, slot, top in shown:
+                lane = slot.lane
+                if isinstance(lane, SpanLane) and lane.spans and not lane.track.bands:
+                    continue
                 p.save()
                 p.translate(style.HEADER_WIDTH - axis.offset_px, top)
-                if isinstance(slot.lane, SpanLane):
-                    self._paint_spans(p, slot, axis, None if whole_width else columns)
-                else:
+                if isinstance(lane, GraphLane):
                     self._paint_graph(p, slot, axis, columns)
+                elif lane.spans:
+                    self._paint_bands(p, slot, axis)
+                else:
+                    self._paint_note(p, slot, axis)
                 p.restore()
+            if spans is not None:
+                self._paint_labels(p, shown, axis, spans.labels)
             p.restore()
 
         if area.left() < style.HEADER_WIDTH:
             self._paint_headers(p, view, palette)
         if area.top() < style.RULER_HEIGHT:
             self._paint_ruler(p, view, axis, palette, area)
-        self._paint_playhead(p, view, axis, position_s)
         p.restore()
+
+    def scroll_repaints(self, view: Viewport, axis: TimeAxis, previous_offset: int) -> list[QRect]:
+        """Besides the columns it uncovers, what moving the painted view from previous_offset leaves wrong.
+
+        Labels at the view's edges may keep to the left edge, appear or go (SpanLayer.labels_at_edges);
+        notes are written at the view's left; graph columns are binned from the offset.
+        """
+        lanes = QRect(style.HEADER_WIDTH, style.RULER_HEIGHT, axis.width_px, view.lanes_height)
+        rects = []
+        if any(isinstance(slot.lane, SpanLane) for slot in self.slots):
+            left_edges = sorted((previous_offset, axis.offset_px))
+            right_edges = (left_edges[0] + axis.width_px, left_edges[1] + axis.width_px)
+            left_end, right_start = self._current_span_layer(axis).labels_at_edges(left_edges, right_edges)
+            for start, end in ((axis.offset_px, left_end), (right_start, axis.offset_px + axis.width_px)):
+                x = style.HEADER_WIDTH + start - axis.offset_px
+                rects.append(QRect(x, style.RULER_HEIGHT, end - start, view.lanes_height) & lanes)
+        for slot in self.slots:
+            if isinstance(slot.lane, GraphLane) or not slot.lane.spans:
+                top = style.RULER_HEIGHT + slot.top - view.v_offset
+                rects.append(QRect(style.HEADER_WIDTH, top, axis.width_px, slot.height) & lanes)
+        return [rect for rect in rects if not rect.isEmpty()]
 
     def paint_empty(self, p: QPainter, width: int, height: int, palette: QPalette, hint: str) -> None:
         p.fillRect(QRect(0, 0, width, height), palette.color(QPalette.ColorRole.Base))
         p.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
         p.drawText(QRect(0, 0, width, height), Qt.AlignmentFlag.AlignCenter, hint)
 
-    def _paint_lane_backgrounds(
-        self, p: QPainter, shown: list[tuple[int, LaneSlot, int]], axis: TimeAxis, palette: QPalette
-    ) -> None:
-        """Alternating lane backgrounds with a dark line under each lane; shown holds (index, slot, top)."""
-        left, width = style.HEADER_WIDTH, axis.width_px
-        even = [QRect(left, top, width, slot.height) for index, slot, top in shown if not index % 2]
-        odd = [QRect(left, top, width, slot.height) for index, slot, top in shown if index % 2]
-        lines = [QRect(left, top + slot.height - 1, width, 1) for _, slot, top in shown]
-        p.setPen(Qt.PenStyle.NoPen)
-        for rects, role in ((even, QPalette.ColorRole.Base), (odd, QPalette.ColorRole.AlternateBase),
-                            (lines, QPalette.ColorRole.Dark)):
-            p.setBrush(palette.color(role))
-            p.drawRects(rects)
-
     # --- span lanes ---------------------------------------------------------------------------------
 
-    def _paint_spans(self, p: QPainter, slot: LaneSlot, axis: TimeAxis, columns: tuple[int, int] | None) -> None:
-        """Draws the lane's spans, or with columns (view pixels [x0, x1)) only those that meet them."""
-        if not slot.lane.spans:
-            self._paint_note(p, slot, axis)
-            return
-        number = self._lane_numbers[id(slot.lane)]
-        layer = self._current_span_layer(slot.height, axis)
-        frame = self._span_frame(layer, axis)
-        if columns is None:
-            batches, labels = layer.rect_batches[number], frame.labels[number]
-            self.stats.spans_visible += int(frame.spans_visible[number])
-            self.stats.rects_drawn += int(frame.rects_visible[number])
+    def _span_area(self, shown: ShownLanes, axis: TimeAxis, columns: tuple[int, int]) -> _SpanArea | None:
+        """Bodies and labels of the span lanes in view columns [x0, x1); counts them in stats."""
+        numbers = [self._lane_numbers[id(slot.lane)] for _, slot, _ in shown if isinstance(slot.lane, SpanLane)]
+        if not numbers:
+            return None
+        # TimelineWidget gives all span lanes one height.
+        layer = self._current_span_layer(axis)
+        x0, x1 = axis.offset_px + columns[0], axis.offset_px + columns[1]
+        frame = layer.frame(axis.offset_px, axis.offset_px + axis.width_px)
+        if columns == (0, axis.width_px):
+            labels, spans, rects = frame.labels, frame.spans_visible, frame.rects_visible
         else:
-            strip = self._strip(layer, frame, axis.offset_px + columns[0], axis.offset_px + columns[1])
-            batches, labels = strip.rect_batches[number], strip.labels[number]
-            self.stats.spans_visible += int(strip.spans[number])
-            self.stats.rects_drawn += sum(rects.count for _, rects in batches)
-        colours = self._span_colours[number]
-        p.setPen(Qt.PenStyle.NoPen)
-        for colour, rects in batches:
-            p.setBrush(colours[colour])
-            rects.draw(p)
-        self._paint_bands(p, slot, axis)
-        if labels.texts:
-            p.setFont(self._label_font)
-            p.setPen(style.SPAN_LABEL)
-            y = (slot.height - self._label_height) / 2
-            call_each(p.drawStaticText, labels.xs, repeat(y), labels.texts)
-        self.stats.labels_drawn += len(labels.texts)
+            table = self._span_table
+            labels = frame.labels_between(x0, x1)
+            spans = np.bincount(table.lane[table.rows_in(x0 / layer.px_per_s, x1 / layer.px_per_s)],
+                                minlength=len(table.lanes))
+            rects = layer.rects_between(x0, x1)
+        self.stats.spans_visible += int(spans[numbers].sum())
+        self.stats.rects_drawn += int(rects[numbers].sum())
+        return _SpanArea(layer, x0, x1, labels)
+
+    def _paint_lane_image(
+        self, p: QPainter, shown: ShownLanes, columns: tuple[int, int], palette: QPalette, spans: _SpanArea | None
+    ) -> None:
+        """Lane backgrounds (alternating, a dark line under each lane) and span bodies: one image, built by rows.
+
+        The image of a whole-width paint is kept: a strip of the same view (the playhead's) is cut from it.
+        """
+        rows = self._lane_rows(shown, with_bodies=spans is not None)
+        key = (spans.layer if spans else None, spans.x0 - columns[0] if spans else None, rows, palette.cacheKey())
+        kept = self._lane_image
+        if kept is not None and kept[0] == key and columns[1] <= kept[1].shape[1]:
+            pixels = np.ascontiguousarray(kept[1][:, columns[0] : columns[1]])
+        else:
+            pixels = self._lane_pixels(rows, columns[1] - columns[0], palette, spans)
+            self._lane_image = (key, pixels) if columns[0] == 0 else None
+        width = pixels.shape[1]
+        # Opaque colours are their own premultiplied values; that format blits fastest onto the widget's.
+        image = QImage(pixels.data, width, len(pixels), width * 4, QImage.Format.Format_ARGB32_Premultiplied)
+        p.drawImage(style.HEADER_WIDTH + columns[0], shown[0][2], image)
+
+    def _lane_pixels(self, rows: _LaneRows, width: int, palette: QPalette, spans: _SpanArea | None) -> np.ndarray:
+        roles = (QPalette.ColorRole.Base, QPalette.ColorRole.AlternateBase, QPalette.ColorRole.Dark)
+        backgrounds = np.array([palette.color(role).rgb() for role in roles], np.uint32)
+        patterns = np.empty((3 + len(rows.body_lanes), width), np.uint32)
+        patterns[:3] = backgrounds[:, None]
+        if spans is not None:
+            bodies = spans.layer.body_colours(spans.x0, spans.x1)[rows.body_lanes]
+            patterns[3:] = np.where(bodies == NO_SPAN, backgrounds[rows.body_parity][:, None], bodies)
+        return patterns[rows.pattern]
+
+    def _lane_rows(self, shown: ShownLanes, *, with_bodies: bool) -> _LaneRows:
+        """Which pattern each row of the lane image repeats, kept while the lanes in view stay where they are."""
+        key = (tuple((index, top) for index, _, top in shown), with_bodies, self._label_height)
+        if self._lane_rows_cache is not None and self._lane_rows_cache[0] == key:
+            return self._lane_rows_cache[1]
+        first_top = shown[0][2]
+        pattern = np.empty(shown[-1][2] + shown[-1][1].height - first_top, np.int64)
+        body_lanes, body_parity = [], []
+        label_tops = np.full(len(self._span_table.lanes), -1, np.int64)
+        for index, slot, top in shown:
+            if isinstance(slot.lane, SpanLane):
+                label_tops[self._lane_numbers[id(slot.lane)]] = top + (slot.height - self._label_height) // 2
+            start, end = top - first_top, top - first_top + slot.height
+            pattern[start : end - 1] = index % 2   # patterns 0 and 1: the backgrounds, 2: the line
+            pattern[end - 1] = 2
+            if with_bodies and isinstance(slot.lane, SpanLane):
+                pattern[start + style.SPAN_INSET : end - style.SPAN_INSET] = 3 + len(body_lanes)
+                body_lanes.append(self._lane_numbers[id(slot.lane)])
+                body_parity.append(index % 2)
+        rows = _LaneRows(pattern, np.array(body_lanes, np.int64), np.array(body_parity, np.int64), label_tops)
+        self._lane_rows_cache = (key, rows)
+        return rows
+
+    def _paint_labels(self, p: QPainter, shown: ShownLanes, axis: TimeAxis, labels: Labels) -> None:
+        """Every label of the shown span lanes, in one call."""
+        tops = self._lane_rows(shown, with_bodies=True).label_tops[labels.lane]
+        in_view = np.flatnonzero(tops >= 0)
+        self.stats.labels_drawn += len(in_view)
+        atlas = self._label_atlas(p.device().devicePixelRatioF())
+        xs = labels.x[in_view] + (style.HEADER_WIDTH - axis.offset_px)
+        atlas.draw(p, xs, tops[in_view], self._label_ids[labels.row[in_view]])
+
+    def _label_atlas(self, dpr: float) -> LabelAtlas:
+        atlas = self._atlas
+        if atlas is None or not atlas.matches(self._label_font, style.SPAN_LABEL, dpr):
+            atlas = self._atlas = LabelAtlas(self._label_texts, self._label_font, style.SPAN_LABEL, dpr)
+        return atlas
 
     def _paint_note(self, p: QPainter, slot: LaneSlot, axis: TimeAxis) -> None:
         """The track's note ("No music found") at the view's left, in a lane with no spans."""
@@ -221,16 +358,6 @@ class TimelineRenderer:
             area = QRect(axis.offset_px + style.LABEL_PADDING * 2, 0, axis.width_px, slot.height)
             p.drawText(area, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, note)
 
-    def _strip(self, layer: SpanLayer, frame: SpanFrame, x0: int, x1: int) -> _Strip:
-        """What every span lane draws in content x [x0, x1), worked out once for all lanes of one paint."""
-        strip = self._last_strip
-        if strip is None or strip.layer is not layer or strip.frame is not frame or strip.columns != (x0, x1):
-            table = self._span_table
-            spans = np.bincount(table.lane[table.rows_in(x0 / layer.px_per_s, x1 / layer.px_per_s)],
-                                minlength=len(table.lanes))
-            batches, labels = layer.rect_batches_between(x0, x1), frame.labels_between(x0, x1)
-            strip = self._last_strip = _Strip(layer, frame, (x0, x1), batches, labels, spans)
-        return strip
     def _paint_bands(self, p: QPainter, slot: LaneSlot, axis: TimeAxis) -> None:
         """Bands over a span lane (fades and dissolves between scenes): each a light, hatched rect."""
         start_s, end_s = axis.visible_range()
@@ -242,41 +369,27 @@ class TimelineRenderer:
                 p.fillRect(rect, QColor(255, 255, 255, 110))
                 p.fillRect(rect, QBrush(QColor(30, 30, 30, 170), Qt.BrushStyle.BDiagPattern))
 
-    def _current_span_layer(self, lane_height: int, axis: TimeAxis) -> SpanLayer:
+    def _current_span_layer(self, axis: TimeAxis) -> SpanLayer:
         """The layer for this zoom, rebuilt for all span lanes when the zoom changes or the view leaves it."""
         view_x0, view_x1 = axis.offset_px, axis.offset_px + axis.width_px
-        # TimelineWidget gives all span lanes one height (lanes of different heights would rebuild each paint).
-        body_height = lane_height - 2 * style.SPAN_INSET
         layer = self._span_layer
-        if layer is None or not layer.covers(axis.px_per_s, body_height, view_x0, view_x1):
+        if layer is None or not layer.covers(axis.px_per_s, view_x0, view_x1):
             margin = axis.width_px // 2  # scrolling this far needs no rebuild
             layer = SpanLayer(
-                self._span_table, axis.px_per_s, style.SPAN_INSET, body_height, (view_x0 - margin, view_x1 + margin),
+                self._span_table, axis.px_per_s, (view_x0 - margin, view_x1 + margin), self._colour_table,
                 self._label_width_array(), style.LABEL_PADDING,
             )
             self._span_layer = layer
         return layer
 
-    def _span_frame(self, layer: SpanLayer, axis: TimeAxis) -> SpanFrame:
-        view_x0, view_x1 = axis.offset_px, axis.offset_px + axis.width_px
-        return layer.frame(view_x0, view_x1, self._static_texts, self._static_text)
-
     def _label_width_array(self) -> np.ndarray:
         """Label width per span table row in the label font; inf for no label (it never fits)."""
         if self._label_widths is None:
             metrics = QFontMetrics(self._label_font)
-            widths: dict[str, float] = {"": np.inf}
-            for lane in self._span_table.lanes:
-                for span in lane.spans:
-                    if span.label not in widths:
-                        widths[span.label] = metrics.horizontalAdvance(span.label)
-            labels = (span.label for lane in self._span_table.lanes for span in lane.spans)
-            self._label_widths = np.fromiter(map(widths.__getitem__, labels), np.float64, len(self._span_table))
+            widths = np.array([metrics.horizontalAdvance(text) if text else np.inf for text in self._label_texts],
+                              np.float64)
+            self._label_widths = widths[self._label_ids]
         return self._label_widths
-
-    def _static_text(self, row: int) -> QStaticText:
-        """The prepared label of the span in this span table row."""
-        return prepared_text(self._span_table.span(row).label, self._label_font)
 
     # --- graph lanes --------------------------------------------------------------------------------
 
@@ -317,24 +430,36 @@ class TimelineRenderer:
     # --- chrome -------------------------------------------------------------------------------------
 
     def _paint_headers(self, p: QPainter, view: Viewport, palette: QPalette) -> None:
+        """The lane headers, from a picture kept until the lanes, their scroll, the palette or the font change."""
+        dpr = p.device().devicePixelRatioF()
+        key = (view.v_offset, view.lanes_height, palette.cacheKey(), p.font().key(), dpr)
+        if key != self._headers_key and view.lanes_height > 0:
+            picture = QPixmap(math.ceil(style.HEADER_WIDTH * dpr), math.ceil(view.lanes_height * dpr))
+            picture.setDevicePixelRatio(dpr)
+            painter = QPainter(picture)
+            painter.setFont(p.font())
+            painter.translate(0, -style.RULER_HEIGHT)
+            self._draw_headers(painter, view, palette)
+            painter.end()
+            self._headers, self._headers_key = picture, key
+        if key == self._headers_key:
+            p.drawPixmap(0, style.RULER_HEIGHT, self._headers)
+        p.fillRect(QRect(style.HEADER_WIDTH - 1, 0, 1, view.height), palette.color(QPalette.ColorRole.Dark))
+
+    def _draw_headers(self, p: QPainter, view: Viewport, palette: QPalette) -> None:
         header = QRect(0, style.RULER_HEIGHT, style.HEADER_WIDTH, view.lanes_height)
-        p.save()
-        p.setClipRect(header, Qt.ClipOperation.IntersectClip)
         p.fillRect(header, palette.color(QPalette.ColorRole.Window))
-        dark = palette.color(QPalette.ColorRole.Dark)
         titles = self._header_texts(p.font())
         tops = [style.RULER_HEIGHT + slot.top - view.v_offset for slot in self.slots]
         for slot, top, colour in zip(self.slots, tops, self._header_colours):
             p.fillRect(QRect(0, top + 2, 3, slot.height - 5), colour)
         p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(dark)
+        p.setBrush(palette.color(QPalette.ColorRole.Dark))
         p.drawRects([QRect(0, top + slot.height - 1, style.HEADER_WIDTH, 1) for slot, top in zip(self.slots, tops)])
         p.setPen(palette.color(QPalette.ColorRole.WindowText))
         text_height = QFontMetrics(p.font()).height()
         for slot, top, title in zip(self.slots, tops, titles):
             p.drawStaticText(10, top + (slot.height - 1 - text_height) // 2, title)
-        p.restore()
-        p.fillRect(QRect(style.HEADER_WIDTH - 1, 0, 1, view.height), dark)
 
     def _header_texts(self, font: QFont) -> list[QStaticText]:
         """Each slot's track title, elided to the header width in font."""
@@ -354,14 +479,8 @@ class TimelineRenderer:
         p.fillRect(QRect(0, style.RULER_HEIGHT - 1, view.width, 1), palette.color(QPalette.ColorRole.Dark))
         p.save()
         p.setClipRect(QRect(style.HEADER_WIDTH, 0, axis.width_px, style.RULER_HEIGHT), Qt.ClipOperation.IntersectClip)
-        metrics = QFontMetrics(self._ruler_font)
         with_hours = axis.duration_s >= 3600
-        scale = choose_tick_scale(
-            axis.px_per_s,
-            axis.fps,
-            frame_label_px=metrics.horizontalAdvance("00:00:00.00"),
-            clock_label_px=metrics.horizontalAdvance("00:00:00" if with_hours else "00:00"),
-        )
+        scale = self._tick_scale(axis, with_hours)
         left = max(0, area.left() - style.HEADER_WIDTH)
         right = min(axis.width_px, area.right() + 1 - style.HEADER_WIDTH)
         start_s, end_s = axis.time_at(left - 1), min(axis.time_at(right + 1), axis.duration_s)
@@ -371,7 +490,7 @@ class TimelineRenderer:
             minors = np.round(np.array(tick_times(start_s, end_s, scale.minor_s)) * axis.px_per_s)
             draw_ticks(p, minors - axis.offset_px + style.HEADER_WIDTH + 0.5, bottom - 4, bottom)
         # A major tick's label is drawn right of it: one left of the area may reach into it.
-        label_reach_s = (metrics.horizontalAdvance("00:00:00.00") + 8) / axis.px_per_s
+        label_reach_s = (self._ruler_advance("00:00:00.00") + 8) / axis.px_per_s
         majors = tick_times(start_s - label_reach_s, end_s, scale.major_s)
         columns = (np.round(np.array(majors) * axis.px_per_s) - axis.offset_px + style.HEADER_WIDTH).tolist()
         p.setPen(palette.color(QPalette.ColorRole.WindowText).darker(115))
@@ -379,6 +498,24 @@ class TimelineRenderer:
         labels = [self._ruler_text(tick_label(t, scale, axis.fps, with_hours)) for t in majors]
         call_each(p.drawStaticText, [x + 4 for x in columns], repeat(3), labels)
         p.restore()
+
+    def _tick_scale(self, axis: TimeAxis, with_hours: bool) -> TickScale:
+        key = (axis.px_per_s, axis.fps, with_hours)
+        if self._tick_scale_kept is None or self._tick_scale_kept[0] != key:
+            scale = choose_tick_scale(
+                axis.px_per_s,
+                axis.fps,
+                frame_label_px=self._ruler_advance("00:00:00.00"),
+                clock_label_px=self._ruler_advance("00:00:00" if with_hours else "00:00"),
+            )
+            self._tick_scale_kept = (key, scale)
+        return self._tick_scale_kept[1]
+
+    def _ruler_advance(self, text: str) -> int:
+        width = self._ruler_widths.get(text)
+        if width is None:
+            width = self._ruler_widths[text] = QFontMetrics(self._ruler_font).horizontalAdvance(text)
+        return width
 
     def _ruler_text(self, label: str) -> QStaticText:
         text = self._ruler_texts.get(label)
@@ -388,7 +525,7 @@ class TimelineRenderer:
             text = self._ruler_texts[label] = prepared_text(label, self._ruler_font)
         return text
 
-    def _paint_playhead(self, p: QPainter, view: Viewport, axis: TimeAxis, position_s: float) -> None:
+    def paint_playhead(self, p: QPainter, view: Viewport, axis: TimeAxis, position_s: float) -> None:
         x = playhead_column(axis, position_s)
         if x < 0 or x >= axis.width_px:
             return
@@ -397,43 +534,20 @@ class TimelineRenderer:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(style.PLAYHEAD)
-        centre = x + 0.5
-        half = HANDLE_HALF_WIDTH
-        handle_bottom = style.RULER_HEIGHT - 2
-        p.drawPolygon(
-            QPolygonF(
-                [
-                    QPointF(centre - half, 3),
-                    QPointF(centre + half, 3),
-                    QPointF(centre + half, handle_bottom - 6),
-                    QPointF(centre, handle_bottom),
-                    QPointF(centre - half, handle_bottom - 6),
-                ]
-            )
-        )
+        p.drawPolygon(HANDLE.translated(x + 0.5, 0))
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
 
 
-@dataclass(eq=False)
-class _Strip:
-    layer: SpanLayer
-    frame: SpanFrame
-    columns: tuple[int, int]              # content x [x0, x1)
-    rect_batches: list[list[RectBatch]]   # per lane number
-    labels: list[LaneLabels]              # per lane number
-    spans: np.ndarray                     # per lane number: spans that may meet the strip
-
-
 HANDLE_HALF_WIDTH = 5.5
+_HANDLE_BOTTOM = style.RULER_HEIGHT - 2
+HANDLE = QPolygonF([   # the playhead's handle in the ruler, around x = 0
+    QPointF(-HANDLE_HALF_WIDTH, 3),
+    QPointF(HANDLE_HALF_WIDTH, 3),
+    QPointF(HANDLE_HALF_WIDTH, _HANDLE_BOTTOM - 6),
+    QPointF(0, _HANDLE_BOTTOM),
+    QPointF(-HANDLE_HALF_WIDTH, _HANDLE_BOTTOM - 6),
+])
 RULER_TEXT_CACHE = 512
-
-
-def prepared_text(text: str, font: QFont) -> QStaticText:
-    static = QStaticText(text)
-    static.setTextFormat(Qt.TextFormat.PlainText)
-    static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
-    static.prepare(font=font)
-    return static
 
 
 def draw_ticks(p: QPainter, xs: np.ndarray, top: float, bottom: float) -> None:

@@ -1,92 +1,55 @@
-"""What the span lanes draw, prepared once per zoom and reused while only the playhead moves.
+"""Span lanes laid out for one zoom, so that scrolling and playback reuse the layout (docs/architecture.md).
 
 A ``SpanLayer`` holds, for one zoom and a window of content pixels (x = seconds * px_per_s) around the
-view, every span lane's rects grouped by colour and the labels that fit their span at that zoom. All
-lanes are laid out together, in one numpy pass over a ``SpanTable``: the cost of a zoom step grows with
-the number of spans, hardly with the number of lanes. A ``SpanFrame`` is the part of a layer inside one
-view: the labels to draw, per lane. Scrolling within the window builds a new frame; zooming a new layer.
-A repaint of a narrow strip (the playhead's, during playback) draws only the rects and labels that meet it.
+view, every span lane's body rects and the labels that fit their span at that zoom. All lanes are laid
+out together, in one numpy pass over a ``SpanTable``: the cost of a zoom step grows with the number of
+spans, hardly with the number of lanes. A ``SpanFrame`` is the part of a layer inside one view: the
+labels to draw. Scrolling within the window builds a new frame; zooming a new layer.
 
-Rects are not cut to the view: a layer's rects stay within its window (at most a view's width either
-side), and drawing the few outside the view costs less than slicing the lists again on each scroll.
-They live in one numpy array laid out as QRects (x1, y1, x2, y2 as int32), which QPainter.drawRects
-reads directly: no QRect object is made per rect.
+Span bodies fill whole pixels and every row of a lane's body is the same, so a paint does not draw rects:
+``body_colours`` gives each lane one row of pixel colours for the columns painted, and the painter
+repeats it down the body (``lane_image``). Where spans overlap, the rect drawn last in the order
+(lane, colour index, x0) wins, as when the bodies were drawn rect by rect.
 """
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QRect
-from PySide6.QtGui import QPainter, QStaticText
-from shiboken6 import Shiboken
 
-from ....domain.timeline_layout.lanes import SpanTable, layout_spans
+from ....domain.timeline_layout.lanes import DENSE, SpanTable, layout_spans
 
 LABEL_OVERHANG_PX = 2
+NO_SPAN = 0   # body colour of a column no span covers (span colours are opaque: their alpha is never 0)
 
 
 @dataclass(eq=False)
-class RectRun:
-    """count rects, consecutive in a QRect-shaped numpy array: one QPainter.drawRects call."""
+class Labels:
+    """Labels to draw, in lane order: content x of the text's left, span table row, lane number."""
 
-    memory: np.ndarray   # (n, 4) int32 x1, y1, x2, y2; kept here while first points into it
-    first: QRect         # a view of the run's first rect, not a copy
-    count: int
+    x: np.ndarray
+    row: np.ndarray
+    lane: np.ndarray
 
-    def draw(self, painter: QPainter) -> None:
-        painter.drawRects(self.first, self.count)
+    def __len__(self) -> int:
+        return len(self.x)
 
-
-RectBatch = tuple[int, RectRun]   # (colour index, rects)
-
-
-def rect_memory(x0: np.ndarray, width: np.ndarray, top: int, height: int) -> np.ndarray:
-    """Rects as QRect lays them out in memory."""
-    rects = np.empty((len(x0), 4), dtype=np.int32)
-    rects[:, 0] = x0
-    rects[:, 1] = top
-    rects[:, 2] = x0 + width - 1
-    rects[:, 3] = top + height - 1
-    return rects
-
-
-def rect_run(memory: np.ndarray, first: int, end: int) -> RectRun:
-    address = memory.__array_interface__["data"][0] + first * memory.strides[0]
-    return RectRun(memory, Shiboken.wrapInstance(address, QRect), end - first)
-
-
-def call_each(function: Callable[..., object], *arguments: Iterable[object]) -> None:
-    """function(*args) for each zip of arguments, without a Python loop body: for thousands of Qt calls."""
-    deque(map(function, *arguments), maxlen=0)
-
-
-@dataclass(eq=False)
-class LaneLabels:
-    xs: list[float]            # content x of each text
-    texts: list[QStaticText]
+    def take(self, index: np.ndarray) -> Labels:
+        return Labels(self.x[index], self.row[index], self.lane[index])
 
 
 @dataclass(eq=False)
 class SpanFrame:
-    labels: list[LaneLabels]     # per lane number
+    labels: Labels
     spans_visible: np.ndarray    # per lane number: spans that may intersect the view
     rects_visible: np.ndarray    # per lane number: rects that intersect the view
-    label_xs: list[float]        # every label of the view, in lane order
-    label_texts: list[QStaticText]
-    label_lane: np.ndarray
-    label_left: np.ndarray       # content x where the label's ink may start...
+    label_left: np.ndarray       # content x where a label's ink may start...
     label_right: np.ndarray      # ...and end
 
-    def labels_between(self, x0: int, x1: int) -> list[LaneLabels]:
-        """Per lane number, the labels whose ink may meet content x in [x0, x1)."""
-        hit = np.flatnonzero((self.label_right > x0) & (self.label_left < x1)).tolist()
-        xs = list(map(self.label_xs.__getitem__, hit))
-        texts = list(map(self.label_texts.__getitem__, hit))
-        return _split_by_lane(xs, texts, self.label_lane[hit], len(self.labels))
+    def labels_between(self, x0: int, x1: int) -> Labels:
+        """The labels whose ink may meet content x in [x0, x1)."""
+        return self.labels.take(np.flatnonzero((self.label_right > x0) & (self.label_left < x1)))
 
 
 @dataclass(eq=False)
@@ -105,48 +68,31 @@ class SpanLayer:
         self,
         table: SpanTable,
         px_per_s: float,
-        body_top: int,
-        body_height: int,
         window: tuple[int, int],
+        colour_table: np.ndarray,
         label_widths: np.ndarray,
         label_padding: int,
     ) -> None:
+        """colour_table[lane number, colour index - DENSE] is the 0xAARRGGBB of a body of that colour."""
         self.table = table
         self.px_per_s = px_per_s
-        self.body_height = body_height
         self.window = window
         self._padding = label_padding
         self._frame_key: tuple[int, int] | None = None
         self._frame: SpanFrame | None = None
 
         rows = table.rows_in(window[0] / px_per_s, window[1] / px_per_s)
-        self._lay_out_rects(rows, body_top)
-        self._labels = self._label_candidates(rows, label_widths)
-
-    # --- built once per zoom ------------------------------------------------------------------------
-
-    def _lay_out_rects(self, rows: np.ndarray, body_top: int) -> None:
-        """Sets rect_batches (per lane number, in drawing order) and the rect extents."""
-        table = self.table
         geometry = layout_spans(
-            table.starts[rows], table.ends[rows], table.colours[rows], self.px_per_s, table.lane[rows]
+            table.starts[rows], table.ends[rows], table.colours[rows], px_per_s, table.lane[rows], ordered=False
         )
-        self._rects = rect_memory(geometry.x0, geometry.width, body_top, self.body_height)
         self._rect_x0 = geometry.x0
         self._rect_x1 = geometry.x0 + geometry.width
         self._rect_lane = geometry.lane
-        self._rect_colour = geometry.colour
-        self.rect_batches = self._group_rects(self._rects, geometry.lane, geometry.colour)
-
-    def _group_rects(self, rects: np.ndarray, lanes: np.ndarray, colours: np.ndarray) -> list[list[RectBatch]]:
-        """Cuts the rects (sorted by lane, then colour) into one batch per lane and colour."""
-        batches: list[list[RectBatch]] = [[] for _ in self.table.lanes]
-        changes = np.flatnonzero((np.diff(lanes) != 0) | (np.diff(colours) != 0)) + 1
-        bounds = [0, *changes.tolist(), len(rects)]
-        firsts = bounds[:-1] if len(rects) else []
-        for first, end, lane, colour in zip(firsts, bounds[1:], lanes[firsts].tolist(), colours[firsts].tolist()):
-            batches[lane].append((colour, rect_run(rects, first, end)))
-        return batches
+        self._rect_class = geometry.colour - DENSE   # 0 for DENSE, then the colour indices in drawing order
+        self._classes = colour_table.shape[1]
+        # Per lane: NO_SPAN, then its colour per class; flat, indexed by lane * (classes + 1) + 1 + class.
+        self._colours = np.hstack([np.full((len(colour_table), 1), NO_SPAN, np.uint32), colour_table]).ravel()
+        self._labels = self._label_candidates(rows, label_widths)
 
     def _label_candidates(self, rows: np.ndarray, label_widths: np.ndarray) -> _LabelCandidates:
         table = self.table
@@ -158,56 +104,70 @@ class SpanLayer:
         fits = np.flatnonzero(limit - left - 2 * self._padding >= widths)
         return _LabelCandidates(rows[fits], table.lane[rows[fits]], left[fits], limit[fits], widths[fits])
 
-    def rect_batches_between(self, x0: int, x1: int) -> list[list[RectBatch]]:
-        """rect_batches cut to the rects that meet content x in [x0, x1)."""
-        hit = np.flatnonzero((self._rect_x1 > x0) & (self._rect_x0 < x1))
-        return self._group_rects(self._rects[hit], self._rect_lane[hit], self._rect_colour[hit])
+    def labels_at_edges(self, left_edges: tuple[int, int], right_edges: tuple[int, int]) -> tuple[int, int]:
+        """Content x up to which, and from which, labels may change when a view's edges move within these.
 
-    # --- per view -----------------------------------------------------------------------------------
+        A label whose span starts left of the view is held at the view's left edge, and may appear or go as
+        its room there changes; one whose span crosses the view's right edge may appear or go there. The
+        first is x where the left-edge labels end (left_edges[0] if none), the second x where the
+        right-edge ones start (right_edges[1] if none).
+        """
+        candidates, reach = self._labels, self._padding + LABEL_OVERHANG_PX
+        held = (candidates.left < left_edges[1]) & (candidates.limit > left_edges[0])
+        left_end = left_edges[1] + reach + int(candidates.width[held].max()) if held.any() else left_edges[0]
+        crossing = (candidates.left < right_edges[1]) & (candidates.limit > right_edges[0])
+        right_start = int(candidates.left[crossing].min()) - LABEL_OVERHANG_PX if crossing.any() else right_edges[1]
+        return left_end, right_start
 
-    def covers(self, px_per_s: float, body_height: int, view_x0: int, view_x1: int) -> bool:
-        return (
-            px_per_s == self.px_per_s
-            and body_height == self.body_height
-            and self.window[0] <= view_x0
-            and view_x1 <= self.window[1]
-        )
+    def covers(self, px_per_s: float, view_x0: int, view_x1: int) -> bool:
+        return px_per_s == self.px_per_s and self.window[0] <= view_x0 and view_x1 <= self.window[1]
 
-    def frame(
-        self, view_x0: int, view_x1: int, texts: list[QStaticText | None], make_text: Callable[[int], QStaticText]
-    ) -> SpanFrame:
-        """The labels and counts for one view; texts caches each row's label (made by make_text on first use)."""
+    # --- per paint ----------------------------------------------------------------------------------
+
+    def body_colours(self, x0: int, x1: int) -> np.ndarray:
+        """(lanes, x1 - x0) uint32: the body colour in each content column [x0, x1) of each lane, else NO_SPAN.
+
+        Where rects overlap, the one drawn last in the order (lane, colour index, x0) wins; within a lane
+        that is the highest colour index covering the column, so no sort is needed.
+        """
+        lane_count, width = len(self.table.lanes), x1 - x0
+        hit = self._rects_between(x0, x1)
+        left = np.maximum(self._rect_x0[hit], x0) - x0
+        widths = np.minimum(self._rect_x1[hit], x1) - x0 - left
+        firsts = np.cumsum(widths) - widths
+        # One entry per column a rect covers: the column in the flat (lanes, width) array, and the rect's class.
+        columns = np.arange(int(widths.sum())) + np.repeat(self._rect_lane[hit] * width + left - firsts, widths)
+        on_top = np.zeros(lane_count * width, np.int64)   # 0: no rect; else 1 + the top rect's class
+        np.maximum.at(on_top, columns, np.repeat(self._rect_class[hit] + 1, widths))
+        on_top = on_top.reshape(lane_count, width) + (np.arange(lane_count) * (self._classes + 1))[:, None]
+        return self._colours.take(on_top)
+
+    def rects_between(self, x0: int, x1: int) -> np.ndarray:
+        """Per lane number, the rects that meet content x in [x0, x1)."""
+        return np.bincount(self._rect_lane[self._rects_between(x0, x1)], minlength=len(self.table.lanes))
+
+    def _rects_between(self, x0: int, x1: int) -> np.ndarray:
+        return np.flatnonzero((self._rect_x1 > x0) & (self._rect_x0 < x1))
+
+    def frame(self, view_x0: int, view_x1: int) -> SpanFrame:
+        """The labels and counts for one view."""
         if self._frame is None or self._frame_key != (view_x0, view_x1):
-            self._frame = self._build_frame(view_x0, view_x1, texts, make_text)
+            self._frame = self._build_frame(view_x0, view_x1)
             self._frame_key = (view_x0, view_x1)
         return self._frame
 
-    def _build_frame(
-        self, view_x0: int, view_x1: int, texts: list[QStaticText | None], make_text: Callable[[int], QStaticText]
-    ) -> SpanFrame:
+    def _build_frame(self, view_x0: int, view_x1: int) -> SpanFrame:
         lane_count = len(self.table.lanes)
         span_rows = self.table.rows_in(view_x0 / self.px_per_s, view_x1 / self.px_per_s)
         spans_visible = np.bincount(self.table.lane[span_rows], minlength=lane_count)
-        rect_in_view = (self._rect_x1 > view_x0) & (self._rect_x0 < view_x1)
-        rects_visible = np.bincount(self._rect_lane[rect_in_view], minlength=lane_count)
+        rects_visible = self.rects_between(view_x0, view_x1)
         candidates = self._labels
         left = np.maximum(candidates.left, view_x0)
         room = np.minimum(candidates.limit, view_x1) - left - 2 * self._padding
         # The labels with room inside the view; they stick to the view's left edge.
         shown = np.flatnonzero(room >= candidates.width)
         x = left[shown] + self._padding
-        rows = candidates.rows[shown].tolist()
-        for row in rows:
-            if texts[row] is None:
-                texts[row] = make_text(row)
-        xs, shown_texts, shown_lanes = x.tolist(), list(map(texts.__getitem__, rows)), candidates.lane[shown]
-        labels = _split_by_lane(xs, shown_texts, shown_lanes, lane_count)
+        labels = Labels(x, candidates.rows[shown], candidates.lane[shown])
         # Glyphs may overhang their advance width by a pixel or two.
         ink_left, ink_right = x - LABEL_OVERHANG_PX, x + candidates.width[shown] + LABEL_OVERHANG_PX
-        return SpanFrame(labels, spans_visible, rects_visible, xs, shown_texts, shown_lanes, ink_left, ink_right)
-
-
-def _split_by_lane(xs: list[float], texts: list[QStaticText], lanes: np.ndarray, lane_count: int) -> list[LaneLabels]:
-    """Labels sorted by lane number, cut into one LaneLabels per lane number."""
-    bounds = np.searchsorted(lanes, np.arange(lane_count + 1)).tolist()
-    return [LaneLabels(xs[first:end], texts[first:end]) for first, end in zip(bounds, bounds[1:])]
+        return SpanFrame(labels, spans_visible, rects_visible, ink_left, ink_right)

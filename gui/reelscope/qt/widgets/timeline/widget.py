@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QCursor,
     QHelpEvent,
+    QImage,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -25,7 +27,16 @@ from ..rich_tooltip import picture_tooltip
 from ..thumbnail_loader import ThumbnailLoader
 from . import style
 from .marks import paint_marks, paint_selected_header
-from .painter import LaneSlot, PaintStats, TimelineRenderer, Viewport, playhead_column, playhead_rect
+from .painter import (
+    HANDLE_HALF_WIDTH,
+    LaneSlot,
+    PaintStats,
+    TimelineRenderer,
+    Viewport,
+    playhead_column,
+    playhead_rect,
+)
+from .scroll_bar import TimelineScrollBar
 
 EMPTY_HINT = "Select a clip to see its timeline"
 ALL_HIDDEN_HINT = "Every provider's lanes are hidden: show one above"
@@ -59,8 +70,12 @@ class TimelineWidget(QWidget):
         self._hidden_providers: frozenset[str] = frozenset()
         self._pictures: ThumbnailLoader | None = None
         self._awaited_picture: str | None = None   # the picture a shown tooltip waits for
+        self._lanes_set = 0            # counts the times lanes were set or cleared
+        self._playhead_moved = False   # since the last paint, in an unmoved view
+        self._picture = QImage()       # the view without the playhead...
+        self._picture_state: tuple[object, ...] | None = None   # ...in this state (_view_state)
 
-        self._hbar = QScrollBar(Qt.Orientation.Horizontal, self)
+        self._hbar = TimelineScrollBar(Qt.Orientation.Horizontal, self)
         self._hbar.valueChanged.connect(self._on_hbar_moved)
         self._vbar = QScrollBar(Qt.Orientation.Vertical, self)
         self._vbar.valueChanged.connect(self._on_vbar_moved)
@@ -95,6 +110,7 @@ class TimelineWidget(QWidget):
         """Removes all lanes, marks and markers; the widget shows a hint instead."""
         self._tracks = []
         self._slots = []
+        self._lanes_set += 1
         self._in_s = self._out_s = None
         self._markers = []
         self._renderer.set_slots([])
@@ -137,6 +153,7 @@ class TimelineWidget(QWidget):
 
     def _set_lanes(self) -> None:
         shown = [track for track in self._tracks if track.provider not in self._hidden_providers]
+        self._lanes_set += 1
         self._slots = []
         top = 0
         for lane in build_lanes(shown):
@@ -353,13 +370,40 @@ class TimelineWidget(QWidget):
         for column in (old, new):
             if 0 <= column < self._axis.width_px:
                 self.update(playhead_rect(self._axis, column, lanes_height))
+                self._playhead_moved = True
 
     def _on_hbar_moved(self, value: int) -> None:
         if self._syncing_bars:
             return
-        self._axis.scroll_to(value)
+        self._scroll_to(value)
         self._following = False
-        self.update()
+
+    def _scroll_to(self, offset_px: float) -> None:
+        """Scrolls the view in the same zoom: moves what is painted, repaints what that does not make right.
+
+        The lanes and the ruler are drawn at content positions, so moving their pixels by the scroll gives
+        the new picture except in the columns it uncovers (Qt repaints those) and where things keep to the
+        view rather than the content (labels held at the left edge, notes, graphs, the playhead's handle
+        over the headers): the renderer names those.
+        """
+        previous, playhead = self._axis.offset_px, playhead_column(self._axis, self._position)
+        self._axis.scroll_to(offset_px)
+        self._sync_hbar()
+        dx = previous - self._axis.offset_px
+        if not dx:
+            return
+        lanes_height = self._lanes_height()
+        if abs(dx) >= self._axis.width_px // 2:
+            self.update()
+            return
+        self.scroll(dx, 0, QRect(style.HEADER_WIDTH, 0, self._axis.width_px, style.RULER_HEIGHT + lanes_height))
+        view = Viewport(self.width(), self.height(), lanes_height, self._v_offset)
+        for rect in self._renderer.scroll_repaints(view, self._axis, previous):
+            self.update(rect)
+        # The handle's part over the headers does not move with the lanes: repaint where it was and is.
+        for column in (playhead, playhead_column(self._axis, self._position)):
+            if -style.HEADER_WIDTH < column < self._axis.width_px + HANDLE_HALF_WIDTH:
+                self.update(playhead_rect(self._axis, column, lanes_height))
 
     def _on_vbar_moved(self, value: int) -> None:
         if not self._syncing_bars:
@@ -369,19 +413,63 @@ class TimelineWidget(QWidget):
     # --- events -------------------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        """Paints the view and the playhead over it.
+
+        The playhead moves on its own most of the time: then the view under its old and new strips (any
+        part of the widget short of all of it) is taken from a picture of the view without the playhead,
+        made at the first such move after the view changed (the view's state says whether the picture
+        still shows it). The playhead is drawn last, over the in/out range and the markers.
+        """
         painter = QPainter(self)
         if not self._slots:
             hint = ALL_HIDDEN_HINT if self._tracks else EMPTY_HINT
             self._renderer.paint_empty(painter, self.width(), self.height(), self.palette(), hint)
+            painter.end()
+            return
+        self._renderer.set_font(self.font())
+        view = Viewport(self.width(), self.height(), self._lanes_height(), self._v_offset)
+        state = self._view_state(view, painter.device().devicePixelRatioF())
+        playhead_moved, self._playhead_moved = self._playhead_moved, False
+        if playhead_moved and state != self._picture_state:
+            self._picture = self._view_picture(view, state[1])
+            self._picture_state = state
+        if state == self._picture_state and event.region().boundingRect() != self.rect():
+            ratio = state[1]
+            for rect in event.region():
+                source = QRectF(rect.x() * ratio, rect.y() * ratio, rect.width() * ratio, rect.height() * ratio)
+                painter.drawImage(QRectF(rect), self._picture, source)
+            self._renderer.stats = PaintStats()
         else:
-            self._renderer.set_font(self.font())
-            view = Viewport(self.width(), self.height(), self._lanes_height(), self._v_offset)
-            self._renderer.paint(painter, view, self._axis, self._position, self.palette(), event.region())
-            for slot in self._slots:
-                if slot.lane.track.key == self._selected_key:
-                    paint_selected_header(painter, self._slot_top(slot), slot.height)
-            paint_marks(painter, self._axis, view.lanes_height, self._in_s, self._out_s, self._markers)
+            self._paint_view(painter, view, event.region())
+        self._renderer.paint_playhead(painter, view, self._axis, self._position)
         painter.end()
+
+    def _paint_view(self, painter: QPainter, view: Viewport, areas: Iterable[QRect]) -> None:
+        """Everything but the playhead."""
+        self._renderer.paint(painter, view, self._axis, self.palette(), areas)
+        for slot in self._slots:
+            if slot.lane.track.key == self._selected_key:
+                paint_selected_header(painter, self._slot_top(slot), slot.height)
+        paint_marks(painter, self._axis, view.lanes_height, self._in_s, self._out_s, self._markers)
+
+    def _view_picture(self, view: Viewport, ratio: float) -> QImage:
+        picture = QImage(math.ceil(self.width() * ratio), math.ceil(self.height() * ratio),
+                         QImage.Format.Format_ARGB32_Premultiplied)
+        picture.setDevicePixelRatio(ratio)
+        painter = QPainter(picture)
+        painter.setFont(self.font())
+        self._paint_view(painter, view, [self.rect()])
+        painter.end()
+        return picture
+
+    def _view_state(self, view: Viewport, ratio: float) -> tuple[object, ...]:
+        """All the view's picture depends on (but the playhead)."""
+        axis = self._axis
+        return (
+            (view.width, view.height, view.lanes_height, view.v_offset), ratio, self.palette().cacheKey(),
+            self.font().key(), self._lanes_set, (axis.offset_px, axis.px_per_s, axis.width_px, axis.duration_s),
+            axis.fps, (self._in_s, self._out_s), tuple(self._markers), self._selected_key,
+        )
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._relayout()
@@ -402,8 +490,10 @@ class TimelineWidget(QWidget):
                 self._vbar.setValue(self._vbar.value() - delta.y() * style.SPAN_LANE_HEIGHT // 120)
         elif event.modifiers() & Qt.KeyboardModifier.ShiftModifier or abs(delta.x()) > abs(delta.y()):
             notches = (delta.x() or delta.y()) / 120
-            self._axis.scroll_by(-notches * self._axis.width_px * WHEEL_SCROLL_FRACTION)
             self._following = False
+            self._scroll_to(self._axis.offset_px - notches * self._axis.width_px * WHEEL_SCROLL_FRACTION)
+            event.accept()
+            return
         elif delta.y():
             self._axis.zoom_at(x - style.HEADER_WIDTH, WHEEL_ZOOM_STEP ** (delta.y() / 120))
             self._following = False
