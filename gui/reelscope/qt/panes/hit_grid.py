@@ -29,8 +29,8 @@ from ..widgets.sprite_loader import SpriteLoader
 from ..widgets.thumbnail_loader import ThumbnailLoader, paint_thumbnail
 
 THUMB_SIZE = QSize(160, 90)
-TEXTS_CACHED = 400
-"""Tiles whose texts are kept drawn (a few screens' worth; about 40 KB each)."""
+TEXTS_CACHED = 200
+"""Tiles whose texts are kept drawn: several screens, about 40 KB each at a pixel ratio of 1."""
 AHEAD_SCREENS = 2
 AHEAD_PER_TURN = 1
 
