@@ -110,7 +110,7 @@ def build_core(settings: Settings | None = None) -> Core:
         config_path(), secrets, settings, providers, unavailable, provider_factory(), search_providers=search_providers
     )
     setup.changed.connect(lambda _provider_id: analysis.reschedule())
-    downloader = ImageDownloader(lambda: provider_clients(providers.values()))
+    downloader = ImageDownloader(lambda: provider_clients(providers.values()), providers=search_providers.get)
     return Core(
         settings=settings,
         storage=storage,
@@ -122,7 +122,7 @@ def build_core(settings: Settings | None = None) -> Core:
         people=people,
         unavailable=unavailable,
         setup=setup,
-        images=ImageService(storage, ImageCache(storage.thumbnails.root), downloader.fetch, downloader.aclose),
+        images=ImageService(storage, ImageCache(storage.thumbnails.root), downloader),
         collections=CollectionsService(storage, providers, setup),
     )
 

@@ -8,6 +8,9 @@ named while the others' hits stay; no key shows in the panel.
 
 from __future__ import annotations
 
+import threading
+
+import httpx
 import opentimelineio as otio
 import pytest
 import tomli_w
@@ -113,6 +116,36 @@ def test_eluvio_frames_come_through_its_token_and_stay_out_of_the_cache_names(op
     cached = [str(path) for path in app.core.storage.thumbnails.root.rglob("*") if path.is_file()]
     assert cached and not any(EL_KEY in name for name in cached)
     assert EL_KEY not in caplog.text and EL_KEY not in pane.status_text
+
+
+def test_thumbnails_come_over_the_picture_thread_never_the_windows_and_it_ends_with_the_app(
+        open_app, qtbot, fakes, monkeypatch):
+    sent: list[tuple[threading.Thread, str]] = []   # every HTTP request the app sends: by which thread, where
+    send = httpx.AsyncClient.send
+
+    async def recorded_send(self, request, *args, **kwargs):
+        sent.append((threading.current_thread(), request.url.path))
+        return await send(self, request, *args, **kwargs)
+
+    monkeypatch.setattr(httpx.AsyncClient, "send", recorded_send)
+    app = open_app(start=False)
+    pane = app.workspace.search
+    search(qtbot, pane, ["twelvelabs", "eluvio"])
+    shown = [hit for provider in ("twelvelabs", "eluvio")
+             for hit in [hit for hit in pane.hits() if hit.provider == provider][:3]]
+    assert len(shown) == 6
+    qtbot.waitUntil(lambda: all(pane.thumbnails.pixmap(hit.thumbnail_url) is not None for hit in shown),
+                    timeout=10_000)
+
+    pictures = [(thread, path) for thread, path in sent if path.startswith("/thumbnails/") or "/rep/frame/" in path]
+    searches = [(thread, path) for thread, path in sent if path.startswith("/search") or path.endswith("/rep/search")]
+    picture_thread = app.core.images.picture_thread
+    assert searches and all(thread is threading.main_thread() for thread, _ in searches)
+    assert {path.split("/")[1] for _, path in pictures} == {"thumbnails", "q"}, "both services' pictures came"
+    assert all(thread is picture_thread for thread, _ in pictures), "a picture was fetched on the window's thread"
+
+    open_app.close(app)
+    assert not picture_thread.is_alive(), "the picture thread outlived the app"
 
 
 def test_grouped_by_clip_the_service_groups_and_the_grid_shows_headers(open_app, qtbot, fakes):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from functools import partial
 
 from PySide6.QtCore import QObject
 
@@ -83,6 +82,8 @@ class SearchController(QObject):
             self._next_cursor = None
             self._tasks.start(SEARCH_TASK, self._search_page(self._query, None, append=False))  # cancels a stale one
         else:
+            if self._images is not None:
+                self._images.warm_up()   # while the services search, not when the first tile asks
             self._tasks.start(SEARCH_TASK, self._first_merged_page(text, chosen))
 
     def open_hit(self, hit: SearchHit, at_s: float | None = None) -> None:
@@ -244,10 +245,9 @@ class SearchController(QObject):
         token-bearing references, Twelve Labs' expiring links), else through the image service."""
         multi = self._multi
         provider = multi.provider_of(ref) if multi is not None else None
-        download = partial(self._service.thumbnail, provider) if (
-            provider and self._service.fetches_thumbnails(provider)) else None
+        via = provider if provider and self._service.fetches_thumbnails(provider) else None
         try:
-            return await self._images.fetched_file(ref, download)
+            return await self._images.fetched_file(ref, via)
         except ProviderError as error:
             if multi is not None and provider and (
                     isinstance(error, LinkExpired) or error.status in EXPIRED_LINK_STATUSES):

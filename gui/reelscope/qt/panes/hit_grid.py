@@ -1,10 +1,16 @@
 """The search results grid: a wrapping grid of moment tiles, and the delegate that paints a tile
-(thumbnail, time range, provider badge, title, what matched, score and confidence) or a clip's heading."""
+(thumbnail, time range, provider badge, title, what matched, score and confidence) or a clip's heading.
+
+A tile is painted again and again while it is on screen (each thumbnail that arrives, each page that
+lays the grid out again), so its texts are drawn once into pixmaps (`_TileTexts`) and copied after.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
+from collections import OrderedDict
+
+from PySide6.QtCore import QMargins, QModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
@@ -23,6 +29,10 @@ from ..widgets.sprite_loader import SpriteLoader
 from ..widgets.thumbnail_loader import ThumbnailLoader, paint_thumbnail
 
 THUMB_SIZE = QSize(160, 90)
+TEXTS_CACHED = 200
+"""Tiles whose texts are kept drawn: several screens, about 40 KB each at a pixel ratio of 1."""
+AHEAD_SCREENS = 2
+AHEAD_PER_TURN = 1
 
 _CONFIDENCE_COLORS = {"high": SUCCESS_COLOR, "medium": WARNING_COLOR}
 
@@ -49,6 +59,55 @@ class HitGrid(QListView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.verticalScrollBar().setSingleStep(24)
         self.setMouseTracking(True)
+        self._ahead = QTimer(self)
+        self._ahead.setSingleShot(True)
+        self._ahead.setInterval(0)
+        self._ahead.timeout.connect(self._draw_ahead)
+        self.verticalScrollBar().valueChanged.connect(self._draw_ahead_soon)
+
+    def setModel(self, model) -> None:
+        super().setModel(model)
+        for changed in (model.rowsInserted, model.modelReset, model.dataChanged):
+            changed.connect(self._draw_ahead_soon)
+
+    def _draw_ahead_soon(self, *_args) -> None:
+        if not self._ahead.isActive():
+            self._ahead.start()
+
+    def _draw_ahead(self) -> None:
+        """Draws the texts of the tiles on screen and the next AHEAD_SCREENS down, a few tiles a turn of the
+        event loop, so that a scroll finds them drawn and paints only pictures."""
+        delegate, model = self.itemDelegate(), self.model()
+        if not isinstance(delegate, HitDelegate) or model is None:
+            return
+        first = self._first_on_screen()
+        if not first.isValid():
+            return
+        tile = self.visualRect(first).size().grownBy(QMargins(0, 0, self.spacing(), self.spacing()))
+        columns = max(1, self.viewport().width() // max(1, tile.width()))
+        lines = (AHEAD_SCREENS + 1) * self.viewport().height() // max(1, tile.height()) + 2
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        option.palette.setCurrentColorGroup(QPalette.ColorGroup.Normal)   # as the view paints an enabled item
+        selections = self.selectionModel()
+        budget = AHEAD_PER_TURN
+        for row in range(max(0, first.row() - columns), min(model.rowCount(), first.row() + columns * lines)):
+            index = model.index(row, 0)
+            if isinstance(index.data(ObjectRole), SearchHit) and delegate.draw_ahead(
+                    option, index, selections is not None and selections.isSelected(index)):
+                budget -= 1
+                if budget == 0:
+                    self._ahead.start()
+                    return
+
+    def _first_on_screen(self) -> QModelIndex:
+        """The first tile at the top of the view (the top edge may fall between two rows of tiles)."""
+        x = self.spacing() + THUMB_SIZE.width() // 2
+        for y in range(0, min(self.viewport().height(), 4 * HitDelegate.HEADER_HEIGHT), 8):
+            index = self.indexAt(QPoint(x, y))
+            if index.isValid():
+                return index
+        return QModelIndex()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
@@ -79,6 +138,14 @@ class HitDelegate(QStyledItemDelegate):
         self._sprites = sprites
         self._scrub = scrub
         self._scrubbed: tuple[str, float, float] | None = None   # (hit key, start_s, time shown)
+        self._texts = _TileTexts()
+
+    def draw_ahead(self, option: QStyleOptionViewItem, index: QModelIndex, selected: bool) -> bool:
+        """Draws the texts of index's tile before it is painted; whether there was anything to draw."""
+        option.state = option.state | QStyle.StateFlag.State_Selected if selected else \
+            option.state & ~QStyle.StateFlag.State_Selected
+        hit = index.data(ObjectRole)
+        return self._texts.draw_ahead(hit, hit.title, option, index.data(RelevanceRole), self._view.devicePixelRatioF())
 
     @classmethod
     def thumbnail_rect(cls, item: QRect) -> QRect:
@@ -133,12 +200,6 @@ class HitDelegate(QStyledItemDelegate):
             widget.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
         rect = option.rect
         palette = option.palette
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        text_color = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
-        muted = text_color if selected else muted_text_color(palette)
-        metrics = option.fontMetrics
-        line = metrics.height()
-
         thumb = self.thumbnail_rect(rect)
         fraction = self._scrub.fraction_at(index) if self._scrub is not None else None
         scrubbed = None
@@ -147,25 +208,38 @@ class HitDelegate(QStyledItemDelegate):
             scrubbed = paint_scrub_frame(painter, thumb, self._sprites, hit.video_id, fraction, hit.start_s, hit.end_s)
         if scrubbed is None:
             self._paint_thumbnail(painter, thumb, hit, palette)
-        self._paint_time_badge(painter, thumb, time_range_text(hit), option.font)
+        texts = self._texts.of(hit, caption, option, index.data(RelevanceRole), self._view.devicePixelRatioF())
+        painter.drawPixmap(thumb.left() + texts.badge_at.x(), thumb.top() + texts.badge_at.y(), texts.badge)
         if self.show_providers and hit.provider:
             paint_provider_badge(painter, thumb, hit.provider, self._labels.get(hit.provider, hit.provider),
                                  option.font)
+        painter.drawPixmap(thumb.left(), thumb.bottom() + 5, texts.caption)
 
-        title_rect = QRect(thumb.left(), thumb.bottom() + 5, thumb.width(), line)
+    @classmethod
+    def paint_texts(
+        cls, painter: QPainter, option: QStyleOptionViewItem, hit: SearchHit, caption: str, relevance: float | None
+    ) -> None:
+        """The title, what matched, the score and the confidence, in lines from (0, 0), THUMB_SIZE wide."""
+        palette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        text_color = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        muted = text_color if selected else muted_text_color(palette)
+        metrics = option.fontMetrics
+        line = metrics.height()
+
+        title_rect = QRect(0, 0, THUMB_SIZE.width(), line)
         painter.setFont(option.font)
         painter.setPen(text_color)
         painter.drawText(title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                          metrics.elidedText(caption, Qt.TextElideMode.ElideRight, title_rect.width()))
 
-        match_rect = QRect(thumb.left(), title_rect.bottom() + 2, thumb.width(), line)
-        self._paint_match(painter, match_rect, hit, option.font, text_color, muted, palette)
+        match_rect = QRect(0, title_rect.bottom() + 2, THUMB_SIZE.width(), line)
+        cls._paint_match(painter, match_rect, hit, option.font, text_color, muted, palette)
 
-        info_rect = QRect(thumb.left(), match_rect.bottom() + 2, thumb.width(), line)
+        info_rect = QRect(0, match_rect.bottom() + 2, THUMB_SIZE.width(), line)
         bar_color = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Highlight)
-        relevance = index.data(RelevanceRole)
         shown_score = score_fraction(hit.score) if relevance is None else relevance
-        self._paint_score(painter, info_rect, shown_score, bar_color, palette, muted)
+        cls._paint_score(painter, info_rect, shown_score, bar_color, palette, muted)
         confidence = confidence_text(hit.confidence)
         if confidence:
             painter.setPen(_CONFIDENCE_COLORS.get(hit.confidence or "", muted))
@@ -212,12 +286,17 @@ class HitDelegate(QStyledItemDelegate):
         paint_thumbnail(painter, rect, self._thumbnails.pixmap(hit.thumbnail_url), palette)
 
     @staticmethod
-    def _paint_time_badge(painter: QPainter, thumb: QRect, text: str, base_font: QFont) -> None:
+    def time_badge_rect(text: str, base_font: QFont) -> tuple[QRect, QFont]:
+        """Where the time range sits on the thumbnail (relative to its top left), and in which font."""
         font = QFont(base_font)
         font.setPointSizeF(max(6.0, base_font.pointSizeF() - 1))
         metrics = QFontMetrics(font)
         badge = QRect(0, 0, metrics.horizontalAdvance(text) + 10, metrics.height() + 2)
-        badge.moveBottomLeft(thumb.bottomLeft() + QPoint(4, -4))
+        badge.moveBottomLeft(QPoint(0, THUMB_SIZE.height() - 1) + QPoint(4, -4))
+        return badge, font
+
+    @staticmethod
+    def paint_time_badge(painter: QPainter, badge: QRect, text: str, font: QFont) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(0, 0, 0, 215))
@@ -240,3 +319,70 @@ class HitDelegate(QStyledItemDelegate):
         painter.setPen(text_color)
         text_rect = QRect(bar.right() + 6, rect.top(), rect.width() - bar.width() - 6, rect.height())
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"{fraction:.0%}")
+
+
+class _DrawnTexts:
+    __slots__ = ("hit", "look", "caption", "badge", "badge_at")
+
+    def __init__(self, hit: SearchHit, look: tuple, caption: QPixmap, badge: QPixmap, badge_at: QPoint) -> None:
+        self.hit, self.look, self.caption, self.badge, self.badge_at = hit, look, caption, badge, badge_at
+
+
+class _TileTexts:
+    """Each tile's texts drawn into transparent pixmaps once per hit and look (selection, relevance, font,
+    palette, pixel ratio), the least recently painted forgotten past TEXTS_CACHED."""
+
+    def __init__(self) -> None:
+        self._drawn: OrderedDict[int, _DrawnTexts] = OrderedDict()   # id(hit) -> its texts (holding the hit)
+
+    def draw_ahead(self, hit: SearchHit, caption: str, option: QStyleOptionViewItem, relevance: float | None,
+                   ratio: float) -> bool:
+        """Draws the texts unless they are drawn already; whether it drew them."""
+        drawn = self._drawn.get(id(hit))
+        if drawn is not None and drawn.hit is hit and drawn.look == self._look(caption, option, relevance, ratio):
+            return False
+        self.of(hit, caption, option, relevance, ratio)
+        return True
+
+    @staticmethod
+    def _look(caption: str, option: QStyleOptionViewItem, relevance: float | None, ratio: float) -> tuple:
+        palette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        return caption, selected, relevance, option.font.key(), palette.cacheKey(), palette.currentColorGroup(), ratio
+
+    def of(self, hit: SearchHit, caption: str, option: QStyleOptionViewItem, relevance: float | None,
+           ratio: float) -> _DrawnTexts:
+        look = self._look(caption, option, relevance, ratio)
+        drawn = self._drawn.get(id(hit))
+        if drawn is not None and drawn.hit is hit and drawn.look == look:
+            self._drawn.move_to_end(id(hit))
+            return drawn
+        drawn = self._draw(hit, caption, option, relevance, ratio, look)
+        self._drawn[id(hit)] = drawn
+        self._drawn.move_to_end(id(hit))
+        while len(self._drawn) > TEXTS_CACHED:
+            self._drawn.popitem(last=False)
+        return drawn
+
+    @staticmethod
+    def _draw(hit: SearchHit, caption: str, option: QStyleOptionViewItem, relevance: float | None, ratio: float,
+              look: tuple) -> _DrawnTexts:
+        lines = QSize(THUMB_SIZE.width(), 3 * option.fontMetrics.height() + 4)
+        texts = _transparent(lines, ratio)
+        painter = QPainter(texts)
+        HitDelegate.paint_texts(painter, option, hit, caption, relevance)
+        painter.end()
+        time_range = time_range_text(hit)
+        where, font = HitDelegate.time_badge_rect(time_range, option.font)
+        badge = _transparent(where.size(), ratio)
+        painter = QPainter(badge)
+        HitDelegate.paint_time_badge(painter, QRect(QPoint(0, 0), where.size()), time_range, font)
+        painter.end()
+        return _DrawnTexts(hit, look, texts, badge, where.topLeft())
+
+
+def _transparent(size: QSize, ratio: float) -> QPixmap:
+    pixmap = QPixmap(size * ratio)
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    return pixmap

@@ -129,6 +129,9 @@ class SearchPane(QWidget):
         self._busy.setRange(0, 0)
         self._busy.setTextVisible(False)
         self._busy.setFixedHeight(4)
+        keep_place = self._busy.sizePolicy()
+        keep_place.setRetainSizeWhenHidden(True)   # the grid does not move (nor lay out again) as pages load
+        self._busy.setSizePolicy(keep_place)
         self._busy.hide()
 
         self._model = SearchHitModel(self)
@@ -336,11 +339,14 @@ class SearchPane(QWidget):
         self._busy.setVisible(busy)
         if busy and self._status_before_busy is None:
             self._status_before_busy = self._status.text()
+            if self._status.isVisible():   # as tall as the summary it stands for: the grid stays where it is
+                self._status.setMinimumHeight(self._status.height())
             self._show_status("Searching…")
         elif not busy and self._status_before_busy is not None:
             if self._status.text() == "Searching…":
                 self._show_status(self._status_before_busy)
             self._status_before_busy = None
+            self._status.setMinimumHeight(0)
 
     def is_busy(self) -> bool:
         return self._status_before_busy is not None
@@ -348,6 +354,7 @@ class SearchPane(QWidget):
     def show_error(self, message: str) -> None:
         self._busy.hide()
         self._status_before_busy = None
+        self._status.setMinimumHeight(0)
         self._show_status(message, error=True)
 
     def hit_count(self) -> int:

@@ -59,8 +59,8 @@ class ThumbnailLoader(QObject):
     is then decoded like a local one; without a fetch, such a reference gives None.
     A file that could not be read (e.g. not written yet) is tried again after RETRY_UNREADABLE_S, a
     reference that could not be fetched after RETRY_UNFETCHABLE_S.
-    Decoding starts once control is back in the event loop, so that on a scroll it does not compete for
-    the processor with the repaint that asked for the thumbnails.
+    Fetching and decoding start once control is back in the event loop, so that on a scroll they do not
+    add to the repaint that asked for the thumbnails.
     """
 
     loaded = Signal(str)
@@ -77,6 +77,7 @@ class ThumbnailLoader(QObject):
         self._cache_size = cache_size
         self._pending: set[str] = set()
         self._queued: list[tuple[str, str]] = []   # (path, file path) asked for, not started yet
+        self._to_fetch: list[str] = []             # references asked for, not started yet
         self._start_timer = QTimer(self)
         self._start_timer.setSingleShot(True)
         self._start_timer.setInterval(0)
@@ -148,13 +149,27 @@ class ThumbnailLoader(QObject):
         if self._fetch is None:
             self._unreadable[ref] = float("inf")  # nothing here can fetch it
             return
-        try:
-            task = asyncio.ensure_future(self._fetch(ref))
-        except RuntimeError:  # no event loop to fetch on
-            self._unreadable[ref] = time.monotonic() + RETRY_UNFETCHABLE_S
-            return
         self._pending.add(ref)
-        task.add_done_callback(lambda done: self._on_fetched(ref, done))
+        self._to_fetch.append(ref)
+        if not self._start_timer.isActive():
+            self._start_timer.start()
+
+    def _fetch_queued(self) -> None:
+        refs, self._to_fetch = self._to_fetch, []
+        for ref in refs:
+            fetching = self._fetch(ref) if self._fetch is not None else None
+            try:
+                if fetching is None:
+                    raise RuntimeError("nothing fetches pictures any more")
+                task = asyncio.ensure_future(fetching)
+            except RuntimeError:  # no event loop to fetch on
+                close = getattr(fetching, "close", None)   # a coroutine never started
+                if close is not None:
+                    close()
+                self._pending.discard(ref)
+                self._unreadable[ref] = time.monotonic() + RETRY_UNFETCHABLE_S
+                continue
+            task.add_done_callback(lambda done, ref=ref: self._on_fetched(ref, done))
 
     def _on_fetched(self, ref: str, task: asyncio.Future) -> None:
         file_path = None
@@ -174,6 +189,7 @@ class ThumbnailLoader(QObject):
 
     def _start_queued(self) -> None:
         self._start_timer.stop()
+        self._fetch_queued()
         queued, self._queued = self._queued, []
         target = self._size * self._ratio
         for path, file_path in queued:
