@@ -406,6 +406,7 @@ class HttpClient:
         self.hints = dict(hints or {})
         self._rng = rng or random.Random()
         self._pacer = _Pacer(min_interval_s, self.clock)
+        self._given_transport = transport
         self._client = httpx.AsyncClient(
             base_url=self.base_url,
             timeout=self.timeouts.to_httpx(),
@@ -413,6 +414,15 @@ class HttpClient:
             follow_redirects=False,
             headers={"User-Agent": "Reelscope"},
         )
+
+    def twin(self, pool: httpx.AsyncBaseTransport | None = None) -> HttpClient:
+        """A client like this one (service, key, timeouts, retries, hints, clock) on connections of its own:
+        through pool, unless this one was given a transport that is not a connection pool (a test's mock
+        transport), which the twin keeps."""
+        given = self._given_transport
+        keep = given is not None and not isinstance(given, httpx.AsyncHTTPTransport)
+        return HttpClient(self.provider, self.base_url, self.auth, timeouts=self.timeouts, retry=self.retry,
+                          clock=self.clock, hints=self.hints, transport=given if keep else pool)
 
     def url(self, path_or_url: str) -> httpx.URL:
         """A path resolved against the base URL (a relative Location too); an absolute URL as it is."""

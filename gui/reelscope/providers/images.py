@@ -98,7 +98,7 @@ class ImageDownloader:
             if (base.scheme, base.host, base.port) == (wanted.scheme, wanted.host, wanted.port):
                 twin = self._twins.get(client)
                 if twin is None:
-                    twin = self._twins[client] = twin_client(client, self._shared_pool())
+                    twin = self._twins[client] = client.twin(self._shared_pool())
                 return twin
         if self._anonymous is None:
             self._anonymous = HttpClient(ANONYMOUS, "http://localhost/", NoAuth(), timeouts=FETCH_TIMEOUTS,
@@ -120,15 +120,6 @@ class ImageDownloader:
         return twin
 
 
-def twin_client(http: HttpClient, pool: httpx.AsyncBaseTransport | None = None) -> HttpClient:
-    """A client like http (service, key, timeouts, retries, hints, clock) sending through pool, not through
-    http's connections (a transport given to http instead, a test's say, is kept)."""
-    transport = getattr(http._client, "_transport", None)
-    given = transport is not None and not isinstance(transport, httpx.AsyncHTTPTransport)
-    return HttpClient(http.provider, http.base_url, http.auth, timeouts=http.timeouts, retry=http.retry,
-                      clock=http.clock, hints=http.hints, transport=transport if given else pool)
-
-
 def provider_clients(providers: Iterable[object]) -> list[HttpClient]:
     """The HTTP clients of the cloud providers among providers (the local engine has none)."""
     clients = []
@@ -146,7 +137,7 @@ def _on_own_connections(provider: object, pool: httpx.AsyncBaseTransport) -> tup
     if client is not None:
         for name, value in list(vars(client).items()):
             if isinstance(value, HttpClient):
-                twin = twin_client(value, pool)
+                twin = value.twin(pool)
                 twins.append(twin)
                 setattr(client, name, twin)
     twin_provider = copy.copy(provider)
