@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -18,10 +19,14 @@ T = TypeVar("T")
 @pytest.fixture(scope="session", autouse=True)
 def gui_thread_gc(qapp):
     """As in the app: a collection on another thread could free Qt objects there and deadlock the window."""
+    from reelscope.app import GIL_SWITCH_INTERVAL_S
     from reelscope.qt.gui_thread_gc import GuiThreadGarbageCollector
 
     collector = GuiThreadGarbageCollector()
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)  # as in the app
     yield collector
+    sys.setswitchinterval(switch_interval)
     collector.stop()
 
 
