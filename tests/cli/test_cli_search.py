@@ -9,6 +9,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,14 @@ def assert_no_secret(*texts: str) -> None:
             assert key not in text
 
 
+def after_the_rate_window(fake) -> None:
+    """Two CLI runs are two processes that share no pacing: the second starts once the service's window
+    of one call a second has passed since the first's last call."""
+    opens_at = fake.requests[-1]["at"] + fake.rate_window_s
+    while time.time() < opens_at:
+        time.sleep(0.02)
+
+
 def test_search_all_returns_every_hit_once_grouped_when_asked_and_no_secret_anywhere(env, fakes, tmp_path):
     outputs: list[str] = []
     twelve = fakes["twelvelabs"]
@@ -94,6 +103,7 @@ def test_search_all_returns_every_hit_once_grouped_when_asked_and_no_secret_anyw
     assert twelve.record()["searches"][-1]["page_limit"] == 50  # --all asks for the largest pages
     assert all(h["thumbnail_url"].startswith("http") and h["confidence"] for h in flat["hits"])
 
+    after_the_rate_window(twelve)
     grouped, result = search(env, TEXT, "--provider", "twelvelabs", "--all", "--group-by", "video",
                              "--page-limit", "3")
     outputs += [result.stdout, result.stderr]

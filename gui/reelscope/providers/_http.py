@@ -24,7 +24,8 @@ import logging
 import random
 import re
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -368,14 +369,22 @@ class _Pacer:
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _last: float = float("-inf")
 
-    async def wait(self) -> None:
+    @asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        """One call's turn: it starts min_interval_s after the previous call's answer came back. Counted from
+        the answer, not the sending, calls stay that far apart where the service counts them too, however
+        long each took to get there."""
         if self.min_interval_s <= 0:
+            yield
             return
         async with self._lock:
             wait_s = self._last + self.min_interval_s - self.clock.monotonic()
             if wait_s > 0:
                 await self.clock.sleep(wait_s)
-            self._last = self.clock.monotonic()
+            try:
+                yield
+            finally:
+                self._last = self.clock.monotonic()
 
 
 class HttpClient:
@@ -452,11 +461,11 @@ class HttpClient:
         attempt = 0
         while True:
             attempt += 1
-            await self._pacer.wait()
             try:
-                response = await self._send(
-                    method, path_or_url, json_body, body, on_progress, params, headers, authenticated, timeout_s
-                )
+                async with self._pacer.turn():
+                    response = await self._send(
+                        method, path_or_url, json_body, body, on_progress, params, headers, authenticated, timeout_s
+                    )
             except httpx.HTTPError as error:
                 failure: ProviderError = _transport_error(self.provider, error, self.timeouts)
                 if attempt >= policy.max_attempts or (_failure_may_have_reached_server(error) and not may_repeat):
@@ -510,10 +519,11 @@ class HttpClient:
         """
         label = provider_label(self.provider)
         endpoint = f"GET {redact(str(self.url(path).copy_with(query=None)))}"
-        await self._pacer.wait()
         started = self.clock.monotonic()
         try:
-            response = await self._send("GET", path, None, None, None, None, None, True, timeout_s)
+            async with self._pacer.turn():
+                started = self.clock.monotonic()
+                response = await self._send("GET", path, None, None, None, None, None, True, timeout_s)
         except httpx.HTTPError as error:
             failure = _transport_error(self.provider, error, Timeouts(timeout_s, timeout_s, timeout_s, timeout_s))
             return ConnectionCheck(

@@ -128,6 +128,9 @@ def test_pacing_keeps_calls_apart(noxovision_fake):
 
     elapsed = call(client, three)
     assert elapsed >= 0.4 and len(clock.sleeps) == 2 and all(0 < s <= 0.2 for s in clock.sleeps)
+    arrivals = [request["at"] for request in noxovision_fake.requests[-3:]]
+    assert all(later - earlier >= 0.2 for earlier, later in zip(arrivals, arrivals[1:])), \
+        "apart where the service counts them, however long each took to get there"
     assert noxovision_fake.requests[0]["headers"]["x-api-key"] == KEY
 
 
