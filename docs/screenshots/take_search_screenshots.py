@@ -18,7 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1] / "tests"))
 
-from window_support import run_on_qt, settle  # noqa: E402  (beside this script)
+from window_support import close_all, run_on_qt, settle  # noqa: E402  (beside this script)
 
 KEY = "tlk-screenshots-0b7c"
 TEXT = "bear chasing a man"
@@ -72,10 +72,7 @@ async def take(app, folder: Path) -> None:
     await asyncio.sleep(1.0)
     window.grab().save(str(HERE / "search-merged.png"))
 
-    workspace.close()
-    await tasks.aclose()
-    await core.aclose()
-    window.close()
+    await close_all(window, workspace, tasks, core)
 
 
 def main() -> int:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-from window_support import run_on_qt, settle  # noqa: E402  (beside this script)
+from window_support import close_all, run_on_qt, settle  # noqa: E402  (beside this script)
 
 REAL = HERE.parents[1] / "tests" / "data" / "real"
 
@@ -67,10 +67,7 @@ async def take(app, folder: Path) -> None:
     await asyncio.sleep(1.5)
     window.grab().save(str(HERE / "search-and-queue.png"))
 
-    workspace.close()
-    await tasks.aclose()
-    await core.aclose()
-    window.close()
+    await close_all(window, workspace, tasks, core)
 
 
 def main() -> int:

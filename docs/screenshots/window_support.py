@@ -1,5 +1,5 @@
-"""What the screenshot scripts share: a real QApplication with the asyncio loop on it, and waiting for
-the window to show what is asked of it."""
+"""What the screenshot scripts share: a real QApplication with the asyncio loop on it, waiting for
+the window to show what is asked of it, and closing the window and the app's core as the app does."""
 
 from __future__ import annotations
 
@@ -29,3 +29,11 @@ async def settle(condition: Callable[[], bool], timeout_s: float = 30.0) -> None
     deadline = loop.time() + timeout_s
     while not condition() and loop.time() < deadline:
         await asyncio.sleep(0.1)
+
+
+async def close_all(window, workspace, tasks, core) -> None:
+    """Closes what build_core and build_window made, in the app's own order."""
+    workspace.close()
+    await tasks.aclose()
+    await core.aclose()
+    window.close()
