@@ -18,16 +18,15 @@ T = TypeVar("T")
 
 @pytest.fixture(scope="session", autouse=True)
 def gui_thread_gc(qapp):
-    """As in the app: a collection on another thread could free Qt objects there and deadlock the window."""
-    from reelscope.app import GIL_SWITCH_INTERVAL_S
-    from reelscope.qt.gui_thread_gc import GuiThreadGarbageCollector
+    """As in the app: collection on the GUI thread only (elsewhere it could free Qt objects off their thread
+    and deadlock the window), and the GIL handed over as often."""
+    from reelscope.app import keep_the_gui_thread_responsive
 
-    collector = GuiThreadGarbageCollector()
     switch_interval = sys.getswitchinterval()
-    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)  # as in the app
+    collector = keep_the_gui_thread_responsive()
     yield collector
-    sys.setswitchinterval(switch_interval)
     collector.stop()
+    sys.setswitchinterval(switch_interval)
 
 
 @pytest.fixture(scope="session")

@@ -155,12 +155,20 @@ def provider_factory() -> ProviderFactory:
     )
 
 
+def keep_the_gui_thread_responsive(app=None):
+    """The GUI thread's share of the interpreter: cyclic garbage collected there only, and the GIL handed
+    over every GIL_SWITCH_INTERVAL_S. Returns the collector (its `stop()` gives collection back)."""
+    from .qt.gui_thread_gc import GuiThreadGarbageCollector
+
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
+    return GuiThreadGarbageCollector(app)
+
+
 def run_gui(files: Sequence[Path], screenshot: Path | None = None, *, quit_after_paint: bool = False) -> int:
     """Runs the window until it is closed; with a screenshot path, captures it once FILES are analysed."""
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    from .qt.gui_thread_gc import GuiThreadGarbageCollector
     from .qt.theme import apply_dark_theme
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -168,8 +176,7 @@ def run_gui(files: Sequence[Path], screenshot: Path | None = None, *, quit_after
     app.setOrganizationName("Reelscope")
     app.setQuitOnLastWindowClosed(False)
     apply_dark_theme(app)
-    GuiThreadGarbageCollector(app)  # before any other thread starts
-    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
+    keep_the_gui_thread_responsive(app)  # before any other thread starts
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     # qasync's default executor runs QThreads that abort the process if still alive at exit.

@@ -71,5 +71,5 @@ def test_hits_are_labelled_by_provider_and_dated_by_when_their_clip_joined(servi
 
 def test_local_options_and_thumbnails(service, run_async):
     assert run_async(service.search_options("local")) == LOCAL_SEARCH_OPTIONS
-    with pytest.raises(ReelscopeError, match="files"):
-        run_async(service.thumbnail("local", "/tmp/x.jpg"))
+    assert not service.fetches_thumbnails("local"), "the library's thumbnails are files, not fetched"
+    assert not service.fetches_thumbnails("nowhere")

@@ -27,8 +27,8 @@ class SearchHit(Frozen):
     """The provider's own score, on its own scale (see `rank_hits` to compare providers)."""
     confidence: str | None = None
     thumbnail_url: str | None = None
-    """A file path, an http(s) URL, or a provider reference such as `eluvio:/q/...` that only
-    SearchService.thumbnail() can fetch (it never holds a key or token)."""
+    """A file path, an http(s) URL, or a provider reference such as `eluvio:/q/...` that only its
+    provider's `fetch_thumbnail` can fetch (it never holds a key or token)."""
     snippet: str | None = None
     kind: str | None = None
     """What matched: title, ocr, person, music, tag or section."""

@@ -34,7 +34,8 @@ class GuiThreadGarbageCollector(QObject):
         self._timer.setInterval(CHECK_INTERVAL_MS)
         self._timer.timeout.connect(self.collect_due)
         self._timer.start()
-        self.destroyed.connect(_restore(self._was_enabled))
+        if self._was_enabled:
+            self.destroyed.connect(lambda *_: gc.enable())
 
     def collect_due(self) -> int:
         """Collects the oldest generation whose threshold is passed, as CPython would; returns it, or -1."""
@@ -51,10 +52,3 @@ class GuiThreadGarbageCollector(QObject):
         if self._was_enabled:
             gc.enable()
 
-
-def _restore(enabled: bool):
-    def restore(*_args) -> None:
-        if enabled:
-            gc.enable()
-
-    return restore

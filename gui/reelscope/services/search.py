@@ -79,13 +79,6 @@ class SearchService:
         provider = self._providers.get(provider_id)
         return provider is not None and getattr(provider, "fetch_thumbnail", None) is not None
 
-    async def thumbnail(self, provider_id: str, reference: str) -> bytes:
-        """A hit's thumbnail image from its provider (Eluvio's need the token, added there and only there)."""
-        fetch = getattr(self._provider(provider_id), "fetch_thumbnail", None)
-        if fetch is None:
-            raise ReelscopeError(f"{provider_id}: its thumbnails are files, not fetched from a service")
-        return await fetch(reference)
-
     async def aclose(self) -> None:
         for provider in self._providers.values():
             close = getattr(provider, "aclose", None)

@@ -254,12 +254,13 @@ def test_a_web_page_and_server_failures(eluvio_fake):
 def test_the_token_shows_in_no_log_line_error_or_result_at_debug(eluvio_fake, caplog):
     caplog.set_level(logging.DEBUG)
     eluvio_fake.fail_next("503")  # a retry logs the URL; httpx logs every request URL
-    service = SearchService({"eluvio": provider_for(eluvio_fake)})
+    provider = provider_for(eluvio_fake)
+    service = SearchService({"eluvio": provider})
 
     async def work():
         try:
             everything = await service.search_all(query())
-            image = await service.thumbnail("eluvio", everything.hits[0].thumbnail_url)
+            image = await provider.fetch_thumbnail(everything.hits[0].thumbnail_url)
             eluvio_fake.expire(KEY)
             with pytest.raises(AuthenticationFailed) as refused:
                 await service.search(query(text="graduation"))
