@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QMenu, QToolButton
 
 from reelscope.domain.jobs import Job, JobPhase, JobState
@@ -94,6 +95,40 @@ def test_rows_show_progress_state_and_eta(pane):
     assert cell(pane, 3, Column.PROGRESS) == "Done"
     assert cell(pane, 3, Column.ACTIONS) == ""
     assert pane.summary_text == "1 queued · 1 running · 1 done · 1 failed"
+
+
+def _painted_cell(pane: QueuePane, row: int, column: Column):
+    table = pane.table
+    table.viewport().repaint()
+    image = table.viewport().grab().toImage()
+    return image, table.visualRect(table.model().index(row, column))
+
+
+def _is(colour, expected: QColor, tolerance: int = 40) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(colour.getRgb()[:3], expected.getRgb()[:3], strict=True))
+
+
+def test_the_bar_is_filled_as_far_as_the_job_got_and_updates_with_it(pane):
+    pane.set_jobs([running(1, progress=0.25)])
+    highlight = pane.table.palette().color(QPalette.ColorRole.Highlight)
+
+    def filled_fraction() -> float:
+        image, rect = _painted_cell(pane, 0, Column.PROGRESS)
+        y = rect.top() + 6   # above the centred words
+        xs = range(rect.left() + 5, rect.right() - 4)
+        return sum(_is(image.pixelColor(x, y), highlight) for x in xs) / len(xs)
+
+    assert filled_fraction() == pytest.approx(0.25, abs=0.03)
+    pane.update_job(running(1, progress=0.8))
+    assert filled_fraction() == pytest.approx(0.8, abs=0.03)
+
+
+def test_a_failure_is_painted_in_the_failure_colour(pane):
+    pane.set_jobs([failed(1)])
+    image, rect = _painted_cell(pane, 0, Column.STATE)
+    colours = [image.pixelColor(x, y) for x in range(rect.left(), rect.right())
+               for y in range(rect.top(), rect.bottom())]
+    assert sum(_is(colour, FAILURE_COLOR, 30) for colour in colours) > 30   # the words' strokes
 
 
 def test_uploading_phase_is_named(pane):

@@ -6,9 +6,11 @@ import math
 import os
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from enum import IntEnum
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
 from ...domain.jobs import (
     Job,
@@ -77,6 +79,26 @@ _STATE_COLORS = {
     JobState.FAILED: FAILURE_COLOR,
 }
 
+# Stopped jobs keep their bar (how far they got) in a colour that says they stopped.
+_CHUNK_COLORS = {
+    JobState.DONE: SUCCESS_COLOR.darker(130),
+    JobState.FAILED: FAILURE_COLOR.darker(140),
+    JobState.CANCELLED: QColor(110, 110, 110),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RowLook:
+    """Everything the queue paints for one row, worked out once per change of the row."""
+
+    texts: tuple[str, ...]
+    """The display text of each column."""
+    state_color: QColor | None
+    fraction: float | None
+    """How far the progress bar is filled, 0..1; None for a row without a bar (a refusal)."""
+    chunk_color: QColor | None
+    """The bar's fill when the job has stopped; None for the palette's highlight."""
+
 
 class QueueModel(QAbstractTableModel):
     def __init__(self, parent=None, clock: Callable[[], float] = time.time) -> None:
@@ -84,6 +106,7 @@ class QueueModel(QAbstractTableModel):
         self._clock = clock
         self._rows: list[QueueRow] = []
         self._job_rows: dict[int, int] = {}
+        self._looks: dict[int, RowLook] = {}
 
     # -- Qt model ------------------------------------------------------------------------------
 
@@ -128,6 +151,7 @@ class QueueModel(QAbstractTableModel):
             self.endInsertRows()
             return
         self._rows[row] = job
+        self._looks.pop(row, None)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
 
     def add_refusals(self, refusals: Sequence[Refusal]) -> None:
@@ -157,6 +181,7 @@ class QueueModel(QAbstractTableModel):
         """Repaints the cells of running jobs that depend on the clock: the ETA, and an upload's speed."""
         for row, item in enumerate(self._rows):
             if isinstance(item, Job) and item.state is JobState.RUNNING:
+                self._looks.pop(row, None)
                 first = Column.STATE if item.phase is JobPhase.UPLOADING else Column.ETA
                 display = [Qt.ItemDataRole.DisplayRole]
                 self.dataChanged.emit(self.index(row, first), self.index(row, Column.ETA), display)
@@ -175,7 +200,25 @@ class QueueModel(QAbstractTableModel):
     def item_at(self, row: int) -> QueueRow:
         return self._rows[row]
 
+    def look(self, row: int) -> RowLook:
+        """The row as painted; the delegate asks once per cell, so it is kept until the row changes."""
+        look = self._looks.get(row)
+        if look is None:
+            look = self._looks[row] = self._make_look(self._rows[row])
+        return look
+
+    def _make_look(self, item: QueueRow) -> RowLook:
+        display = Qt.ItemDataRole.DisplayRole
+        if isinstance(item, Refusal):
+            return RowLook(texts=tuple(_refusal_data(item, column, display) for column in Column),
+                           state_color=WARNING_COLOR, fraction=None, chunk_color=None)
+        return RowLook(texts=tuple(self._job_data(item, column, display) for column in Column),
+                       state_color=_STATE_COLORS.get(item.state),
+                       fraction=max(0.0, min(1.0, self._job_data(item, Column.PROGRESS, ProgressRole))),
+                       chunk_color=_CHUNK_COLORS.get(item.state))
+
     def _reindex(self) -> None:
+        self._looks.clear()
         self._job_rows = {row.id: i for i, row in enumerate(self._rows) if isinstance(row, Job)}
 
     def _job_data(self, job: Job, column: Column, role: int):

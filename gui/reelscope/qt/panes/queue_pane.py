@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPalette
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QPainter, QPalette, QStaticText
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -14,8 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QStyle,
     QStyledItemDelegate,
-    QStyleOptionButton,
-    QStyleOptionProgressBar,
     QStyleOptionViewItem,
     QTableView,
     QToolButton,
@@ -26,18 +24,11 @@ from PySide6.QtWidgets import (
 from ...domain.jobs import Job, JobState
 from ...domain.media import Refusal
 from ..menus import SEPARATOR, popup_menu
-from ..models.queue_model import Column, QueueModel, QueueRow
-from ..models.roles import FAILURE_COLOR, SUCCESS_COLOR, ActionRole, ObjectRole, ProgressRole
+from ..models.queue_model import Column, QueueModel, QueueRow, RowLook
+from ..models.roles import ActionRole, ObjectRole
+from ..widgets.timeline.label_atlas import prepared_text
 
 ROW_HEIGHT = 28
-
-# Stopped jobs keep their bar (how far they got) in a colour that says they stopped.
-_CHUNK_COLORS = {
-    JobState.DONE: SUCCESS_COLOR.darker(130),
-    JobState.FAILED: FAILURE_COLOR.darker(140),
-    JobState.CANCELLED: QColor(110, 110, 110),
-}
-
 
 class QueuePane(QWidget):
     cancel_requested = Signal(int)
@@ -60,9 +51,7 @@ class QueuePane(QWidget):
         self._table.setMouseTracking(True)
         self._table.verticalHeader().hide()
         self._table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
-        self._table.setItemDelegateForColumn(Column.PROGRESS, ProgressDelegate(self._table))
-        self._table.setItemDelegateForColumn(Column.ACTIONS, ActionDelegate(self._table))
-        self._table.setItemDelegateForColumn(Column.STATE, MessageDelegate(self._table))
+        self._table.setItemDelegate(QueueRowDelegate(self._model, self._table))
         self._table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self._table.customContextMenuRequested.connect(self._show_context_menu)
         self._table.clicked.connect(self._on_clicked)
@@ -228,68 +217,110 @@ class QueuePane(QWidget):
             header.resizeSection(column, width)
 
 
-class MessageDelegate(QStyledItemDelegate):
-    """State text such as an error: its beginning says the most, so it is cut at the end."""
+class QueueRowDelegate(QStyledItemDelegate):
+    """Paints each cell of the queue from the model's kept look of its row, with a few painter calls.
 
-    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        super().initStyleOption(option, index)
-        option.textElideMode = Qt.TextElideMode.ElideRight
+    The style's item drawing asks the model a dozen questions per cell, Fusion draws its progress bar
+    and button with gradients, and laying out a line of text costs several times drawing it: the queue
+    repaints on every progress step of every job, so this is the difference between a frame and a
+    fraction of one.
+    """
 
-
-class ProgressDelegate(QStyledItemDelegate):
-    """A progress bar with its phase and percent; greyed once the job has stopped."""
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        self._paint_background(painter, option, index)
-        fraction = index.data(ProgressRole)
-        if fraction is None:
-            return
-        item = index.data(ObjectRole)
-        bar = QStyleOptionProgressBar()
-        bar.rect = option.rect.adjusted(4, 4, -4, -4)
-        bar.palette = QPalette(option.palette)
-        bar.fontMetrics = option.fontMetrics
-        bar.minimum, bar.maximum = 0, 1000
-        bar.progress = round(max(0.0, min(1.0, fraction)) * 1000)
-        bar.text = index.data(Qt.ItemDataRole.DisplayRole)
-        bar.textVisible = True
-        bar.textAlignment = Qt.AlignmentFlag.AlignCenter
-        bar.state = QStyle.StateFlag.State_Horizontal | QStyle.StateFlag.State_Enabled
-        chunk = _CHUNK_COLORS.get(item.state) if isinstance(item, Job) else None
-        if chunk is not None:
-            bar.palette.setColor(QPalette.ColorRole.Highlight, chunk)
-        widget = option.widget
-        widget.style().drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, widget)
-
-    @staticmethod
-    def _paint_background(painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        background = QStyleOptionViewItem(option)
-        background.text = ""
-        widget = option.widget
-        widget.style().drawControl(QStyle.ControlElement.CE_ItemViewItem, background, painter, widget)
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
-        return QSize(160, ROW_HEIGHT)
-
-
-class ActionDelegate(QStyledItemDelegate):
-    """The row's one action (Cancel or Retry) drawn as a small button; QueuePane handles the click."""
+    def __init__(self, model: QueueModel, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._model = model
+        self._texts: dict[tuple[str, int, Qt.TextElideMode], QStaticText] = {}
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        ProgressDelegate._paint_background(painter, option, index)
-        text = index.data(Qt.ItemDataRole.DisplayRole)
+        look = self._model.look(index.row())
+        column = index.column()
+        palette = option.palette
+        state = option.state
+        group = _color_group(state)
+        selected = bool(state & QStyle.StateFlag.State_Selected)
+        if selected:
+            painter.fillRect(option.rect, palette.color(group, QPalette.ColorRole.Highlight))
+        text = look.texts[column]
         if not text:
             return
-        button = QStyleOptionButton()
-        button.rect = _button_rect(option.rect)
-        button.text = text
-        button.palette = option.palette
-        button.fontMetrics = option.fontMetrics
-        button.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Raised
+        if column == Column.PROGRESS:
+            if look.fraction is not None:
+                self._paint_bar(painter, option, look, text)
+        elif column == Column.ACTIONS:
+            self._paint_button(painter, option, text)
+        else:
+            if selected:
+                color = palette.color(group, QPalette.ColorRole.HighlightedText)
+            elif column == Column.STATE and look.state_color is not None:
+                color = look.state_color
+            else:
+                color = palette.color(group, QPalette.ColorRole.Text)
+            inner = option.rect.adjusted(CELL_MARGIN, 0, -CELL_MARGIN, 0)
+            elide = Qt.TextElideMode.ElideRight if column == Column.STATE else Qt.TextElideMode.ElideMiddle
+            painter.setPen(color)
+            self._draw_text(painter, option, inner, text, elide, centred=column == Column.ETA)
+
+    def _draw_text(self, painter: QPainter, option: QStyleOptionViewItem, box: QRect, text: str,
+                   elide: Qt.TextElideMode = Qt.TextElideMode.ElideNone, centred: bool = True) -> None:
+        key = (text, box.width(), elide)
+        static = self._texts.get(key)
+        if static is None:
+            if len(self._texts) >= MAX_KEPT_TEXTS:
+                self._texts.clear()
+            metrics = option.fontMetrics
+            shown = text if elide is Qt.TextElideMode.ElideNone else metrics.elidedText(text, elide, box.width())
+            static = self._texts[key] = prepared_text(shown, option.font)
+        size = static.size()
+        x = box.x() + (box.width() - size.width()) / 2 if centred else box.x()
+        painter.drawStaticText(QPointF(x, box.y() + (box.height() - size.height()) / 2), static)
+
+    def _paint_bar(self, painter: QPainter, option: QStyleOptionViewItem, look: RowLook, text: str) -> None:
+        """A flat bar: the track, the part done in the highlight (or the stopped job's colour), the words
+        centred, light over the fill and plain over the track."""
+        palette = option.palette
+        bar = option.rect.adjusted(4, 4, -4, -4)
+        done = QRect(bar.x(), bar.y(), round(bar.width() * look.fraction), bar.height())
+        fill = look.chunk_color or palette.color(QPalette.ColorRole.Highlight)
+        if option.state & QStyle.StateFlag.State_Selected:
+            fill = fill.lighter(135)   # apart from the selected row's own highlight
+        painter.fillRect(bar, palette.color(QPalette.ColorRole.Base))
+        painter.fillRect(done, fill)
+        painter.setPen(palette.color(QPalette.ColorRole.Dark))
+        painter.drawRect(bar.adjusted(0, 0, -1, -1))
+        painter.save()
+        painter.setClipRect(done)
+        painter.setPen(palette.color(QPalette.ColorRole.HighlightedText))
+        self._draw_text(painter, option, bar, text)
+        painter.setClipRect(QRect(done.right() + 1, bar.y(), bar.right() - done.right(), bar.height()))
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        self._draw_text(painter, option, bar, text)
+        painter.restore()
+
+    def _paint_button(self, painter: QPainter, option: QStyleOptionViewItem, text: str) -> None:
+        """The row's one action (Cancel or Retry) as a small button; QueuePane handles the click."""
+        palette = option.palette
+        button = _button_rect(option.rect)
+        fill = palette.color(QPalette.ColorRole.Button)
         if option.state & QStyle.StateFlag.State_MouseOver:
-            button.state |= QStyle.StateFlag.State_MouseOver
-        widget = option.widget
-        widget.style().drawControl(QStyle.ControlElement.CE_PushButton, button, painter, widget)
+            fill = fill.lighter(125)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(palette.color(QPalette.ColorRole.Dark))
+        painter.setBrush(fill)
+        painter.drawRoundedRect(QRectF(button).adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
+        painter.setPen(palette.color(QPalette.ColorRole.ButtonText))
+        self._draw_text(painter, option, button, text)
+        painter.restore()
+
+
+CELL_MARGIN = 4
+MAX_KEPT_TEXTS = 512
+
+
+def _color_group(state: QStyle.StateFlag) -> QPalette.ColorGroup:
+    if not state & QStyle.StateFlag.State_Enabled:
+        return QPalette.ColorGroup.Disabled
+    return QPalette.ColorGroup.Active if state & QStyle.StateFlag.State_Active else QPalette.ColorGroup.Inactive
 
 
 def _button_rect(cell: QRect) -> QRect:
