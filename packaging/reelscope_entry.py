@@ -3,8 +3,8 @@
 import multiprocessing
 import sys
 
-from reelscope.cli import main
-
 if __name__ == "__main__":
     multiprocessing.freeze_support()  # a spawned worker runs its job here and never reaches main()
+    from reelscope.cli import main  # after: a worker must not import the app before it lowers its priority
+
     sys.exit(main())

@@ -8,7 +8,7 @@ from pathlib import Path
 import av.error
 
 from ...domain.errors import MediaError
-from .probe import describe_av_error, open_video
+from .probe import decode_in_threads, describe_av_error, open_video
 from .thumbnails import JPEG_QUALITY, THUMBNAIL_WIDTH
 
 
@@ -17,7 +17,7 @@ def frame_jpeg(path: Path | str, at_s: float, width: int = THUMBNAIL_WIDTH) -> b
     path = Path(path)
     with open_video(path) as container:
         stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
+        decode_in_threads(stream)
         base = stream.time_base
         shown = None
         try:

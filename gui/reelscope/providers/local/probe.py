@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -67,6 +68,31 @@ def probe_video(path: Path | str, sha256: str | None = None) -> ProbedVideo:
     sha256 = sha256 or file_sha256(path)
     info = info.model_copy(update={"sha256": sha256, "id": video_id_for(sha256)})
     return ProbedVideo(info, pixel_aspect, rotation, is_estimate)
+
+
+_decoding_threads = 0
+
+
+def share_decoding_threads(workers: int, cores: int | None = None) -> int:
+    """Threads for each decoder when workers processes decode at once: their share of the cores.
+
+    0 (one worker) lets FFmpeg choose, one per core and one more; four workers each doing so on two
+    cores would keep a dozen threads waiting for a core, and the window's thread among them.
+    """
+    cores = cores or os.cpu_count() or 1
+    return 0 if workers <= 1 else max(1, cores // workers)
+
+
+def set_decoding_threads(count: int) -> None:
+    """How many threads each decoder of this process uses (0: FFmpeg chooses); a worker sets it on start."""
+    global _decoding_threads
+    _decoding_threads = max(0, count)
+
+
+def decode_in_threads(stream: av.video.stream.VideoStream) -> None:
+    """Frame and slice threads for stream's decoder, as many as this process was given."""
+    stream.thread_type = "AUTO"
+    stream.thread_count = _decoding_threads
 
 
 @contextmanager

@@ -29,8 +29,10 @@ from ...domain.people import FaceTrack
 from ...domain.providers import LOCAL, provider_info
 from ..base import AnalysisEvents, AnalysisRequest, NoEvents, ProviderLimits
 from .pipeline import EngineOptions, LocalResult, people_spans
+from .probe import share_decoding_threads
 from .progress import ProgressRelay
-from .worker import WorkerFailure, exit_with_parent, index_music, run_job, start_worker
+from .worker import WorkerFailure, index_music, run_job
+from .worker_start import exit_with_parent, start_worker
 
 # Never fork: the parent may have Qt loaded, and forked Qt state is undefined behaviour.
 _PROCESS_CONTEXT = multiprocessing.get_context("spawn")
@@ -170,7 +172,8 @@ class LocalProvider:
         """Submits to the pool, replacing a broken one; worker processes start on demand."""
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                self.max_workers, mp_context=_PROCESS_CONTEXT, initializer=start_worker
+                self.max_workers, mp_context=_PROCESS_CONTEXT, initializer=start_worker,
+                initargs=(share_decoding_threads(self.max_workers),),
             )
         try:
             return self._pool.submit(function, *args)

@@ -28,7 +28,7 @@ from ...domain.errors import MediaError
 from .cuts import CutDetector, FrameVerdict
 from .frame_change import Signature
 from .frame_clock import FrameClock
-from .probe import UNREADABLE_HINT, describe_av_error, open_video
+from .probe import UNREADABLE_HINT, decode_in_threads, describe_av_error, open_video
 from .sampling import FrameSampler
 from .scene_frames import RepresentativeFrames, SceneFrameSink
 from .timing import activity_on_grid, scenes_from_cuts, transitions_from_frames
@@ -84,7 +84,7 @@ def scan_video(
     """
     with open_video(path) as container:
         stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
+        decode_in_threads(stream)
         stream.codec_context.options = _reduced_decoding(stream.codec_context.width)
         try:
             findings = _decode(container, stream, fps, duration_s, on_progress, on_scene_frame, on_frame)

@@ -6,10 +6,6 @@ to a pool worker with each job. Both are touched at most every few tens of milli
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.connection
-import os
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -105,18 +101,6 @@ class JobControl:
             raise AnalysisCancelled() from None
 
 
-WORKER_NICENESS = 10
-"""How much lower than the app's the workers' scheduling priority is: the window stays fluid while they decode."""
-
-
-def start_worker() -> None:
-    """Initializer of the analysis pool's processes: lower priority, and gone with the app."""
-    if hasattr(os, "nice"):
-        try:
-            os.nice(WORKER_NICENESS)
-        except OSError:
-            pass
-    exit_with_parent()
 def index_music(folder: str, index_path: str) -> int:
     """A pool job: brings the music folder's fingerprints up to date; returns how many songs it holds."""
     from .music.index import MusicIndex
@@ -126,24 +110,6 @@ def index_music(folder: str, index_path: str) -> int:
         return index.refresh(Path(folder)).songs
     finally:
         index.close()
-
-
-def exit_with_parent() -> None:
-    """Process initializer: this process ends as soon as the app's process does, however it died.
-
-    A spawned worker or manager is not a child that the kernel ends with its parent: after a
-    `kill -9` of the app it would go on decoding and writing thumbnails, then wait forever. Its
-    parent's sentinel (a pipe the parent holds open) becomes readable the moment the parent is gone.
-    """
-    parent = multiprocessing.parent_process()
-    if parent is None:
-        return
-
-    def watch() -> None:
-        multiprocessing.connection.wait([parent.sentinel])
-        os._exit(1)
-
-    threading.Thread(target=watch, name="reelscope-parent-watch", daemon=True).start()
 
 
 def run_job(

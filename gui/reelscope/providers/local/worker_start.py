@@ -1,0 +1,48 @@
+"""The first code of an analysis worker process: it lowers its priority, then loads the engine.
+
+A spawned worker imports numpy, PyAV and the engine (about a second of CPU). At the app's priority,
+four workers starting at once would take both cores from the window just as the user drops clips, so
+this module imports nothing beyond the standard library until the priority is lowered.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.connection
+import os
+import threading
+
+WORKER_NICENESS = 10
+"""How much lower than the app's the workers' scheduling priority is: the window stays fluid while they decode."""
+
+
+def start_worker(decoding_threads: int = 0) -> None:
+    """Initializer of the analysis pool's processes: lower priority, gone with the app, and their share
+    of the cores for decoding."""
+    if hasattr(os, "nice"):
+        try:
+            os.nice(WORKER_NICENESS)
+        except OSError:
+            pass
+    exit_with_parent()
+    from .probe import set_decoding_threads  # the engine's imports, now at the lower priority
+
+    set_decoding_threads(decoding_threads)
+
+
+def exit_with_parent() -> None:
+    """Process initializer: this process ends as soon as the app's process does, however it died.
+
+    A spawned worker or manager is not a child that the kernel ends with its parent: after a
+    `kill -9` of the app it would go on decoding and writing thumbnails, then wait forever. Its
+    parent's sentinel (a pipe the parent holds open) becomes readable the moment the parent is gone.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="reelscope-parent-watch", daemon=True).start()

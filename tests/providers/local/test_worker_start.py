@@ -1,0 +1,44 @@
+"""Analysis workers start at a lower priority than the window, before they load the engine, and share
+the cores between their decoders."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import subprocess
+import sys
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+
+from reelscope.providers.local.probe import share_decoding_threads
+from reelscope.providers.local.worker_start import WORKER_NICENESS, start_worker
+
+HEAVY = ("numpy", "av", "PySide6", "pydantic", "reelscope.cli", "reelscope.providers.local.provider")
+
+
+def test_what_a_spawned_worker_imports_before_lowering_its_priority_is_light():
+    """A worker runs the command's script again and unpickles its initializer before the initializer
+    lowers its priority: neither may load the app (a second of CPU at the window's priority)."""
+    code = (
+        "import sys\n"
+        "import reelscope.launcher, reelscope.providers.local.worker_start\n"
+        f"print(sorted(name for name in {HEAVY!r} if name in sys.modules))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="scheduling priority is a POSIX notion")
+def test_a_pool_worker_runs_below_the_app_priority():
+    app_niceness = os.getpriority(os.PRIO_PROCESS, 0)
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=start_worker,
+                             initargs=(1,)) as pool:
+        worker_niceness = pool.submit(os.getpriority, os.PRIO_PROCESS, 0).result(timeout=60)
+    assert worker_niceness == min(19, app_niceness + WORKER_NICENESS)
+
+
+def test_decoders_of_several_workers_share_the_cores():
+    assert share_decoding_threads(4, cores=2) == 1
+    assert share_decoding_threads(2, cores=8) == 4
+    assert share_decoding_threads(1, cores=8) == 0   # one worker: FFmpeg's own choice
