@@ -176,7 +176,7 @@ def run_gui(files: Sequence[Path], screenshot: Path | None = None, *, quit_after
     app.setOrganizationName("Reelscope")
     app.setQuitOnLastWindowClosed(False)
     apply_dark_theme(app)
-    keep_the_gui_thread_responsive(app)  # before any other thread starts
+    collector = keep_the_gui_thread_responsive(app)  # before any other thread starts
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     # qasync's default executor runs QThreads that abort the process if still alive at exit.
@@ -200,7 +200,7 @@ def run_gui(files: Sequence[Path], screenshot: Path | None = None, *, quit_after
         return 2
     try:
         with loop:
-            return loop.run_until_complete(_gui_main(app, core, files, screenshot, quit_after_paint))
+            return loop.run_until_complete(_gui_main(app, core, files, screenshot, quit_after_paint, collector))
     finally:
         instance_lock.unlock()
         executor.shutdown(wait=False, cancel_futures=True)
@@ -245,7 +245,8 @@ def _hand_over(data_dir: Path, files: Sequence[Path]) -> bool:
 
 
 async def _gui_main(
-    app, core: Core, files: Sequence[Path], screenshot: Path | None, quit_after_paint: bool = False
+    app, core: Core, files: Sequence[Path], screenshot: Path | None, quit_after_paint: bool = False,
+    collector=None,
 ) -> int:
     from .qt.window_factory import build_window
 
@@ -255,6 +256,8 @@ async def _gui_main(
     closed: asyncio.Future[None] = loop.create_future()
     app.lastWindowClosed.connect(lambda: closed.done() or closed.set_result(None))
     painted = _first_paint(window, loop)
+    if collector is not None:   # once the window is up, what the app built is out of full passes' way
+        painted.add_done_callback(lambda _: collector.settle_after_start())
     window.restore_layout()
     window.show()
     from .qt.instance_server import InstanceServer, server_name

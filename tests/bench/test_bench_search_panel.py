@@ -184,7 +184,7 @@ def percentile(values: list[float], share: float) -> float:
 @pytest.mark.bench
 @pytest.mark.timeout(WHOLE_RUN_S, method="thread")   # also when the GUI thread is stuck outside Python
 def test_scrolling_500_twelve_labs_hits_in_the_search_panel(
-    fake, fresh_fake, qapp, qloop, qtbot, run_async, data_dir, tmp_path, monkeypatch
+    fake, fresh_fake, qapp, qloop, qtbot, run_async, data_dir, tmp_path, monkeypatch, gui_thread_gc
 ):
     (tmp_path / "config.toml").write_text(tomli_w.dumps({"providers": {"twelvelabs": {
         "base_url": fake, "index_id": "6650f1c9e219c90227c371a2"}}}), encoding="utf-8")
@@ -199,6 +199,7 @@ def test_scrolling_500_twelve_labs_hits_in_the_search_panel(
     qtbot.waitExposed(window)
     try:
         run_async(workspace.loaded())
+        gui_thread_gc.settle_after_start()   # as the app does once its window is up
         pane = workspace.search
         grid = pane.grid
         painted: dict[str, float] = {}
