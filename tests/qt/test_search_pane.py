@@ -222,3 +222,27 @@ def test_thumbnails_are_painted_in_the_grid(qtbot, pane, loader, tmp_path):
     # Top right of the thumbnail: away from the time badge at its bottom left.
     color = image.pixelColor(rect.topLeft() + QPoint(HitDelegate.PAD + THUMB_SIZE.width() - 10, HitDelegate.PAD + 10))
     assert color.green() > 150 and color.red() < 80
+
+
+def test_captions_a_paint_had_no_time_for_follow_without_a_user_action(qtbot, pane, monkeypatch):
+    from reelscope.qt.panes import hit_grid
+
+    monkeypatch.setattr(hit_grid, "PAINT_TEXTS_S", 0.0)   # each paint draws one tile's texts, no more
+    pane.set_results(result([make_hit(n, video_id=f"clip{n}") for n in range(6)]))
+    grid = pane.grid
+    delegate = grid.itemDelegate()
+    grid.viewport().repaint()
+    assert delegate.texts_left_out, "the paint ran out of time and left captions out"
+
+    def caption_inked(image, row: int) -> bool:
+        rect = grid.visualRect(grid.model().index(row, 0))
+        top = rect.top() + HitDelegate.PAD + THUMB_SIZE.height() + 6
+        text = grid.palette().color(grid.palette().ColorRole.Text)
+        return any(abs(image.pixelColor(x, y).lightness() - text.lightness()) < 60
+                   for x in range(rect.left() + HitDelegate.PAD, rect.left() + HitDelegate.PAD + 60)
+                   for y in range(top, top + 14))
+
+    # The grid draws the rest ahead and repaints those tiles by itself.
+    qtbot.waitUntil(lambda: not delegate.texts_left_out, timeout=3000)
+    image = grid.viewport().grab().toImage()
+    assert all(caption_inked(image, row) for row in range(6))

@@ -152,6 +152,11 @@ class SearchHitModel(QAbstractListModel):
     def is_header(self, row: int) -> bool:
         return isinstance(self._rows[row], _Header)
 
+    def hit_at(self, row: int) -> SearchHit | None:
+        """The hit shown in row, None for a clip's heading; for views walking many rows without Qt's calls."""
+        item = self._rows[row]
+        return None if isinstance(item, _Header) else item
+
     def relevance(self, hit: SearchHit) -> float | None:
         return self._relevance.get(id(hit))
 

@@ -7,6 +7,7 @@ lays the grid out again), so its texts are drawn once into pixmaps (`_TileTexts`
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 
 from PySide6.QtCore import QMargins, QModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.search import SearchHit
 from ..models.roles import SUCCESS_COLOR, WARNING_COLOR, ObjectRole, RelevanceRole, muted_text_color
-from ..models.search_model import confidence_text, score_fraction, time_range_text
+from ..models.search_model import SearchHitModel, confidence_text, score_fraction, time_range_text
 from ..widgets.hover_scrub import HoverScrub, paint_scrub_frame
 from ..widgets.provider_badge import paint_provider_badge
 from ..widgets.sprite_loader import SpriteLoader
@@ -32,7 +33,11 @@ THUMB_SIZE = QSize(160, 90)
 TEXTS_CACHED = 200
 """Tiles whose texts are kept drawn: several screens, about 40 KB each at a pixel ratio of 1."""
 AHEAD_SCREENS = 2
-AHEAD_PER_TURN = 1
+AHEAD_TURN_S = 0.003
+"""How long one turn of the event loop may spend drawing texts ahead of a scroll."""
+PAINT_TEXTS_S = 0.004
+"""How long one paint may spend drawing tiles' texts; tiles beyond it are painted without them, and their
+texts follow a turn later (a new page of tiles appears at once, its captions a frame after)."""
 
 _CONFIDENCE_COLORS = {"high": SUCCESS_COLOR, "medium": WARNING_COLOR}
 
@@ -76,9 +81,13 @@ class HitGrid(QListView):
 
     def _draw_ahead(self) -> None:
         """Draws the texts of the tiles on screen and the next AHEAD_SCREENS down, a few tiles a turn of the
-        event loop, so that a scroll finds them drawn and paints only pictures."""
+        event loop, so that a scroll finds them drawn and paints only pictures.
+
+        It runs after every scroll step: finding the tiles already drawn walks the model's own rows and
+        compares looks, without a Qt call per tile.
+        """
         delegate, model = self.itemDelegate(), self.model()
-        if not isinstance(delegate, HitDelegate) or model is None:
+        if not isinstance(delegate, HitDelegate) or not isinstance(model, SearchHitModel):
             return
         first = self._first_on_screen()
         if not first.isValid():
@@ -89,16 +98,32 @@ class HitGrid(QListView):
         option = QStyleOptionViewItem()
         self.initViewItemOption(option)
         option.palette.setCurrentColorGroup(QPalette.ColorGroup.Normal)   # as the view paints an enabled item
+        ratio = self.devicePixelRatioF()
+        common = _TileTexts.common_look(option, ratio)
         selections = self.selectionModel()
-        budget = AHEAD_PER_TURN
+        selected = {index.row() for index in selections.selectedIndexes()} if selections is not None else set()
+        deadline = time.perf_counter() + AHEAD_TURN_S
+        shown = self.viewport().rect()
         for row in range(max(0, first.row() - columns), min(model.rowCount(), first.row() + columns * lines)):
+            hit = model.hit_at(row)
+            if hit is None or delegate.is_drawn(hit, model.relevance(hit), row in selected, common):
+                continue
             index = model.index(row, 0)
-            if isinstance(index.data(ObjectRole), SearchHit) and delegate.draw_ahead(
-                    option, index, selections is not None and selections.isSelected(index)):
-                budget -= 1
-                if budget == 0:
-                    self._ahead.start()
-                    return
+            delegate.draw_ahead(option, index, row in selected)
+            tile = self.visualRect(index)
+            if tile.intersects(shown):   # painted without its texts: the paint ran out of time
+                self.viewport().update(tile)
+            if time.perf_counter() > deadline:
+                self._ahead.start()
+                return
+
+    def paintEvent(self, event) -> None:
+        delegate = self.itemDelegate()
+        if isinstance(delegate, HitDelegate):
+            delegate.start_paint()
+        super().paintEvent(event)
+        if isinstance(delegate, HitDelegate) and delegate.texts_left_out:
+            self._draw_ahead_soon()
 
     def _first_on_screen(self) -> QModelIndex:
         """The first tile at the top of the view (the top edge may fall between two rows of tiles)."""
@@ -139,6 +164,20 @@ class HitDelegate(QStyledItemDelegate):
         self._scrub = scrub
         self._scrubbed: tuple[str, float, float] | None = None   # (hit key, start_s, time shown)
         self._texts = _TileTexts()
+        self._texts_until = float("inf")
+        self._texts_drawn = 0
+        self.texts_left_out = False
+        """Whether the last paint left some tiles' texts out, for lack of time."""
+
+    def start_paint(self) -> None:
+        """A paint of the grid begins: it may draw texts for PAINT_TEXTS_S, and always for one tile."""
+        self._texts_until = time.perf_counter() + PAINT_TEXTS_S
+        self._texts_drawn = 0
+        self.texts_left_out = False
+
+    def is_drawn(self, hit: SearchHit, relevance: float | None, selected: bool, common: tuple) -> bool:
+        """Whether the tile's texts are drawn for this look (common: `_TileTexts.common_look`)."""
+        return self._texts.is_drawn(hit, hit.title, selected, relevance, common)
 
     def draw_ahead(self, option: QStyleOptionViewItem, index: QModelIndex, selected: bool) -> bool:
         """Draws the texts of index's tile before it is painted; whether there was anything to draw."""
@@ -208,7 +247,14 @@ class HitDelegate(QStyledItemDelegate):
             scrubbed = paint_scrub_frame(painter, thumb, self._sprites, hit.video_id, fraction, hit.start_s, hit.end_s)
         if scrubbed is None:
             self._paint_thumbnail(painter, thumb, hit, palette)
-        texts = self._texts.of(hit, caption, option, index.data(RelevanceRole), self._view.devicePixelRatioF())
+        relevance, ratio = index.data(RelevanceRole), self._view.devicePixelRatioF()
+        texts = self._texts.kept(hit, caption, option, relevance, ratio)
+        if texts is None:
+            if self._texts_drawn and time.perf_counter() > self._texts_until:
+                self.texts_left_out = True
+                return
+            texts = self._texts.of(hit, caption, option, relevance, ratio)
+            self._texts_drawn += 1
         painter.drawPixmap(thumb.left() + texts.badge_at.x(), thumb.top() + texts.badge_at.y(), texts.badge)
         if self.show_providers and hit.provider:
             paint_provider_badge(painter, thumb, hit.provider, self._labels.get(hit.provider, hit.provider),
@@ -344,11 +390,29 @@ class _TileTexts:
         self.of(hit, caption, option, relevance, ratio)
         return True
 
+    def is_drawn(self, hit: SearchHit, caption: str, selected: bool, relevance: float | None, common: tuple) -> bool:
+        drawn = self._drawn.get(id(hit))
+        return drawn is not None and drawn.hit is hit and drawn.look == (caption, selected, relevance, *common)
+
     @staticmethod
-    def _look(caption: str, option: QStyleOptionViewItem, relevance: float | None, ratio: float) -> tuple:
+    def common_look(option: QStyleOptionViewItem, ratio: float) -> tuple:
+        """What every tile's look shares: font, palette and pixel ratio."""
         palette = option.palette
+        return option.font.key(), palette.cacheKey(), palette.currentColorGroup(), ratio
+
+    @classmethod
+    def _look(cls, caption: str, option: QStyleOptionViewItem, relevance: float | None, ratio: float) -> tuple:
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        return caption, selected, relevance, option.font.key(), palette.cacheKey(), palette.currentColorGroup(), ratio
+        return caption, selected, relevance, *cls.common_look(option, ratio)
+
+    def kept(self, hit: SearchHit, caption: str, option: QStyleOptionViewItem, relevance: float | None,
+             ratio: float) -> _DrawnTexts | None:
+        """The tile's texts if they are drawn for this look, else None."""
+        drawn = self._drawn.get(id(hit))
+        if drawn is not None and drawn.hit is hit and drawn.look == self._look(caption, option, relevance, ratio):
+            self._drawn.move_to_end(id(hit))
+            return drawn
+        return None
 
     def of(self, hit: SearchHit, caption: str, option: QStyleOptionViewItem, relevance: float | None,
            ratio: float) -> _DrawnTexts:
