@@ -519,7 +519,6 @@ class HttpClient:
         """
         label = provider_label(self.provider)
         endpoint = f"GET {redact(str(self.url(path).copy_with(query=None)))}"
-        started = self.clock.monotonic()
         try:
             async with self._pacer.turn():
                 started = self.clock.monotonic()

@@ -179,12 +179,12 @@ class HitDelegate(QStyledItemDelegate):
         """Whether the tile's texts are drawn for this look (common: `_TileTexts.common_look`)."""
         return self._texts.is_drawn(hit, hit.title, selected, relevance, common)
 
-    def draw_ahead(self, option: QStyleOptionViewItem, index: QModelIndex, selected: bool) -> bool:
-        """Draws the texts of index's tile before it is painted; whether there was anything to draw."""
+    def draw_ahead(self, option: QStyleOptionViewItem, index: QModelIndex, selected: bool) -> None:
+        """Draws the texts of index's tile before it is painted (unless they are drawn already)."""
         option.state = option.state | QStyle.StateFlag.State_Selected if selected else \
             option.state & ~QStyle.StateFlag.State_Selected
         hit = index.data(ObjectRole)
-        return self._texts.draw_ahead(hit, hit.title, option, index.data(RelevanceRole), self._view.devicePixelRatioF())
+        self._texts.of(hit, hit.title, option, index.data(RelevanceRole), self._view.devicePixelRatioF())
 
     @classmethod
     def thumbnail_rect(cls, item: QRect) -> QRect:
@@ -381,18 +381,8 @@ class _TileTexts:
     def __init__(self) -> None:
         self._drawn: OrderedDict[int, _DrawnTexts] = OrderedDict()   # id(hit) -> its texts (holding the hit)
 
-    def draw_ahead(self, hit: SearchHit, caption: str, option: QStyleOptionViewItem, relevance: float | None,
-                   ratio: float) -> bool:
-        """Draws the texts unless they are drawn already; whether it drew them."""
-        drawn = self._drawn.get(id(hit))
-        if drawn is not None and drawn.hit is hit and drawn.look == self._look(caption, option, relevance, ratio):
-            return False
-        self.of(hit, caption, option, relevance, ratio)
-        return True
-
     def is_drawn(self, hit: SearchHit, caption: str, selected: bool, relevance: float | None, common: tuple) -> bool:
-        drawn = self._drawn.get(id(hit))
-        return drawn is not None and drawn.hit is hit and drawn.look == (caption, selected, relevance, *common)
+        return self._matching(hit, (caption, selected, relevance, *common)) is not None
 
     @staticmethod
     def common_look(option: QStyleOptionViewItem, ratio: float) -> tuple:
@@ -408,25 +398,26 @@ class _TileTexts:
     def kept(self, hit: SearchHit, caption: str, option: QStyleOptionViewItem, relevance: float | None,
              ratio: float) -> _DrawnTexts | None:
         """The tile's texts if they are drawn for this look, else None."""
-        drawn = self._drawn.get(id(hit))
-        if drawn is not None and drawn.hit is hit and drawn.look == self._look(caption, option, relevance, ratio):
+        drawn = self._matching(hit, self._look(caption, option, relevance, ratio))
+        if drawn is not None:
             self._drawn.move_to_end(id(hit))
-            return drawn
-        return None
+        return drawn
 
     def of(self, hit: SearchHit, caption: str, option: QStyleOptionViewItem, relevance: float | None,
            ratio: float) -> _DrawnTexts:
+        """The tile's texts for this look, drawn now unless they are already."""
         look = self._look(caption, option, relevance, ratio)
-        drawn = self._drawn.get(id(hit))
-        if drawn is not None and drawn.hit is hit and drawn.look == look:
-            self._drawn.move_to_end(id(hit))
-            return drawn
-        drawn = self._draw(hit, caption, option, relevance, ratio, look)
-        self._drawn[id(hit)] = drawn
+        drawn = self._matching(hit, look)
+        if drawn is None:
+            drawn = self._drawn[id(hit)] = self._draw(hit, caption, option, relevance, ratio, look)
         self._drawn.move_to_end(id(hit))
         while len(self._drawn) > TEXTS_CACHED:
             self._drawn.popitem(last=False)
         return drawn
+
+    def _matching(self, hit: SearchHit, look: tuple) -> _DrawnTexts | None:
+        drawn = self._drawn.get(id(hit))
+        return drawn if drawn is not None and drawn.hit is hit and drawn.look == look else None
 
     @staticmethod
     def _draw(hit: SearchHit, caption: str, option: QStyleOptionViewItem, relevance: float | None, ratio: float,

@@ -29,6 +29,8 @@ from ..models.roles import ActionRole, ObjectRole
 from ..widgets.timeline.label_atlas import prepared_text
 
 ROW_HEIGHT = 28
+CELL_MARGIN = 4
+MAX_KEPT_TEXTS = 512   # prepared texts the queue keeps: far more than its rows show
 
 class QueuePane(QWidget):
     cancel_requested = Signal(int)
@@ -229,7 +231,7 @@ class QueueRowDelegate(QStyledItemDelegate):
     def __init__(self, model: QueueModel, parent: QWidget) -> None:
         super().__init__(parent)
         self._model = model
-        self._texts: dict[tuple[str, int, Qt.TextElideMode], QStaticText] = {}
+        self._texts: dict[tuple[str, int, Qt.TextElideMode, str], QStaticText] = {}
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         look = self._model.look(index.row())
@@ -262,7 +264,7 @@ class QueueRowDelegate(QStyledItemDelegate):
 
     def _draw_text(self, painter: QPainter, option: QStyleOptionViewItem, box: QRect, text: str,
                    elide: Qt.TextElideMode = Qt.TextElideMode.ElideNone, centred: bool = True) -> None:
-        key = (text, box.width(), elide)
+        key = (text, box.width(), elide, option.font.key())
         static = self._texts.get(key)
         if static is None:
             if len(self._texts) >= MAX_KEPT_TEXTS:
@@ -311,10 +313,6 @@ class QueueRowDelegate(QStyledItemDelegate):
         painter.setPen(palette.color(QPalette.ColorRole.ButtonText))
         self._draw_text(painter, option, button, text)
         painter.restore()
-
-
-CELL_MARGIN = 4
-MAX_KEPT_TEXTS = 512
 
 
 def _color_group(state: QStyle.StateFlag) -> QPalette.ColorGroup:
