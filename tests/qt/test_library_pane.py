@@ -121,6 +121,52 @@ def test_update_clip_replaces_the_row_in_place(qtbot, pane):
     assert pane.selected_clip().id == "clip2"
 
 
+def test_tab_leaves_the_list_for_the_next_control(qtbot, pane):
+    pane.set_clips([make_clip(1, "first"), make_clip(2, "second")])
+    click_row(qtbot, pane, 0)
+    assert pane.list_view.hasFocus()
+    qtbot.keyClick(pane.list_view, Qt.Key.Key_Tab)
+    assert not pane.list_view.hasFocus()
+    assert pane.selected_clip().id == "clip2"   # the row clicked, the newest
+
+
+def row_image(pane: LibraryPane, row: int):
+    view = pane.list_view
+    view.viewport().repaint()
+    return view.viewport().grab(view.visualRect(view.model().index(row, 0))).toImage()
+
+
+def fresh_pane(qtbot, loader, clips: list[Clip], width: int) -> LibraryPane:
+    other = LibraryPane(loader)
+    qtbot.addWidget(other)
+    other.resize(width, 520)
+    other.show()
+    qtbot.waitExposed(other)
+    other.set_clips(clips)
+    return other
+
+
+def test_a_renamed_clip_is_painted_with_its_new_title(qtbot, pane, loader):
+    pane.set_clips([make_clip(1, "Harbour at dawn, wide")])
+    before = row_image(pane, 0)
+    renamed = make_clip(1, "Market stalls at noon")
+    pane.update_clip(renamed)
+    after = row_image(pane, 0)
+    assert after != before
+    assert after == row_image(fresh_pane(qtbot, loader, [renamed], pane.width()), 0)
+
+
+def test_a_narrower_pane_shortens_the_titles_to_fit(qtbot, pane, loader):
+    clip = make_clip(1, "Harbour at dawn, the long wide shot from the breakwater before the boats go out")
+    pane.set_clips([clip])
+    wide = row_image(pane, 0)
+    pane.resize(260, 520)
+    qtbot.waitUntil(lambda: pane.list_view.viewport().width() < 260)
+    narrow = row_image(pane, 0)
+    assert narrow.width() < wide.width()
+    assert narrow == row_image(fresh_pane(qtbot, loader, [clip], 260), 0)
+
+
 def test_set_clips_keeps_the_selection(qtbot, pane):
     pane.set_clips([make_clip(1, "first"), make_clip(2, "second")])
     click_row(qtbot, pane, 0)
