@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QColor, QPalette, QRegion
 from PySide6.QtWidgets import QApplication, QMenu, QToolButton
 
 from reelscope.domain.jobs import Job, JobPhase, JobState
@@ -121,6 +121,44 @@ def test_the_bar_is_filled_as_far_as_the_job_got_and_updates_with_it(pane):
     assert filled_fraction() == pytest.approx(0.25, abs=0.03)
     pane.update_job(running(1, progress=0.8))
     assert filled_fraction() == pytest.approx(0.8, abs=0.03)
+
+
+def test_a_progress_step_repaints_only_the_cells_it_changes(qtbot, pane):
+    """The queue repaints on every progress step of every job: a step redraws the bar and the words
+    beside it, a change of state the whole row."""
+    pane.set_jobs([running(1, progress=0.25), running(2, progress=0.5)])
+    table = pane.table
+    table.viewport().repaint()   # whatever the first show left to paint
+    repainted = QRegion()
+
+    class Paints(QObject):
+        def eventFilter(self, watched, event) -> bool:
+            nonlocal repainted
+            if event.type() == QEvent.Type.Paint:
+                repainted |= event.region()
+            return False
+
+    def cells(row: int, first: Column, last: Column) -> QRegion:
+        model = table.model()
+        return QRegion(table.visualRect(model.index(row, first)) | table.visualRect(model.index(row, last)))
+
+    def repainted_cells(row: int) -> set[Column]:
+        model = table.model()
+        return {column for column in Column
+                if repainted.contains(table.visualRect(model.index(row, column)).adjusted(1, 1, -1, -1))}
+
+    second_row = cells(1, Column.FILE, Column.ACTIONS)   # the first row's clock may tick meanwhile
+    watcher = Paints()
+    table.viewport().installEventFilter(watcher)
+    pane.update_job(running(2, progress=0.6))
+    qtbot.waitUntil(lambda: not (repainted & second_row).isEmpty())
+    assert repainted_cells(1) == {Column.PROGRESS, Column.STATE, Column.ETA}
+
+    repainted = QRegion()
+    pane.update_job(failed(2))
+    qtbot.waitUntil(lambda: not (repainted & second_row).isEmpty())
+    table.viewport().removeEventFilter(watcher)
+    assert repainted_cells(1) == set(Column)
 
 
 def test_a_failure_is_painted_in_the_failure_colour(pane):

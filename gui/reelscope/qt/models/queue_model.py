@@ -150,9 +150,14 @@ class QueueModel(QAbstractTableModel):
             self._job_rows[job.id] = row
             self.endInsertRows()
             return
+        before = self._rows[row]
         self._rows[row] = job
         self._looks.pop(row, None)
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
+        if isinstance(before, Job) and _same_file_target_and_action(before, job):
+            # a step of progress: the cells around the bar change, the file, target and button do not
+            self.dataChanged.emit(self.index(row, Column.PROGRESS), self.index(row, Column.ETA))
+        else:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
 
     def add_refusals(self, refusals: Sequence[Refusal]) -> None:
         if not refusals:
@@ -263,6 +268,10 @@ class QueueModel(QAbstractTableModel):
         elif role == SortRole:
             return job.id
         return None
+
+
+def _same_file_target_and_action(before: Job, after: Job) -> bool:
+    return (before.path, before.provider, _action(before)) == (after.path, after.provider, _action(after))
 
 
 def progress_text(job: Job, now: float) -> str:

@@ -44,6 +44,7 @@ class QueuePane(QWidget):
 
         self._table = QTableView(self)
         self._table.setModel(self._model)
+        self._model.modelReset.connect(self._table.doItemsLayout)   # laid out at once: one paint, not two
         self._table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self._table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self._table.setShowGrid(False)
