@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt
-from PySide6.QtGui import QColor, QRegion
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QSize, Qt
+from PySide6.QtGui import QColor, QRegion, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from reelscope.domain.analysis import AnalysisStatus, VideoInfo
@@ -128,6 +128,19 @@ def test_tab_leaves_the_list_for_the_next_control(qtbot, pane):
     qtbot.keyClick(pane.list_view, Qt.Key.Key_Tab)
     assert not pane.list_view.hasFocus()
     assert pane.selected_clip().id == "clip2"   # the row clicked, the newest
+
+
+def test_a_wheel_notch_scrolls_the_list_by_whole_rows(qtbot, pane):
+    pane.set_clips([make_clip(n, f"clip {n}") for n in range(40)])
+    view = pane.list_view
+    viewport = view.viewport()
+    at = QPointF(viewport.rect().center())
+    notch = QWheelEvent(at, viewport.mapToGlobal(at), QPoint(), QPoint(0, -120), Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(viewport, notch)
+    rows = QApplication.wheelScrollLines()
+    assert view.verticalScrollBar().value() == rows * ClipDelegate.ROW_HEIGHT
+    assert view.indexAt(QPoint(4, 1)).row() == rows
 
 
 def row_image(pane: LibraryPane, row: int):
