@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QImage, QPixmap
 
 from ...domain.sprites import SpriteLayout
+from .image_reading import read_image
 
 CACHE_SIZE = 64
 RETRY_MISSING_S = 10.0   # a sheet not made yet (the clip is being analysed) is looked for again after this
@@ -39,7 +40,7 @@ class _ReadJob(QRunnable):
                 index, sheet = folder / "sprites.json", folder / "sprites.jpg"
                 if index.is_file() and sheet.is_file():
                     layout = SpriteLayout.from_json(index.read_bytes())
-                    image = QImage(str(sheet))
+                    image = read_image(str(sheet))
                     break
         except (OSError, ValueError):
             image, layout = None, None

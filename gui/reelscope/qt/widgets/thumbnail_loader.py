@@ -11,7 +11,9 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import QObject, QRect, QRunnable, QSize, Qt, QThreadPool, QTimer, QUrl, Signal
-from PySide6.QtGui import QGuiApplication, QImage, QImageReader, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QGuiApplication, QImage, QPainter, QPalette, QPixmap
+
+from .image_reading import read_image
 
 DEFAULT_CACHE_SIZE = 600
 RETRY_UNREADABLE_S = 10.0
@@ -38,13 +40,7 @@ class _DecodeJob(QRunnable):
         self._delivery = delivery
 
     def run(self) -> None:
-        reader = QImageReader(self._file_path)
-        reader.setAutoTransform(True)
-        source = reader.size()
-        if source.isValid():
-            # Decoding at the target size lets libjpeg skip most of the work.
-            reader.setScaledSize(source.scaled(self._size, Qt.AspectRatioMode.KeepAspectRatio))
-        image = reader.read()
+        image = read_image(self._file_path, self._size)
         try:
             self._delivery.decoded.emit(self._path, image)
         except RuntimeError:  # the loader was deleted while this job ran
