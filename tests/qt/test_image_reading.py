@@ -36,7 +36,8 @@ def test_a_picture_is_decoded_within_the_size_asked_keeping_its_shape(qapp, tmp_
 
 def test_what_is_not_a_picture_of_a_known_format_reads_as_no_picture(qapp, tmp_path):
     svg = tmp_path / "drawing.svg"
-    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>')
+    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/>'
+                   '</svg>')
     notes = tmp_path / "notes.jpg"
     notes.write_text("not a picture")
     empty = tmp_path / "empty.jpg"
