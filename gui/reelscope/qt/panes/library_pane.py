@@ -14,8 +14,6 @@ from PySide6.QtGui import (
     QKeySequence,
     QPainter,
     QPalette,
-    QStaticText,
-    QTransform,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -47,6 +45,7 @@ from ..models.roles import (
 from ..widgets.hover_scrub import HoverScrub, paint_scrub_frame
 from ..widgets.sprite_loader import SpriteLoader
 from ..widgets.thumbnail_loader import ThumbnailLoader, paint_thumbnail
+from ..widgets.timeline.label_atlas import prepared_text
 
 THUMB_SIZE = QSize(96, 54)
 LARGE_LIBRARY_ROWS = 2_000   # above this, filtering waits for a pause in typing (it costs ~3 ms per 1k clips)
@@ -449,17 +448,10 @@ class _RowTexts:
 
     def __init__(self, clip: Clip, width: int, fonts: _RowFonts) -> None:
         self.video = clip.video
-        self.title = _static_text(fonts.title_metrics.elidedText(clip.title, Qt.TextElideMode.ElideRight, width),
+        self.title = prepared_text(fonts.title_metrics.elidedText(clip.title, Qt.TextElideMode.ElideRight, width),
                                   fonts.title)
-        self.facts = _static_text(fonts.small_metrics.elidedText(_facts(clip), Qt.TextElideMode.ElideRight, width),
+        self.facts = prepared_text(fonts.small_metrics.elidedText(_facts(clip), Qt.TextElideMode.ElideRight, width),
                                   fonts.small)
-
-
-def _static_text(text: str, font: QFont) -> QStaticText:
-    prepared = QStaticText(text)
-    prepared.setTextFormat(Qt.TextFormat.PlainText)
-    prepared.prepare(QTransform(), font)
-    return prepared
 
 
 def _facts(clip: Clip) -> str:
