@@ -6,7 +6,8 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import QSize
 
-from reelscope.qt.widgets.image_reading import image_format, read_image
+from reelscope.domain.pictures import image_format
+from reelscope.qt.widgets.image_reading import read_image
 
 ORANGE = (240, 140, 20)
 
@@ -47,7 +48,7 @@ def test_what_is_not_a_picture_of_a_known_format_reads_as_no_picture(qapp, tmp_p
 
 
 def test_formats_are_named_by_their_signatures():
-    assert image_format(b"\xff\xd8\xff\xe0\x00\x10JFIF") == b"jpeg"
-    assert image_format(b"RIFF\x10\x00\x00\x00WEBPVP8 ") == b"webp"
+    assert image_format(b"\xff\xd8\xff\xe0\x00\x10JFIF") == "jpeg"
+    assert image_format(b"RIFF\x10\x00\x00\x00WEBPVP8 ") == "webp"
     assert image_format(b"RIFF\x10\x00\x00\x00WAVEfmt ") is None
     assert image_format(b"<svg xmlns=") is None

@@ -5,7 +5,16 @@ from __future__ import annotations
 import base64
 import binascii
 
-_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"BM")
+_SIGNATURES = (
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+    (b"BM", "bmp"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+)
+_SERVED_FORMATS = frozenset({"jpeg", "png", "gif", "bmp", "webp"})   # what a service's picture may be
 
 
 def is_url(ref: str) -> bool:
@@ -21,9 +30,16 @@ def picture_ref(value: str) -> str:
     return f"data:;base64,{text}"
 
 
+def image_format(head: bytes) -> str | None:
+    """The format a picture's first 12 bytes name: jpeg, png, gif, bmp, webp or tiff; None for any other."""
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    return next((name for magic, name in _SIGNATURES if head.startswith(magic)), None)
+
+
 def looks_like_image(data: bytes) -> bool:
     """JPEG, PNG, GIF, BMP or WebP, by their first bytes."""
-    return data.startswith(_SIGNATURES) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+    return image_format(data) in _SERVED_FORMATS
 
 
 def inline_image(ref: str) -> bytes | None:

@@ -12,22 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage, QImageReader
 
-_SIGNATURES = (
-    (b"\xff\xd8\xff", b"jpeg"),
-    (b"\x89PNG\r\n\x1a\n", b"png"),
-    (b"GIF87a", b"gif"),
-    (b"GIF89a", b"gif"),
-    (b"BM", b"bmp"),
-    (b"II*\x00", b"tiff"),
-    (b"MM\x00*", b"tiff"),
-)
-
-
-def image_format(head: bytes) -> bytes | None:
-    """The format a picture file's first 12 bytes name, of those thumbnails come in; None for any other."""
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return b"webp"
-    return next((name for magic, name in _SIGNATURES if head.startswith(magic)), None)
+from ...domain.pictures import image_format
 
 
 def read_image(path: str, fit: QSize | None = None) -> QImage:
@@ -41,7 +26,7 @@ def read_image(path: str, fit: QSize | None = None) -> QImage:
     kind = image_format(head)
     if kind is None:
         return QImage()
-    reader = QImageReader(path, kind)
+    reader = QImageReader(path, kind.encode())
     reader.setAutoDetectImageFormat(False)
     reader.setAutoTransform(True)
     if fit is not None:
