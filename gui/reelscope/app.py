@@ -20,10 +20,8 @@ from .library.image_cache import ImageCache
 from .library.secrets import open_secret_store
 from .library.storage import Storage
 from .providers.base import AnalysisProvider, SearchProvider
-from .providers.images import ImageDownloader, provider_clients
 from .providers.local import LocalProvider
-from .providers.local.music.index import INDEX_FILE as MUSIC_INDEX_FILE
-from .providers.local.pipeline import EngineOptions
+from .providers.local.engine import MUSIC_INDEX_FILE, EngineOptions
 from .providers.registry import (
     ANALYSIS_PROVIDERS,
     SEARCH_PROVIDERS,
@@ -114,7 +112,6 @@ def build_core(settings: Settings | None = None) -> Core:
         config_path(), secrets, settings, providers, unavailable, provider_factory(), search_providers=search_providers
     )
     setup.changed.connect(lambda _provider_id: analysis.reschedule())
-    downloader = ImageDownloader(lambda: provider_clients(providers.values()), providers=search_providers.get)
     return Core(
         settings=settings,
         storage=storage,
@@ -126,9 +123,18 @@ def build_core(settings: Settings | None = None) -> Core:
         people=people,
         unavailable=unavailable,
         setup=setup,
-        images=ImageService(storage, ImageCache(storage.thumbnails.root), downloader),
+        images=ImageService(
+            storage, ImageCache(storage.thumbnails.root), lambda: image_downloader(providers, search_providers)
+        ),
         collections=CollectionsService(storage, providers, setup),
     )
+
+
+def image_downloader(providers: dict[str, AnalysisProvider], search_providers: dict[str, SearchProvider]):
+    """What fetches pictures over HTTP for the providers as they are set up at each moment."""
+    from .providers.images import ImageDownloader, provider_clients
+
+    return ImageDownloader(lambda: provider_clients(providers.values()), providers=search_providers.get)
 
 
 def engine_options(settings: Settings) -> EngineOptions:

@@ -13,7 +13,7 @@ from reelscope.library.catalogue import Catalogue, SearchFilters
 from reelscope.library.db import open_database
 from reelscope.library.people import PeopleStore
 from reelscope.library.thumbnails import ThumbnailCache
-from reelscope.providers.local.pipeline import people_spans
+from reelscope.providers.local.engine import people_spans
 
 
 def face_vector(person: int, jitter: int = 0) -> tuple[float, ...]:

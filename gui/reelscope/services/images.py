@@ -27,7 +27,6 @@ from ..domain.thumbnails import parse_clip_frame_ref
 from ..library.image_cache import ImageCache
 from ..library.storage import Storage
 from ..providers._redact import redact
-from ..providers.local.frames import frame_jpeg
 
 log = logging.getLogger(__name__)
 
@@ -128,12 +127,14 @@ class PictureLoop:
 
 
 class ImageService:
-    """Pictures as local files, fetched by `downloads` on the picture loop."""
+    """Pictures as local files, fetched on the picture loop by what `make_downloads` makes there on first use
+    (an HTTP stack: importing it is work the window's start need not wait for)."""
 
-    def __init__(self, storage: Storage, cache: ImageCache, downloads: Downloads) -> None:
+    def __init__(self, storage: Storage, cache: ImageCache, make_downloads: Callable[[], Downloads]) -> None:
         self._storage = storage
         self._cache = cache
-        self._downloads = downloads
+        self._make_downloads = make_downloads
+        self._downloads: Downloads | None = None   # on the picture loop only
         self._pictures = PictureLoop()
         self._under_way: dict[str, asyncio.Future[str]] = {}   # on the picture loop only
         self._slots: asyncio.Semaphore | None = None            # made there too
@@ -160,12 +161,20 @@ class ImageService:
 
     def warm_up(self) -> None:
         """Gets the picture loop and its connections ready (a search is under way: its pictures will follow)."""
-        self._pictures.soon(self._downloads.warm_up())
+        self._pictures.soon(self._warm_up())
 
     async def aclose(self) -> None:
         await self._pictures.stop(self._close_on_picture_loop)
 
     # -- on the picture loop -------------------------------------------------------------------------
+
+    def _downloader(self) -> Downloads:
+        if self._downloads is None:
+            self._downloads = self._make_downloads()
+        return self._downloads
+
+    async def _warm_up(self) -> None:
+        await self._downloader().warm_up()
 
     async def _shared_file(self, ref: str, via: str | None) -> str:
         shared = self._under_way.get(ref)
@@ -184,7 +193,7 @@ class ImageService:
         if self._slots is None:
             self._slots = asyncio.Semaphore(MAX_PARALLEL_FETCHES)
         async with self._slots:
-            data = await self._downloads.fetch_through(via, ref) if via is not None else await self._picture(ref)
+            data = await self._downloader().fetch_through(via, ref) if via is not None else await self._picture(ref)
             if data is None:
                 raise ReelscopeError(f"{_describe(ref)} is not a picture reference")
             return str(await loop.run_in_executor(None, self._cache.put, ref, data))
@@ -192,12 +201,14 @@ class ImageService:
     async def _picture(self, ref: str) -> bytes | None:
         loop = asyncio.get_running_loop()
         if is_url(ref):
-            return await self._downloads.fetch(ref)
+            return await self._downloader().fetch(ref)
         frame = parse_clip_frame_ref(ref)
         if frame is not None:
             clip = await self._storage.database.run(self._storage.catalogue.clip, frame[0])
             if clip is None:
                 return None
+            from ..providers.local.frames import frame_jpeg  # PyAV: loaded by the first frame asked for
+
             return await loop.run_in_executor(None, frame_jpeg, Path(clip.video.path), frame[1])
         return await loop.run_in_executor(None, inline_image, ref)
 
@@ -206,7 +217,8 @@ class ImageService:
         for future in under_way:
             future.cancel()
         await asyncio.gather(*under_way, return_exceptions=True)   # off the connections before they close
-        await self._downloads.aclose()
+        if self._downloads is not None:
+            await self._downloads.aclose()
 
 
 def _log_failure(future: concurrent.futures.Future) -> None:

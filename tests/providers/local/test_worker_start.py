@@ -11,8 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-from reelscope.providers.local.probe import share_decoding_threads
-from reelscope.providers.local.worker_start import WORKER_NICENESS, start_worker
+from reelscope.providers.local.worker_start import WORKER_NICENESS, share_decoding_threads, start_worker
 
 HEAVY = ("numpy", "av", "PySide6", "pydantic", "reelscope.cli", "reelscope.providers.local.provider")
 

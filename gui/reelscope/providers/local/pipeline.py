@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...domain.analysis import Analysis, AnalysisStatus, VideoInfo
-from ...domain.people import Appearance, FaceTrack, constellations, person_id_for
 from ...domain.providers import LOCAL as PROVIDER_ID
+from .engine import EngineOptions, LocalResult, people_spans
 from .faces import FaceAnalyser, FaceThumbnailWriter
 from .frame_sampling import FrameAnalyser, FrameSampler
 from .ocr import OcrAnalyser
@@ -30,36 +29,6 @@ DECODE_STAGE = "Finding scenes"
 MUSIC_STAGE = "Matching music"
 SECTIONS_STAGE = "Grouping scenes into sections"
 MUSIC_SHARE = 0.1
-
-
-@dataclass(frozen=True)
-class EngineOptions:
-    """Which stages run; picklable, handed to each worker job."""
-
-    ocr: bool = True
-    faces: bool = True
-    music: bool = True
-    sections: bool = True
-    music_dir: str | None = None
-    music_index: str | None = None
-    """The fingerprint file of the music folder (in the data folder)."""
-
-    @classmethod
-    def scenes_only(cls) -> EngineOptions:
-        return cls(ocr=False, faces=False, music=False, sections=False)
-
-    @property
-    def matches_music(self) -> bool:
-        return self.music and bool(self.music_dir) and bool(self.music_index)
-
-
-@dataclass(frozen=True)
-class LocalResult:
-    """The analysis, the face tracks behind its people (for the library to cluster), and where the time went."""
-
-    analysis: Analysis
-    faces: tuple[FaceTrack, ...] = ()
-    stage_seconds: dict[str, float] = field(default_factory=dict)
 
 
 def analyze_file(
@@ -154,15 +123,6 @@ def analyze_clip(
         music=tuple(music),
     )
     return LocalResult(analysis=analysis, faces=tuple(faces), stage_seconds=timer.seconds)
-
-
-def people_spans(faces, scenes, person_ids: dict[int, str]):
-    """Constellations of the clip's face tracks, each group named by person_ids (else person-<group+1>)."""
-    appearances = [
-        Appearance(person_ids.get(track.group) or person_id_for(track.group + 1), track.intervals, track.prominence)
-        for track in faces
-    ]
-    return constellations(appearances, scenes)
 
 
 def _frame_analysers(options: EngineOptions, thumbnail_root: Path, sha256: str) -> dict[str, FrameAnalyser | None]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -71,16 +70,6 @@ def probe_video(path: Path | str, sha256: str | None = None) -> ProbedVideo:
 
 
 _decoding_threads = 0
-
-
-def share_decoding_threads(workers: int, cores: int | None = None) -> int:
-    """Threads for each decoder when workers processes decode at once: their share of the cores.
-
-    0 (one worker) lets FFmpeg choose, one per core and one more; four workers each doing so on two
-    cores would keep a dozen threads waiting for a core, and the window's thread among them.
-    """
-    cores = cores or os.cpu_count() or 1
-    return 0 if workers <= 1 else max(1, cores // workers)
 
 
 def set_decoding_threads(count: int) -> None:

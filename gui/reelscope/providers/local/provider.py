@@ -28,11 +28,10 @@ from ...domain.errors import AnalysisCancelled, ReelscopeError
 from ...domain.people import FaceTrack
 from ...domain.providers import LOCAL, provider_info
 from ..base import AnalysisEvents, AnalysisRequest, NoEvents, ProviderLimits
-from .pipeline import EngineOptions, LocalResult, people_spans
-from .probe import share_decoding_threads
+from .engine import EngineOptions, LocalResult, people_spans
 from .progress import ProgressRelay
 from .worker import WorkerFailure, index_music, run_job
-from .worker_start import exit_with_parent, start_worker
+from .worker_start import exit_with_parent, share_decoding_threads, start_worker
 
 # Never fork: the parent may have Qt loaded, and forked Qt state is undefined behaviour.
 _PROCESS_CONTEXT = multiprocessing.get_context("spawn")

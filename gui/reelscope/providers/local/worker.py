@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ...domain.analysis import VideoInfo
 from ...domain.errors import AnalysisCancelled, MediaError, ReelscopeError
-from .pipeline import EngineOptions, LocalResult, analyze_clip
+from .engine import EngineOptions, LocalResult
 
 PROGRESS_INTERVAL_S = 0.1
 CANCEL_CHECK_INTERVAL_S = 0.05
@@ -124,6 +124,8 @@ def run_job(
     control = JobControl(progress_queue, cancel_event)
     try:
         control.raise_if_cancelled()
+        from .pipeline import analyze_clip  # the decoders load with a worker's first job
+
         return analyze_clip(
             Path(path),
             Path(thumbnail_root),

@@ -30,6 +30,16 @@ def start_worker(decoding_threads: int = 0) -> None:
     set_decoding_threads(decoding_threads)
 
 
+def share_decoding_threads(workers: int, cores: int | None = None) -> int:
+    """Threads for each decoder when workers processes decode at once: their share of the cores.
+
+    0 (one worker) lets FFmpeg choose, one per core and one more; four workers each doing so on two
+    cores would keep a dozen threads waiting for a core, and the window's thread among them.
+    """
+    cores = cores or os.cpu_count() or 1
+    return 0 if workers <= 1 else max(1, cores // workers)
+
+
 def exit_with_parent() -> None:
     """Process initializer: this process ends as soon as the app's process does, however it died.
 

@@ -27,7 +27,6 @@ from .tags import title_and_artist
 AUDIO_EXTENSIONS = frozenset(
     {".mp3", ".flac", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".wav", ".aif", ".aiff", ".wma", ".mka", ".alac"}
 )
-INDEX_FILE = "music-fingerprints.sqlite"
 SCHEMA = 1
 
 StopCheck = Callable[[], None]
