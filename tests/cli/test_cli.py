@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -155,12 +156,16 @@ def test_a_batch_goes_on_past_a_file_that_fails_unexpectedly(cli_env, tmp_path, 
     for key in ("REELSCOPE_DATA_DIR", "REELSCOPE_CONFIG"):
         monkeypatch.setenv(key, cli_env[key])
     monkeypatch.setattr(AnalysisRun, "execute", failing_on_broken)
-    exit_code = cli.main(["analyze", str(first), str(broken), str(last), "--json"])
+    # On a thread of its own, as in a process of its own: this thread may hold the Qt tests' running loop.
+    with ThreadPoolExecutor(1) as thread:
+        exit_code = thread.submit(cli.main, ["analyze", str(first), str(broken), str(last), "--json"]).result()
     out, err = capsys.readouterr()
     assert exit_code == 1
     assert [json.loads(line)["video"]["title"] for line in out.splitlines()] == ["first", "last"]
     assert len(err.strip().splitlines()) == 1
     assert "broken.mp4" in err and "a bug in an analyser" in err and "Traceback" not in err
+
+
 def test_a_second_start_hands_its_files_to_the_running_window(cli_env, tmp_path, qapp):
     from PySide6.QtNetwork import QLocalSocket
 
