@@ -37,6 +37,27 @@ def test_a_pool_worker_runs_below_the_app_priority():
     assert worker_niceness == min(19, app_niceness + WORKER_NICENESS)
 
 
+def policy_of_a_new_thread() -> int:
+    """The scheduling policy of a thread this process starts now (a decoder's, say)."""
+    import threading
+
+    policies = []
+    thread = threading.Thread(target=lambda: policies.append(os.sched_getscheduler(0)))
+    thread.start()
+    thread.join()
+    return policies[0]
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="SCHED_IDLE is Linux's")
+def test_a_pool_worker_and_its_threads_run_only_on_spare_cpu():
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=start_worker,
+                             initargs=(1,)) as pool:
+        worker_policy = pool.submit(os.sched_getscheduler, 0).result(timeout=60)
+        thread_policy = pool.submit(policy_of_a_new_thread).result(timeout=60)
+    assert worker_policy == thread_policy == os.SCHED_IDLE
+    assert os.sched_getscheduler(0) == os.SCHED_OTHER   # the app's own threads keep their claim
+
+
 def test_decoders_of_several_workers_share_the_cores():
     assert share_decoding_threads(4, cores=2) == 1
     assert share_decoding_threads(2, cores=8) == 4

@@ -24,10 +24,26 @@ def start_worker(decoding_threads: int = 0) -> None:
             os.nice(WORKER_NICENESS)
         except OSError:
             pass
+    run_on_spare_cpu_only()
     exit_with_parent()
     from .probe import set_decoding_threads  # the engine's imports, now at the lower priority
 
     set_decoding_threads(decoding_threads)
+
+
+def run_on_spare_cpu_only() -> None:
+    """Linux: this process (and the threads it starts) runs only when no ordinary thread wants the core.
+
+    A lower nice value alone still let a decoder keep the core the window's thread had just woken up for
+    until the next scheduler tick (4 ms at 250 Hz), several times in one frame: with four analyses on two
+    cores the window's thread spent 1.8 s of 20 s waiting for a core; SCHED_IDLE cut that to 0.4 s and
+    the analyses took as long. The price is that analyses pause while other programs keep every core busy.
+    """
+    if hasattr(os, "sched_setscheduler") and hasattr(os, "SCHED_IDLE"):
+        try:
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        except OSError:
+            pass
 
 
 def share_decoding_threads(workers: int, cores: int | None = None) -> int:
