@@ -68,6 +68,7 @@ class LocalProvider:
         self.max_workers = max(1, max_workers)
         self.limits = ProviderLimits(max_jobs=self.max_workers)
         self._pool: ProcessPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
         self._manager: SyncManager | None = None
         self._manager_lock = threading.Lock()
         self._io_threads: ThreadPoolExecutor | None = None
@@ -77,13 +78,13 @@ class LocalProvider:
         path = Path(request.path).absolute()
         manager = await self._started_manager()
         job = await self._in_thread(_Job.open, manager)
-        # On the loop thread: submitting is quick, even when it starts a worker (vfork + exec).
-        job.future = self._submit(
-            run_job, str(path), str(self.thumbnail_root), job.progress, job.cancel, request.sha256, self.options
+        job.future = await self._submitted(
+            job, run_job, str(path), str(self.thumbnail_root), job.progress, job.cancel, request.sha256, self.options
         )
         self._jobs.add(job)
-        relay = ProgressRelay(job.progress, asyncio.get_running_loop(), events or NoEvents())
+        relay: ProgressRelay | None = None
         try:
+            relay = await self._in_thread(ProgressRelay, job.progress, asyncio.get_running_loop(), events or NoEvents())
             result: LocalResult = await asyncio.wrap_future(job.future)
         except asyncio.CancelledError:
             if not _is_being_cancelled():  # the job, not this task, was cancelled: by aclose()
@@ -97,7 +98,8 @@ class LocalProvider:
             reason = "the local analysis process stopped unexpectedly"
             raise ReelscopeError(f"{path}: {reason}") from error
         finally:
-            relay.close()
+            if relay is not None:
+                relay.close()
             self._jobs.discard(job)
         analysis = await self._with_persons(result)
         relay.finish()
@@ -117,7 +119,7 @@ class LocalProvider:
         options = self.options
         if not options.matches_music:
             return None
-        future = self._submit(index_music, options.music_dir, options.music_index)
+        future = await self._in_thread(self._submit, index_music, options.music_dir, options.music_index)
         return await asyncio.wrap_future(future)
 
     @property
@@ -167,17 +169,37 @@ class LocalProvider:
                 self._manager = manager
             return self._manager
 
-    def _submit(self, function: Callable[..., Analysis], *args: Any) -> Future:
-        """Submits to the pool, replacing a broken one; worker processes start on demand."""
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                self.max_workers, mp_context=_PROCESS_CONTEXT, initializer=start_worker,
-                initargs=(share_decoding_threads(self.max_workers),),
-            )
+    async def _submitted(self, job: _Job, function: Callable[..., Any], *args: Any) -> Future:
+        """The job submitted from a thread: making the pool, and each worker process it starts on demand (fork
+        and exec of a large process), took 5-20 ms of the window's thread each. If the caller is cancelled
+        meanwhile, the job is stopped as soon as it is submitted."""
+        submitting = asyncio.ensure_future(self._in_thread(self._submit, function, *args))
         try:
-            return self._pool.submit(function, *args)
+            return await asyncio.shield(submitting)
+        except asyncio.CancelledError:
+            submitting.add_done_callback(lambda done: self._abandon(job, done))
+            raise
+
+    def _abandon(self, job: _Job, submitting: asyncio.Future) -> None:
+        if submitting.cancelled() or submitting.exception() is not None:
+            return
+        submitting.result().cancel()
+        if self._io_threads is not None:
+            self._io_threads.submit(job.request_cancel)
+
+    def _submit(self, function: Callable[..., Any], *args: Any) -> Future:
+        """Submits to the pool, replacing a broken one; worker processes start on demand. Any thread."""
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    self.max_workers, mp_context=_PROCESS_CONTEXT, initializer=start_worker,
+                    initargs=(share_decoding_threads(self.max_workers),),
+                )
+            pool = self._pool
+        try:
+            return pool.submit(function, *args)
         except BrokenProcessPool:
-            self._discard_pool()
+            self._discard_pool(pool)
             return self._submit(function, *args)
 
     async def _stop(self, job: _Job) -> None:
@@ -186,10 +208,14 @@ class LocalProvider:
         await self._in_thread(job.request_cancel)
         await asyncio.wait({asyncio.wrap_future(job.future)}, timeout=STOP_WAIT_S)
 
-    def _discard_pool(self) -> None:
-        pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+    def _discard_pool(self, broken: ProcessPoolExecutor | None = None) -> None:
+        """Drops the pool (only if it is still `broken`, when given: another thread may have replaced it)."""
+        with self._pool_lock:
+            pool = self._pool
+            if pool is None or (broken is not None and pool is not broken):
+                return
+            self._pool = None
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 @dataclass(eq=False)
