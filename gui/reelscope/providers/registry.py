@@ -1,7 +1,7 @@
 """The cloud providers a configuration asks for: each one with a key, built from its settings.
 
-A provider's module (and httpx with it, a fifth of the app's start-up) is imported when the provider is
-built, so a window with no cloud service configured starts without them.
+A provider's module (and httpx with it, about a tenth of the app's start-up) is imported when the provider
+is built, so a window with no cloud service configured starts without them.
 """
 
 from __future__ import annotations
@@ -51,25 +51,25 @@ def _eluvio():
 
 
 ANALYSIS_PROVIDERS = {"noxovision": _noxovision, "seeknetic": _seeknetic, "slipstream": _slipstream}
-"""Provider id -> its class, imported when asked for."""
+"""Provider id -> what imports and returns its class."""
 
 SEARCH_PROVIDERS = {"twelvelabs": _twelvelabs, "eluvio": _eluvio}
 
 
 def build_search_provider(provider_id: str, settings: ProviderSettings) -> SearchProvider:
     """One search service (Twelve Labs, Eluvio) from its settings; ProviderError or ValueError says why not."""
-    provider_class = SEARCH_PROVIDERS.get(provider_id)
-    if provider_class is None:
+    load_class = SEARCH_PROVIDERS.get(provider_id)
+    if load_class is None:
         raise ValueError(f"{provider_id} is not a search service of its own")
-    return provider_class().from_settings(settings)
+    return load_class().from_settings(settings)
 
 
 def build_analysis_provider(provider_id: str, settings: ProviderSettings) -> AnalysisProvider:
     """One cloud analysis provider from its settings; ProviderError or ValueError says why it cannot be built."""
-    provider_class = ANALYSIS_PROVIDERS.get(provider_id)
-    if provider_class is None:
+    load_class = ANALYSIS_PROVIDERS.get(provider_id)
+    if load_class is None:
         raise ValueError(f"{provider_id} does not analyse clips")
-    return provider_class().from_settings(settings)
+    return load_class().from_settings(settings)
 
 
 def cloud_analysis_providers(settings: Settings) -> tuple[dict[str, AnalysisProvider], dict[str, str]]:
@@ -97,16 +97,16 @@ def cloud_search_providers(
     return built, problems
 
 
-def _build_configured(classes: dict, settings: Settings) -> tuple[dict, dict[str, str]]:
-    """Each provider of classes that has a key, built; and why each that has one could not be."""
+def _build_configured(loaders: dict, settings: Settings) -> tuple[dict, dict[str, str]]:
+    """Each provider of loaders that has a key, built; and why each that has one could not be."""
     built: dict = {}
     problems: dict[str, str] = {}
-    for provider_id, provider_class in classes.items():
+    for provider_id, load_class in loaders.items():
         provider_settings = settings.providers.get(provider_id)
         if provider_settings is None or not provider_settings.configured:
             continue
         try:
-            built[provider_id] = provider_class().from_settings(provider_settings)
+            built[provider_id] = load_class().from_settings(provider_settings)
         except (ProviderError, ValueError) as error:
             log.warning("%s is not available: %s", provider_id, error)
             problems[provider_id] = str(error)
