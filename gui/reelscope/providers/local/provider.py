@@ -141,8 +141,10 @@ class LocalProvider:
 
     async def aclose(self) -> None:
         """Stops running analyses and the worker processes; a later analyze starts them again."""
-        pool, manager, jobs = self._pool, self._manager, list(self._jobs)
-        self._pool = self._manager = None
+        with self._pool_lock:   # the pool is made on an I/O thread; never held for longer than that
+            pool, self._pool = self._pool, None
+        manager, jobs = self._manager, list(self._jobs)
+        self._manager = None
         if pool is None and manager is None:
             return
         await self._in_thread(_shut_down, pool, manager, jobs)
