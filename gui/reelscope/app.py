@@ -162,10 +162,13 @@ def provider_factory() -> ProviderFactory:
 
 
 def keep_the_gui_thread_responsive(app=None):
-    """The GUI thread's share of the interpreter: cyclic garbage collected there only, and the GIL handed
-    over every GIL_SWITCH_INTERVAL_S. Returns the collector (its `stop()` gives collection back)."""
+    """The GUI thread's share of the interpreter: cyclic garbage collected there only, the GIL handed over
+    every GIL_SWITCH_INTERVAL_S, and freed memory kept for the next paint's arrays. Returns the collector
+    (its `stop()` gives collection back)."""
+    from .qt.freed_memory import keep_freed_memory_for_reuse
     from .qt.gui_thread_gc import GuiThreadGarbageCollector
 
+    keep_freed_memory_for_reuse()
     sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
     return GuiThreadGarbageCollector(app)
 
