@@ -14,6 +14,7 @@ from reelscope.domain.timeline_layout.ticks import choose_tick_scale, step_candi
 from reelscope.domain.timeline_layout.time_axis import TimeAxis
 from reelscope.qt.widgets.timeline import TimelineWidget, style
 from reelscope.qt.widgets.timeline.scroll_bar import TimelineScrollBar
+from reelscope.qt.widgets.timeline.span_layer import SpanLayer
 
 DURATION_S = 60.0
 SCENE_S = 6.0
@@ -181,6 +182,39 @@ def test_span_table_rows_match_each_lanes_slice():
         assert table.rows_in(start_s, end_s).tolist() == expected
     assert table.next_starts(np.arange(len(table))).tolist() == [10, 20, np.inf, 30, 40, np.inf]
     assert table.span(4) is lanes[2].spans[1]
+
+
+def random_span_lanes(overlapping: bool) -> list[SpanLane]:
+    """Three lanes of spans from a twentieth of a pixel to 40 px wide at 10 px/s, touching or overlapping."""
+    rng = np.random.default_rng(11)
+    lanes = []
+    for number in range(3):
+        starts = np.sort(rng.uniform(0, 100, 300))
+        ends = starts + rng.choice([0.005, 0.05, 0.2, 1.0, 4.0], 300)
+        if not overlapping:
+            ends = np.minimum(ends, np.append(starts[1:], 100.0))
+        spans = tuple(TimelineSpan(start_s=a, end_s=b, label=f"{number}-{i}")
+                      for i, (a, b) in enumerate(zip(starts.tolist(), ends.tolist())))
+        lanes.append(SpanLane.from_track(TimelineTrack(key=f"x/{number}", title="x", kind=TrackKind.SPANS,
+                                                       provider="x", spans=spans)))
+    return lanes
+
+
+@pytest.mark.parametrize("overlapping", [False, True], ids=["side by side", "overlapping"])
+def test_body_colours_are_the_rects_painted_one_by_one_in_drawing_order(overlapping):
+    lanes = random_span_lanes(overlapping)
+    table = SpanTable.from_lanes(lanes)
+    colour_table = (0xFF000000 + np.arange(len(lanes) * 5, dtype=np.uint32) + 1).reshape(len(lanes), 5)
+    px_per_s = 10.0
+    layer = SpanLayer(table, px_per_s, (-50, 1050), colour_table, np.zeros(len(table)), 4)
+    rects = layout_spans(table.starts, table.ends, table.colours, px_per_s, table.lane)   # in drawing order
+    for x0, x1 in [(0, 1000), (-50, 1050), (333, 334), (480, 720)]:
+        expected = np.zeros((len(lanes), x1 - x0), np.uint32)
+        for left, width, colour, lane in zip(rects.x0, rects.width, rects.colour, rects.lane):
+            a, b = max(left, x0), min(left + width, x1)
+            if a < b:
+                expected[lane, a - x0 : b - x0] = colour_table[lane, colour - DENSE]
+        assert (layer.body_colours(x0, x1) == expected).all(), (x0, x1)
 
 
 def test_neighbouring_lanes_keep_their_own_labels_and_colours(qtbot):

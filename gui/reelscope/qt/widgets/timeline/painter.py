@@ -1,11 +1,11 @@
-"""Painting of the timeline: lanes as one image built with numpy, labels from an atlas, decimated graphs.
+"""Painting of the timeline: span bodies as rows of pixels built with numpy, labels from an atlas, decimated graphs.
 
 Span bodies are laid out in content pixels (x = seconds * px_per_s) for all span lanes at once, for a
 window around the view (``SpanLayer``), and kept until the zoom changes or the view leaves the window.
-A paint turns them into one row of pixel colours per lane (numpy), repeats each row down its lane's
-body in one image of the area's lanes (their backgrounds and the line under each included) and draws
-it with one ``drawImage``; graphs, bands and notes are painted over it, then every label of the area
-with one ``drawPixmapFragments`` call from a ``LabelAtlas``. The work of a paint grows with
+A paint fills the lanes' backgrounds and the line under each as bands, turns the bodies into one row
+of pixel colours per lane (numpy) and fills each body with its row as a texture, which the raster
+engine copies down the body row by row; graphs, bands and notes are painted over them, then every label
+of the area with one ``drawPixmapFragments`` call from a ``LabelAtlas``. The work of a paint grows with
 the pixels and the spans in view, not with Python calls per span.
 
 A paint covers one area of the widget: the whole of it, or during playback the playhead's old and new
@@ -52,6 +52,7 @@ class LaneSlot:
 
 
 ShownLanes = list[tuple[int, LaneSlot, int]]   # (index in slots, slot, top in the widget) of lanes in an area
+LANE_ROLES = (QPalette.ColorRole.Base, QPalette.ColorRole.AlternateBase, QPalette.ColorRole.Dark)  # even, odd, line
 
 
 @dataclass
@@ -85,10 +86,12 @@ class _SpanArea:
 
 @dataclass(eq=False)
 class _LaneRows:
-    """The rows of a lane image: the pattern each row repeats (backgrounds, line, then one per body)."""
+    """The shown lanes in the widget: background bands (top, height) per LANE_ROLES colour, then span bodies."""
 
-    pattern: np.ndarray
-    body_lanes: np.ndarray    # span lane number of each body pattern
+    bands: tuple[list[tuple[int, int]], ...]
+    body_tops: list[int]
+    body_height: int
+    body_lanes: np.ndarray    # span lane number of each body
     body_parity: np.ndarray   # its slot index % 2: the background between its spans
     label_tops: np.ndarray    # per span lane number: the top of its labels in the widget, -1 if not shown
 
@@ -127,7 +130,7 @@ class TimelineRenderer:
         self._label_widths: np.ndarray | None = None        # per span table row, for the label font
         self._atlas: LabelAtlas | None = None
         self._lane_rows_cache: tuple[object, _LaneRows] | None = None
-        self._lane_image: tuple[tuple[object, ...], np.ndarray] | None = None   # the last whole-width one
+        self._body_rows: tuple[tuple[object, ...], np.ndarray] | None = None    # the last whole-width ones
         self._header_colours: list[QColor] = []             # per slot
         self._header_titles: list[QStaticText] = []         # per slot, elided to the header in _header_font
         self._header_font: QFont | None = None
@@ -208,7 +211,7 @@ class TimelineRenderer:
                     shown.append((index, slot, top))
             spans = self._span_area(shown, axis, columns)
             if shown:
-                self._paint_lane_image(p, shown, columns, palette, spans)
+                self._paint_lanes(p, shown, columns, palette, spans)
             for _index, slot, top in shown:
                 lane = slot.lane
                 if isinstance(lane, SpanLane) and lane.spans and not lane.track.bands:
@@ -281,58 +284,76 @@ class TimelineRenderer:
         self.stats.rects_drawn += int(rects[numbers].sum())
         return _SpanArea(layer, x0, x1, labels)
 
-    def _paint_lane_image(
+    def _paint_lanes(
         self, p: QPainter, shown: ShownLanes, columns: tuple[int, int], palette: QPalette, spans: _SpanArea | None
     ) -> None:
-        """Lane backgrounds (alternating, a dark line under each lane) and span bodies: one image, built by rows.
+        """Lane backgrounds (alternating, a dark line under each lane) as bands, span bodies as one row each.
 
-        The image of a whole-width paint is kept: a strip of the same view (the playhead's) is cut from it.
+        Each body's row of pixel colours is repeated down the body by a texture brush, whose rows are copied
+        as they are. The rows of a whole-width paint are kept: a strip of the same view (the playhead's) is
+        filled from them.
         """
         rows = self._lane_rows(shown, with_bodies=spans is not None)
-        key = (spans.layer if spans else None, spans.x0 - columns[0] if spans else None, rows, palette.cacheKey())
-        kept = self._lane_image
+        x, width = style.HEADER_WIDTH + columns[0], columns[1] - columns[0]
+        for role, bands in zip(LANE_ROLES, rows.bands):
+            colour = palette.color(role)
+            for top, height in bands:
+                p.fillRect(x, top, width, height, colour)
+        if spans is None or not rows.body_tops:
+            return
+        key = (spans.layer, spans.x0 - columns[0], rows, palette.cacheKey())
+        kept = self._body_rows
         if kept is not None and kept[0] == key and columns[1] <= kept[1].shape[1]:
-            pixels = np.ascontiguousarray(kept[1][:, columns[0] : columns[1]])
+            bodies, origin = kept[1], style.HEADER_WIDTH
         else:
-            pixels = self._lane_pixels(rows, columns[1] - columns[0], palette, spans)
-            self._lane_image = (key, pixels) if columns[0] == 0 else None
-        width = pixels.shape[1]
-        # Opaque colours are their own premultiplied values; that format blits fastest onto the widget's.
-        image = QImage(pixels.data, width, len(pixels), width * 4, QImage.Format.Format_ARGB32_Premultiplied)
-        p.drawImage(style.HEADER_WIDTH + columns[0], shown[0][2], image)
+            bodies, origin = self._body_pixels(rows, palette, spans), x
+            self._body_rows = (key, bodies) if columns[0] == 0 else None
+        p.save()
+        p.setBrushOrigin(origin, 0)
+        row_bytes = bodies.shape[1] * 4
+        for number, top in enumerate(rows.body_tops):
+            row = QImage(bodies[number].data, bodies.shape[1], 1, row_bytes, QImage.Format.Format_RGB32)
+            p.fillRect(x, top, width, rows.body_height, QBrush(row))
+        p.restore()
 
-    def _lane_pixels(self, rows: _LaneRows, width: int, palette: QPalette, spans: _SpanArea | None) -> np.ndarray:
-        roles = (QPalette.ColorRole.Base, QPalette.ColorRole.AlternateBase, QPalette.ColorRole.Dark)
-        backgrounds = np.array([palette.color(role).rgb() for role in roles], np.uint32)
-        patterns = np.empty((3 + len(rows.body_lanes), width), np.uint32)
-        patterns[:3] = backgrounds[:, None]
-        if spans is not None:
-            bodies = spans.layer.body_colours(spans.x0, spans.x1)[rows.body_lanes]
-            patterns[3:] = np.where(bodies == NO_SPAN, backgrounds[rows.body_parity][:, None], bodies)
-        return patterns[rows.pattern]
+    def _body_pixels(self, rows: _LaneRows, palette: QPalette, spans: _SpanArea) -> np.ndarray:
+        """(bodies, columns) uint32: each shown span lane's body colours, its background where no span is."""
+        backgrounds = np.array([palette.color(role).rgb() for role in LANE_ROLES[:2]], np.uint32)
+        bodies = spans.layer.body_colours(spans.x0, spans.x1)[rows.body_lanes]
+        return np.where(bodies == NO_SPAN, backgrounds[rows.body_parity][:, None], bodies)
 
     def _lane_rows(self, shown: ShownLanes, *, with_bodies: bool) -> _LaneRows:
-        """Which pattern each row of the lane image repeats, kept while the lanes in view stay where they are."""
+        """Where the shown lanes' bands and bodies lie, kept while the lanes in view stay where they are."""
         key = (tuple((index, top) for index, _, top in shown), with_bodies, self._label_height)
         if self._lane_rows_cache is not None and self._lane_rows_cache[0] == key:
             return self._lane_rows_cache[1]
-        first_top = shown[0][2]
-        pattern = np.empty(shown[-1][2] + shown[-1][1].height - first_top, np.int64)
-        body_lanes, body_parity = [], []
+        bands: tuple[list[tuple[int, int]], ...] = ([], [], [])
+        body_tops, body_lanes, body_parity = [], [], []
         label_tops = np.full(len(self._span_table.lanes), -1, np.int64)
         for index, slot, top in shown:
-            if isinstance(slot.lane, SpanLane):
-                label_tops[self._lane_numbers[id(slot.lane)]] = top + (slot.height - self._label_height) // 2
-            start, end = top - first_top, top - first_top + slot.height
-            pattern[start : end - 1] = index % 2   # patterns 0 and 1: the backgrounds, 2: the line
-            pattern[end - 1] = 2
+            background = bands[index % 2]
             if with_bodies and isinstance(slot.lane, SpanLane):
-                pattern[start + style.SPAN_INSET : end - style.SPAN_INSET] = 3 + len(body_lanes)
+                body_top, body_end = top + style.SPAN_INSET, top + slot.height - style.SPAN_INSET
+                background += [(top, style.SPAN_INSET), (body_end, top + slot.height - 1 - body_end)]
+                body_tops.append(body_top)
                 body_lanes.append(self._lane_numbers[id(slot.lane)])
                 body_parity.append(index % 2)
-        rows = _LaneRows(pattern, np.array(body_lanes, np.int64), np.array(body_parity, np.int64), label_tops)
+            else:
+                background.append((top, slot.height - 1))
+            bands[2].append((top + slot.height - 1, 1))
+            if isinstance(slot.lane, SpanLane):
+                label_tops[self._lane_numbers[id(slot.lane)]] = top + (slot.height - self._label_height) // 2
+        body_height = self._span_body_height(shown)
+        rows = _LaneRows(bands, body_tops, body_height, np.array(body_lanes, np.int64),
+                         np.array(body_parity, np.int64), label_tops)
         self._lane_rows_cache = (key, rows)
         return rows
+
+    @staticmethod
+    def _span_body_height(shown: ShownLanes) -> int:
+        """TimelineWidget gives all span lanes one height."""
+        heights = {slot.height for _, slot, _ in shown if isinstance(slot.lane, SpanLane)}
+        return heights.pop() - 2 * style.SPAN_INSET if heights else 0
 
     def _paint_labels(self, p: QPainter, shown: ShownLanes, axis: TimeAxis, labels: Labels) -> None:
         """Every label of the shown span lanes, in one call."""

@@ -8,8 +8,8 @@ labels to draw. Scrolling within the window builds a new frame; zooming a new la
 
 Span bodies fill whole pixels and every row of a lane's body is the same, so a paint does not draw rects:
 ``body_colours`` gives each lane one row of pixel colours for the columns painted, and the painter
-repeats it down the body (``lane_image``). Where spans overlap, the rect drawn last in the order
-(lane, colour index, x0) wins, as when the bodies were drawn rect by rect.
+repeats it down the body. Where spans overlap, the rect drawn last in the order (lane, colour index, x0)
+wins, as when the bodies were drawn rect by rect.
 """
 
 from __future__ import annotations
