@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reelscope.domain.search import SearchGroup, SearchHit, SearchResult
@@ -246,3 +246,29 @@ def test_captions_a_paint_had_no_time_for_follow_without_a_user_action(qtbot, pa
     qtbot.waitUntil(lambda: not delegate.texts_left_out, timeout=3000)
     image = grid.viewport().grab().toImage()
     assert all(caption_inked(image, row) for row in range(6))
+
+
+def test_what_came_in_during_a_paint_is_handled_before_captions_are_drawn_ahead(qtbot, pane, monkeypatch):
+    """A scroll step's paint and the next turn of drawing captions ahead do not follow each other at once: a
+    key pressed meanwhile, or the next wheel step, is handled between them."""
+    pane.resize(400, 300)
+    pane.set_results(result([make_hit(n, video_id=f"clip{n}") for n in range(60)]))
+    grid = pane.grid
+    qtbot.waitUntil(lambda: not grid._ahead.isActive(), timeout=5000)   # the first screens drawn ahead
+    order: list[str] = []
+    delegate = grid.itemDelegate()
+    drawn = delegate.draw_ahead
+    monkeypatch.setattr(delegate, "draw_ahead", lambda *args: (order.append("caption drawn ahead"), drawn(*args)))
+
+    class KeyDuringPaint(QObject):
+        def eventFilter(self, watched, event) -> bool:
+            if event.type() == QEvent.Type.Paint and not order:
+                order.append("painted")
+                QTimer.singleShot(0, lambda: order.append("key handled"))
+            return False
+
+    during_paint = KeyDuringPaint()
+    grid.viewport().installEventFilter(during_paint)
+    grid.verticalScrollBar().setValue(grid.verticalScrollBar().maximum() // 3)
+    qtbot.waitUntil(lambda: "caption drawn ahead" in order and "key handled" in order, timeout=5000)
+    assert order.index("painted") < order.index("key handled") < order.index("caption drawn ahead"), order

@@ -35,7 +35,10 @@ TEXTS_CACHED = 200
 AHEAD_SCREENS = 2
 AHEAD_TURN_S = 0.003
 """How long one turn of the event loop may spend drawing texts ahead of a scroll."""
-PAINT_TEXTS_S = 0.004
+APART_MS = 1
+"""How long a paint of the grid and a turn of drawing ahead keep apart, so that what came in meanwhile (a key,
+the next scroll step) is handled between the two rather than after both."""
+PAINT_TEXTS_S = 0.002
 """How long one paint may spend drawing tiles' texts; tiles beyond it are painted without them, and their
 texts follow a turn later (a new page of tiles appears at once, its captions a frame after)."""
 
@@ -68,6 +71,13 @@ class HitGrid(QListView):
         self._ahead.setSingleShot(True)
         self._ahead.setInterval(0)
         self._ahead.timeout.connect(self._draw_ahead)
+        self._painted = False   # since the last turn of drawing ahead
+        self._waited = False    # the last turn was put off for a paint
+        self._to_repaint: list[int] = []   # rows on screen whose texts a turn drew after their paint
+        self._repaint_timer = QTimer(self)
+        self._repaint_timer.setSingleShot(True)
+        self._repaint_timer.setInterval(APART_MS)
+        self._repaint_timer.timeout.connect(self._repaint_rows_put_off)
         self.verticalScrollBar().valueChanged.connect(self._draw_ahead_soon)
 
     def setModel(self, model) -> None:
@@ -84,8 +94,17 @@ class HitGrid(QListView):
         event loop, so that a scroll finds them drawn and paints only pictures.
 
         It runs after every scroll step: finding the tiles already drawn walks the model's own rows and
-        compares looks, without a Qt call per tile.
+        compares looks, without a Qt call per tile. A turn and a paint do not follow each other in the same
+        round of the event loop (APART_MS): a turn waits after a paint, and the tiles on screen it drew texts
+        for are repainted after it. A turn waits once only, so that a grid repainting in every round still gets
+        its texts.
         """
+        if self._painted and not self._waited:
+            self._painted, self._waited = False, True
+            self._ahead.start(APART_MS)
+            return
+        self._painted = self._waited = False
+        self._ahead.setInterval(0)
         delegate, model = self.itemDelegate(), self.model()
         if not isinstance(delegate, HitDelegate) or not isinstance(model, SearchHitModel):
             return
@@ -110,18 +129,29 @@ class HitGrid(QListView):
                 continue
             index = model.index(row, 0)
             delegate.draw_ahead(option, index, row in selected)
-            tile = self.visualRect(index)
-            if tile.intersects(shown):   # painted without its texts: the paint ran out of time
-                self.viewport().update(tile)
+            if self.visualRect(index).intersects(shown):   # painted without its texts: the paint ran out of time
+                self._put_off_repaint([row])
             if time.perf_counter() > deadline:
                 self._ahead.start()
-                return
+                break
+
+    def _put_off_repaint(self, rows: list[int]) -> None:
+        self._to_repaint += rows
+        if not self._repaint_timer.isActive():
+            self._repaint_timer.start()
+
+    def _repaint_rows_put_off(self) -> None:
+        rows, self._to_repaint = self._to_repaint, []
+        model = self.model()
+        for row in rows:
+            self.update(model.index(row, 0))
 
     def paintEvent(self, event) -> None:
         delegate = self.itemDelegate()
         if isinstance(delegate, HitDelegate):
             delegate.start_paint()
         super().paintEvent(event)
+        self._painted = True
         if isinstance(delegate, HitDelegate) and delegate.texts_left_out:
             self._draw_ahead_soon()
 
