@@ -69,7 +69,6 @@ class HitGrid(QListView):
         self.setMouseTracking(True)
         self._ahead = QTimer(self)
         self._ahead.setSingleShot(True)
-        self._ahead.setInterval(0)
         self._ahead.timeout.connect(self._draw_ahead)
         self._painted = False   # since the last turn of drawing ahead
         self._waited = False    # the last turn was put off for a paint
@@ -87,7 +86,7 @@ class HitGrid(QListView):
 
     def _draw_ahead_soon(self, *_args) -> None:
         if not self._ahead.isActive():
-            self._ahead.start()
+            self._ahead.start(0)
 
     def _draw_ahead(self) -> None:
         """Draws the texts of the tiles on screen and the next AHEAD_SCREENS down, a few tiles a turn of the
@@ -104,7 +103,6 @@ class HitGrid(QListView):
             self._ahead.start(APART_MS)
             return
         self._painted = self._waited = False
-        self._ahead.setInterval(0)
         delegate, model = self.itemDelegate(), self.model()
         if not isinstance(delegate, HitDelegate) or not isinstance(model, SearchHitModel):
             return
@@ -130,14 +128,11 @@ class HitGrid(QListView):
             index = model.index(row, 0)
             delegate.draw_ahead(option, index, row in selected)
             if self.visualRect(index).intersects(shown):   # painted without its texts: the paint ran out of time
-                self._put_off_repaint([row])
+                self._to_repaint.append(row)
             if time.perf_counter() > deadline:
-                self._ahead.start()
+                self._ahead.start(0)
                 break
-
-    def _put_off_repaint(self, rows: list[int]) -> None:
-        self._to_repaint += rows
-        if not self._repaint_timer.isActive():
+        if self._to_repaint and not self._repaint_timer.isActive():
             self._repaint_timer.start()
 
     def _repaint_rows_put_off(self) -> None:

@@ -329,6 +329,7 @@ class TimelineRenderer:
             return self._lane_rows_cache[1]
         bands: tuple[list[tuple[int, int]], ...] = ([], [], [])
         body_tops, body_lanes, body_parity = [], [], []
+        body_height = 0   # TimelineWidget gives all span lanes one height
         label_tops = np.full(len(self._span_table.lanes), -1, np.int64)
         for index, slot, top in shown:
             background = bands[index % 2]
@@ -336,6 +337,7 @@ class TimelineRenderer:
                 body_top, body_end = top + style.SPAN_INSET, top + slot.height - style.SPAN_INSET
                 background += [(top, style.SPAN_INSET), (body_end, top + slot.height - 1 - body_end)]
                 body_tops.append(body_top)
+                body_height = body_end - body_top
                 body_lanes.append(self._lane_numbers[id(slot.lane)])
                 body_parity.append(index % 2)
             else:
@@ -343,17 +345,10 @@ class TimelineRenderer:
             bands[2].append((top + slot.height - 1, 1))
             if isinstance(slot.lane, SpanLane):
                 label_tops[self._lane_numbers[id(slot.lane)]] = top + (slot.height - self._label_height) // 2
-        body_height = self._span_body_height(shown)
         rows = _LaneRows(bands, body_tops, body_height, np.array(body_lanes, np.int64),
                          np.array(body_parity, np.int64), label_tops)
         self._lane_rows_cache = (key, rows)
         return rows
-
-    @staticmethod
-    def _span_body_height(shown: ShownLanes) -> int:
-        """TimelineWidget gives all span lanes one height."""
-        heights = {slot.height for _, slot, _ in shown if isinstance(slot.lane, SpanLane)}
-        return heights.pop() - 2 * style.SPAN_INSET if heights else 0
 
     def _paint_labels(self, p: QPainter, shown: ShownLanes, axis: TimeAxis, labels: Labels) -> None:
         """Every label of the shown span lanes, in one call."""
