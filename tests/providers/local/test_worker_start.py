@@ -11,7 +11,12 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-from reelscope.providers.local.worker_start import WORKER_NICENESS, share_decoding_threads, start_worker
+from reelscope.providers.local.worker_start import (
+    WORKER_NICENESS,
+    SpareCpuSpawnContext,
+    share_decoding_threads,
+    start_worker,
+)
 
 HEAVY = ("numpy", "av", "PySide6", "pydantic", "reelscope.cli", "reelscope.providers.local.provider")
 
@@ -56,6 +61,30 @@ def test_a_pool_worker_and_its_threads_run_only_on_spare_cpu():
         thread_policy = pool.submit(policy_of_a_new_thread).result(timeout=60)
     assert worker_policy == thread_policy == os.SCHED_IDLE
     assert os.sched_getscheduler(0) == os.SCHED_OTHER   # the app's own threads keep their claim
+
+
+def own_priority() -> tuple[int, int]:
+    return os.sched_getscheduler(0), os.getpriority(os.PRIO_PROCESS, 0)
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="SCHED_IDLE is Linux's")
+def test_a_process_the_app_starts_for_analysis_is_lowered_before_it_runs_code_of_its_own():
+    """No initializer here: the app itself lowers the process as it starts, so Python's own start-up
+    (tens of ms of CPU, four workers at once) already runs on spare cores."""
+    app_niceness = os.getpriority(os.PRIO_PROCESS, 0)
+    with ProcessPoolExecutor(1, mp_context=SpareCpuSpawnContext()) as pool:
+        policy, niceness = pool.submit(own_priority).result(timeout=60)
+    assert policy == os.SCHED_IDLE
+    assert niceness == min(19, app_niceness + WORKER_NICENESS)
+    assert own_priority() == (os.SCHED_OTHER, app_niceness)   # the app keeps its own
+
+
+def test_a_worker_lowered_by_the_app_and_by_itself_is_lowered_once():
+    app_niceness = os.getpriority(os.PRIO_PROCESS, 0)
+    with ProcessPoolExecutor(1, mp_context=SpareCpuSpawnContext(), initializer=start_worker,
+                             initargs=(1,)) as pool:
+        niceness = pool.submit(os.getpriority, os.PRIO_PROCESS, 0).result(timeout=60)
+    assert niceness == min(19, app_niceness + WORKER_NICENESS)
 
 
 def test_decoders_of_several_workers_share_the_cores():

@@ -12,7 +12,6 @@ QThreads, which abort the process if still running at exit).
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable
@@ -31,10 +30,10 @@ from ..base import AnalysisEvents, AnalysisRequest, NoEvents, ProviderLimits
 from .engine import EngineOptions, LocalResult, people_spans
 from .progress import ProgressRelay
 from .worker import WorkerFailure, index_music, run_job
-from .worker_start import exit_with_parent, share_decoding_threads, start_worker
+from .worker_start import SpareCpuSpawnContext, exit_with_parent, share_decoding_threads, start_worker
 
 # Never fork: the parent may have Qt loaded, and forked Qt state is undefined behaviour.
-_PROCESS_CONTEXT = multiprocessing.get_context("spawn")
+_PROCESS_CONTEXT = SpareCpuSpawnContext()
 STOP_WAIT_S = 1.0
 T = TypeVar("T")
 
