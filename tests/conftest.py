@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import sys
 from collections.abc import Awaitable, Callable
@@ -27,6 +28,16 @@ def gui_thread_gc(qapp):
     yield collector
     collector.stop()
     sys.setswitchinterval(switch_interval)
+
+
+@pytest.fixture
+def settle_after_start(gui_thread_gc):
+    """The collector's `settle_after_start`, which the app calls once, when its window is up, undone when the
+    test ends: otherwise what the test built stays frozen out of the collector's sight, its window and that
+    window's timers living on into the next test."""
+    yield gui_thread_gc.settle_after_start
+    gc.unfreeze()
+    gc.collect()
 
 
 @pytest.fixture(scope="session")

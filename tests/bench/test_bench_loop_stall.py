@@ -24,6 +24,7 @@ import pytest
 from test_bench_search_panel import Ticks as QtTicks
 
 from fakes.analyses import make_analysis, make_video
+from fakes.windows import delete_now
 from reelscope.app import build_core
 from reelscope.domain.jobs import JobState
 from reelscope.library.config import load_settings
@@ -124,7 +125,7 @@ def summary(gaps: list[float]) -> tuple[float, float]:
 
 @pytest.mark.bench
 def test_event_loop_stall_with_a_large_library_while_four_analyses_run(
-    tmp_path, monkeypatch, qapp, qtbot, run_async, gui_thread_gc
+    tmp_path, monkeypatch, qapp, qtbot, run_async, settle_after_start
 ):
     monkeypatch.setenv("REELSCOPE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("REELSCOPE_CONFIG", str(tmp_path / "config.toml"))
@@ -138,14 +139,10 @@ def test_event_loop_stall_with_a_large_library_while_four_analyses_run(
     fill_library(core, LIBRARY_CLIPS)
     print(f"catalogue of {LIBRARY_CLIPS} clips written in {time.perf_counter() - filled:.1f} s")
     window, workspace, tasks = build_window(core, tmp_path)
-    qtbot.addWidget(window)
-    window.resize(1600, 1000)
-    window.show()
-    qtbot.waitExposed(window)
 
     async def scenario():
         await workspace.loaded()
-        gui_thread_gc.settle_after_start()   # as the app does once its window is up
+        settle_after_start()   # as the app does once its window is up
         idle = Ticker()
         idle.start()
         await asyncio.sleep(1.0)  # the baseline: the same loop with the window idle
@@ -179,15 +176,18 @@ def test_event_loop_stall_with_a_large_library_while_four_analyses_run(
 
     qt_turns = QtTicks()
     try:
+        window.resize(1600, 1000)
+        window.show()
+        qtbot.waitExposed(window)
         idle_gaps, (listing_gaps, listing_busy_s), gaps, (busy_s, waited_s), load_s, wall_s = run_async(
             scenario(), timeout_s=900
         )
         jobs = core.storage.database.call(core.storage.jobs.all)
     finally:
         workspace.close()
-        window.close()
         run_async(tasks.aclose())
         run_async(core.aclose(), timeout_s=60)
+        delete_now(window)
 
     assert [job.state for job in jobs] == [JobState.DONE] * CLIPS, [job.error for job in jobs]
     idle_longest, idle_p99 = summary(idle_gaps)

@@ -40,6 +40,7 @@ from test_bench_search_scroll import KEY as NAIVE_KEY
 from test_bench_search_scroll import walk_naively
 
 from fakes.loops import run_on_own_loop
+from fakes.windows import delete_now
 from reelscope.app import build_core
 from reelscope.qt.theme import apply_dark_theme
 from reelscope.qt.window_factory import build_window
@@ -184,7 +185,7 @@ def percentile(values: list[float], share: float) -> float:
 @pytest.mark.bench
 @pytest.mark.timeout(WHOLE_RUN_S, method="thread")   # also when the GUI thread is stuck outside Python
 def test_scrolling_500_twelve_labs_hits_in_the_search_panel(
-    fake, fresh_fake, qapp, qloop, qtbot, run_async, data_dir, tmp_path, monkeypatch, gui_thread_gc
+    fake, fresh_fake, qapp, qloop, qtbot, run_async, data_dir, tmp_path, monkeypatch, settle_after_start
 ):
     (tmp_path / "config.toml").write_text(tomli_w.dumps({"providers": {"twelvelabs": {
         "base_url": fake, "index_id": "6650f1c9e219c90227c371a2"}}}), encoding="utf-8")
@@ -193,13 +194,12 @@ def test_scrolling_500_twelve_labs_hits_in_the_search_panel(
     apply_dark_theme(qapp)
     core = build_core()
     window, workspace, tasks = build_window(core, tmp_path)
-    qtbot.addWidget(window)
-    window.resize(1600, 900)
-    window.show()
-    qtbot.waitExposed(window)
     try:
+        window.resize(1600, 900)
+        window.show()
+        qtbot.waitExposed(window)
         run_async(workspace.loaded())
-        gui_thread_gc.settle_after_start()   # as the app does once its window is up
+        settle_after_start()   # as the app does once its window is up
         pane = workspace.search
         grid = pane.grid
         painted: dict[str, float] = {}
@@ -248,19 +248,20 @@ def test_scrolling_500_twelve_labs_hits_in_the_search_panel(
         files = [run_async(core.images.local_file(hit.thumbnail_url)) for hit in hits]
         _pages, floor = run_on_own_loop(walk_naively(fresh_fake))
         base_ticks, base_screens = plain_list_baseline(qtbot, hits, files, grid.size())
+        hit_count, viewport = pane.hit_count(), grid.viewport().size()
     finally:
         workspace.close()
-        window.close()
         run_async(tasks.aclose())
         run_async(core.aclose(), timeout_s=60)
+        delete_now(window)
 
     stall_ms, gap_ms = ticks.busy_s * 1000, ticks.gap_s * 1000
     base_stall_ms, base_gap_ms = base_ticks.busy_s * 1000, base_ticks.gap_s * 1000
     p50, p95, worst = (percentile(latencies, 0.5) * 1000, percentile(latencies, 0.95) * 1000,
                        max(latencies) * 1000)
     floor50, floor95 = percentile(floor, 0.5) * 1000, percentile(floor, 0.95) * 1000
-    print(f"\nSearch panel, {pane.hit_count()} Twelve Labs hits in pages of {PAGE}, {screens} screens "
-          f"({grid.viewport().width()}x{grid.viewport().height()} px) in {walk_s:.1f} s:")
+    print(f"\nSearch panel, {hit_count} Twelve Labs hits in pages of {PAGE}, {screens} screens "
+          f"({viewport.width()}x{viewport.height()} px) in {walk_s:.1f} s:")
     print(f"  longest stall: {stall_ms:.1f} ms busy (target < {TARGET_STALL_MS:.0f}), {gap_ms:.1f} ms wall gap "
           f"(the benchmark's own {ticks.aside_s * 1000:.0f} ms of bookkeeping left out); "
           f"plain QListView: {base_stall_ms:.1f} ms busy, {base_gap_ms:.1f} ms gap over {base_screens} screens "
