@@ -49,8 +49,9 @@ STARTED_AT_VARIABLE = "REELSCOPE_STARTED_AT"   # epoch seconds the launcher set,
 INSTANCE_LOCK_NAME = "reelscope.lock"
 # A thread that wants the GIL waits up to this long for a busy one to let go. CPython's 5 ms, paid on
 # each of the GUI thread's many wake-ups while the database thread lists 20,000 clips, made 40-95 ms
-# stalls; at 1 ms the same listing stalls the window 15 ms.
-GIL_SWITCH_INTERVAL_S = 0.001
+# stalls; at 1 ms the same listing stalled the window 28-115 ms (about 500 waits a second, 1-2 ms each),
+# at 0.25 ms 24-32 ms.
+GIL_SWITCH_INTERVAL_S = 0.00025
 
 
 class AlreadyRunning(ReelscopeError):
