@@ -79,6 +79,7 @@ def test_a_process_the_app_starts_for_analysis_is_lowered_before_it_runs_code_of
     assert own_priority() == (os.SCHED_OTHER, app_niceness)   # the app keeps its own
 
 
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="scheduling priority is a POSIX notion")
 def test_a_worker_lowered_by_the_app_and_by_itself_is_lowered_once():
     app_niceness = os.getpriority(os.PRIO_PROCESS, 0)
     with ProcessPoolExecutor(1, mp_context=SpareCpuSpawnContext(), initializer=start_worker,
