@@ -20,7 +20,7 @@ from ..domain.clips import Clip, ClipChange
 from ..domain.jobs import JobPhase, JobProgress
 from ..library.storage import Storage
 from ..providers.base import AnalysisProvider, AnalysisRequest
-from ..providers.hashing import file_sha256
+from ..providers.hashing import hash_in_background
 
 HASH_PROGRESS_STEP_BYTES = 16 << 20
 
@@ -173,7 +173,7 @@ class AnalysisRun:
                 loop.call_soon_threadsafe(self._listener.progress, update)
 
         self._listener.progress(JobProgress(phase=JobPhase.HASHING, fraction=0.0))
-        return await loop.run_in_executor(None, file_sha256, self.path, on_bytes, lambda: self.stopping)
+        return await hash_in_background(self.path, on_bytes, lambda: self.stopping)
 
     async def _list_clip(self, video: VideoInfo) -> None:
         clip = await self._db.run(self._list_clip_now, video)

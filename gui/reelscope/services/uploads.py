@@ -7,7 +7,6 @@ looked up in the collection before it is sent again.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from ..domain.assets import AssetState, ProviderAsset
 from ..domain.jobs import JobPhase, JobProgress
 from ..library.storage import Storage
 from ..providers.base import NoEvents
-from ..providers.hashing import file_sha256
+from ..providers.hashing import hash_in_background
 
 
 class CollectionUploader(Protocol):
@@ -39,7 +38,7 @@ async def upload_file(
     storage: Storage, provider: CollectionUploader, path: Path, collection_id: str, *, wait: bool = True
 ) -> UploadOutcome:
     db = storage.database
-    sha256 = await asyncio.get_running_loop().run_in_executor(None, file_sha256, path)
+    sha256 = await hash_in_background(path)
     asset = await db.run(storage.assets.get, sha256, provider.id, collection_id)
     if asset is not None and asset.state is AssetState.DONE and asset.remote_id:
         return UploadOutcome(path, asset.remote_id, "processed")
