@@ -202,6 +202,33 @@ def test_clips_are_analysed_side_by_side_without_blocking_the_loop(tmp_path, run
     assert worst_delay_s < 1.0, "the loop waited on the analyses (a decode on its thread holds it for seconds)"
 
 
+def test_the_loop_thread_never_waits_on_the_manager_process(tmp_path, run_async, qtbot, monkeypatch):
+    """A Manager object's last reference is a round trip to the Manager process, which runs at the workers'
+    low priority: let go on the window's thread, by the code or by its garbage collector, it stalled the
+    window while four workers decoded."""
+    import gc
+    import multiprocessing.managers
+
+    calls: list[tuple[str, threading.Thread]] = []
+    dispatch = multiprocessing.managers.dispatch
+
+    def recorded(connection, ident, method, args=(), kwargs={}):  # noqa: B006 - the signature it replaces
+        calls.append((method, threading.current_thread()))
+        return dispatch(connection, ident, method, args, kwargs)
+
+    monkeypatch.setattr(multiprocessing.managers, "dispatch", recorded)
+    clips = [make_clip(tmp_path / f"clip{n}.mp4", cut_frames=(15,), total_frames=30) for n in range(2)]
+    provider = LocalProvider(tmp_path / "thumbnails", max_workers=2)
+
+    analyses = run_async(closing(provider, asyncio.gather(*(analyze(provider, clip) for clip in clips))), timeout_s=60)
+    qtbot.waitUntil(lambda: not any(thread.name == "reelscope-progress" for thread in threading.enumerate()))
+    gc.collect()  # as the app's collector does, on the window's thread
+
+    assert [len(analysis.scenes) for analysis in analyses] == [2, 2]
+    assert "create" in {method for method, _ in calls}, "the jobs used the Manager"
+    assert [method for method, thread in calls if thread is threading.main_thread()] == []
+
+
 def test_closing_the_provider_cancels_running_analyses(long_clip, tmp_path, run_async):
     provider = LocalProvider(tmp_path / "thumbnails", max_workers=1)
     waiting_clip = make_clip(tmp_path / "waiting.mp4", total_frames=10)

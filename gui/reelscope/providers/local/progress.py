@@ -41,10 +41,19 @@ class ProgressRelay:
             self._events.progress(JobProgress(phase=JobPhase.PROCESSING, fraction=1.0))
 
     def _read(self) -> None:
+        try:
+            self._relay()
+        finally:
+            self._queue = None  # the proxy's last reference, dropped on this thread: see LocalProvider._release
+
+    def _relay(self) -> None:
         while not self._stopping.is_set():
             try:
                 item = self._queue.get(timeout=PROGRESS_POLL_S)
-            except queue.Empty:
+            except queue.Empty as empty:
+                # Raised through the proxy's frame, which holds it: a cycle that would keep the proxy for the
+                # garbage collector, and let it go on the window's thread, where the collector runs.
+                empty.__traceback__ = None
                 continue
             except (OSError, EOFError):
                 return

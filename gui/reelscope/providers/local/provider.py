@@ -100,6 +100,7 @@ class LocalProvider:
             if relay is not None:
                 relay.close()
             self._jobs.discard(job)
+            self._release(job)
         analysis = await self._with_persons(result)
         relay.finish()
         return analysis
@@ -181,6 +182,15 @@ class LocalProvider:
             submitting.add_done_callback(lambda done: self._abandon(job, done))
             raise
 
+    def _release(self, job: _Job) -> None:
+        """Lets go of the job's Manager objects on an I/O thread: the last reference to each tells the
+        Manager process, a round trip (and a new connection, from a thread that has none) that kept the
+        window's thread waiting on a process of the workers' low priority."""
+        if self._io_threads is None:
+            job.release()
+        else:
+            self._io_threads.submit(job.release)
+
     def _abandon(self, job: _Job, submitting: asyncio.Future) -> None:
         if submitting.cancelled() or submitting.exception() is not None:
             return
@@ -230,10 +240,17 @@ class _Job:
         return cls(progress=manager.Queue(), cancel=manager.Event())
 
     def request_cancel(self) -> None:
+        cancel = self.cancel
+        if cancel is None:  # released: the job has ended
+            return
         try:
-            self.cancel.set()
+            cancel.set()
         except (OSError, EOFError):  # the manager has already gone: so has the worker's job
             pass
+
+    def release(self) -> None:
+        """Drops the proxies, on the calling thread: see LocalProvider._release."""
+        self.progress = self.cancel = None
 
 
 def _is_being_cancelled() -> bool:
