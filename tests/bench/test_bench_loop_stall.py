@@ -20,19 +20,16 @@ Run: .venv/bin/python -m pytest -m bench -s tests/bench/test_bench_loop_stall.py
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from test_bench_search_panel import Ticks as QtTicks
 
-import fakes
 from fakes.analyses import make_analysis, make_video
+from fakes.bare_loop import BareLoop, shared_with
 from fakes.windows import delete_now
 from reelscope.app import build_core
 from reelscope.domain.jobs import JobState
@@ -134,30 +131,6 @@ def summary(gaps: list[float]) -> tuple[float, float]:
     return max(gaps) * 1000, statistics.quantiles(gaps, n=100, method="inclusive")[98] * 1000
 
 
-class BareLoop:
-    """A bare Qt loop ticking in a process of its own (fakes/bare_loop.py) while the app runs."""
-
-    def __init__(self) -> None:
-        script = Path(fakes.__file__).parent / "bare_loop.py"
-        self._process = subprocess.Popen(
-            [sys.executable, str(script), str(TICK_S)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-        )
-        assert self._process.stdout.readline().strip() == "ticking"
-
-    def stop(self) -> list[tuple[float, float]]:
-        """(end of the gap on time.monotonic(), gap in s) for every tick."""
-        output, _ = self._process.communicate(timeout=60)
-        return [(end, gap) for end, gap in json.loads(output)]
-
-
-def shared_with(end: float, gap: float, bare_ticks: list[tuple[float, float]]) -> bool:
-    """Whether the bare loop stalled at the same moment for at least half as long."""
-    overlap = sum(
-        max(0.0, min(end, bare_end) - max(end - gap, bare_end - bare_gap)) for bare_end, bare_gap in bare_ticks
-    )
-    return overlap >= gap / 2
-
-
 @pytest.mark.bench
 def test_event_loop_stall_with_a_large_library_while_four_analyses_run(
     tmp_path, monkeypatch, qapp, qtbot, run_async, settle_after_start
@@ -190,7 +163,7 @@ def test_event_loop_stall_with_a_large_library_while_four_analyses_run(
         load_s = time.perf_counter() - loading
         listing_gaps = await listing.stop()
 
-        bare = BareLoop()
+        bare = BareLoop(TICK_S)
         busy = Ticker()
         busy.start()
         qt_turns.start()

@@ -5,6 +5,9 @@ same seconds: a timer delivered late, a core handed over only at the scheduler's
 until its stdin closes, then prints one JSON line: a list of [end of the tick (time.monotonic()), gap
 beyond the expected tick in seconds].
 
+`BareLoop` starts it from a benchmark; `shared_with` tells whether one of the benchmark's stalls happened to
+the bare loop too.
+
 Run: python tests/fakes/bare_loop.py TICK_S
 """
 
@@ -13,9 +16,36 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
+
+
+class BareLoop:
+    """The bare loop ticking every tick_s in a process of its own, from construction to stop()."""
+
+    def __init__(self, tick_s: float) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, str(Path(__file__)), str(tick_s)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self._process.stdout.readline().strip() == "ticking"
+
+    def stop(self) -> list[tuple[float, float]]:
+        """(end of the tick on time.monotonic(), gap beyond the expected tick in s) for every tick."""
+        output, _ = self._process.communicate(timeout=60)
+        return [(end, gap) for end, gap in json.loads(output)]
+
+
+def shared_with(end: float, gap: float, bare_ticks: list[tuple[float, float]]) -> bool:
+    """Whether the bare loop stalled over the same moments for at least half of a stall of gap s that ended
+    at end (time.monotonic())."""
+    overlap = sum(
+        max(0.0, min(end, bare_end) - max(end - gap, bare_end - bare_gap)) for bare_end, bare_gap in bare_ticks
+    )
+    return overlap >= gap / 2
 
 
 def main() -> None:
