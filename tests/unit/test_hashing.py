@@ -31,7 +31,7 @@ def test_hashing_stops_between_chunks_when_asked(tmp_path):
     assert len(chunks) == 2, "it stopped at once, not at the end of the file"
 
 
-def test_files_dropped_together_are_hashed_one_after_another(tmp_path):
+def test_files_dropped_together_are_hashed_one_after_another(tmp_path, run_async):
     paths = []
     for n in range(4):
         path = tmp_path / f"clip{n}.mp4"
@@ -45,14 +45,14 @@ def test_files_dropped_together_are_hashed_one_after_another(tmp_path):
 
         return await asyncio.gather(*(hash_in_background(path, progress_of(path.name)) for path in paths))
 
-    digests = asyncio.run(hash_all())
+    digests = run_async(hash_all())
     assert digests == [hashlib.sha256(path.read_bytes()).hexdigest() for path in paths]
     assert [name for name, _ in itertools.groupby(reads)] == [path.name for path in paths], (
         "each file was read to its end before the next one began"
     )
 
 
-def test_a_hash_cancelled_before_its_turn_never_reads_the_file(tmp_path):
+def test_a_hash_cancelled_before_its_turn_never_reads_the_file(tmp_path, run_async):
     first, second = tmp_path / "first.mp4", tmp_path / "second.mp4"
     first.write_bytes(b"\1" * HASH_CHUNK_BYTES * 2)
     second.write_bytes(b"\2" * HASH_CHUNK_BYTES * 2)
@@ -71,7 +71,7 @@ def test_a_hash_cancelled_before_its_turn_never_reads_the_file(tmp_path):
             await hashing_second
         return await hashing_first
 
-    assert asyncio.run(scenario()) == hashlib.sha256(first.read_bytes()).hexdigest()
+    assert run_async(scenario()) == hashlib.sha256(first.read_bytes()).hexdigest()
     assert second_read == []
 
 
