@@ -132,15 +132,16 @@ class SpanLayer:
         """
         lane_count, width = len(self.table.lanes), x1 - x0
         hit = self._rects_between(x0, x1)
-        left = np.maximum(self._rect_x0[hit], x0) - x0
-        widths = np.minimum(self._rect_x1[hit], x1) - x0 - left
-        firsts = np.cumsum(widths) - widths
+        left = (np.maximum(self._rect_x0[hit], x0) - x0).astype(np.int32)
+        widths = (np.minimum(self._rect_x1[hit], x1) - x0).astype(np.int32) - left
+        firsts = np.cumsum(widths, dtype=np.int32) - widths
         # One entry per column a rect covers: the column in the flat (lanes, width) array, and the rect's class.
-        columns = np.arange(int(widths.sum())) + np.repeat(self._rect_lane[hit] * width + left - firsts, widths)
-        on_top = np.zeros(lane_count * width, np.int64)   # 0: no rect; else 1 + the top rect's class
-        np.maximum.at(on_top, columns, np.repeat(self._rect_class[hit] + 1, widths))
-        on_top = on_top.reshape(lane_count, width) + (np.arange(lane_count) * (self._classes + 1))[:, None]
-        return self._colours.take(on_top)
+        starts = (self._rect_lane[hit] * width).astype(np.int32) + left - firsts
+        columns = np.arange(int(widths.sum()), dtype=np.int32) + np.repeat(starts, widths)
+        on_top = np.zeros(lane_count * width, np.int32)   # 0: no rect; else 1 + the top rect's class
+        np.maximum.at(on_top, columns, np.repeat((self._rect_class[hit] + 1).astype(np.int32), widths))
+        lane_first = (np.arange(lane_count, dtype=np.int32) * (self._classes + 1))[:, None]
+        return self._colours.take(on_top.reshape(lane_count, width) + lane_first)
 
     def rects_between(self, x0: int, x1: int) -> np.ndarray:
         """Per lane number, the rects that meet content x in [x0, x1)."""
