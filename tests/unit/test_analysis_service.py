@@ -17,7 +17,7 @@ from reelscope.domain.jobs import Job, JobPhase, JobProgress, JobState
 from reelscope.domain.providers import Capability
 from reelscope.library.storage import Storage
 from reelscope.providers.base import AnalysisRequest, ProviderLimits
-from reelscope.providers.hashing import file_sha256
+from reelscope.providers.hashing import file_sha256, hash_in_background
 from reelscope.services.analysis import PROGRESS_PERSIST_INTERVAL_S, AnalysisService
 
 
@@ -209,6 +209,55 @@ def test_jobs_run_to_done_through_their_phases_and_events_carry_the_data(harness
     assert listed.analysis is None and listed.clip.status_for("local").status == "running"
     assert analysed.analysis is not None and analysed.analysis.ocr[0].text == "text of beach.mp4"
     assert analysed.clip.status_for("local").status == "finished"
+
+
+def test_a_file_waiting_for_its_turn_to_be_hashed_says_so_in_the_queue(harness, run_async, tmp_path):
+    from reelscope.qt.models.queue_model import progress_text
+
+    h = harness()
+    [clip] = h.files("beach.mp4")
+    ahead = tmp_path / "ahead.mp4"   # a file dropped earlier, still being hashed
+    ahead.write_bytes(b"\0" * 1024)
+    release = threading.Event()
+
+    async def scenario():
+        hashing_ahead = asyncio.ensure_future(hash_in_background(ahead, lambda _done, _total: release.wait(10)))
+        await h.service.start()
+        [job] = (await h.service.submit([clip])).queued
+        await until(lambda: h.job(job.id).phase is JobPhase.HASHING)
+        waiting = h.job(job.id)
+        release.set()
+        await hashing_ahead
+        await h.service.wait_idle()
+        return waiting, h.job(job.id)
+
+    waiting, done = run_async(scenario())
+    assert (waiting.state, progress_text(waiting, 0.0)) == (JobState.RUNNING, "Waiting to read")
+    assert "files before it" in waiting.detail
+    assert done.state is JobState.DONE and "files before it" not in (done.detail or "")
+
+
+def test_the_waiting_note_goes_as_soon_as_the_file_is_read(harness, run_async):
+    from reelscope.services.analysis_run import HASH_TURN_DETAIL, AnalysisRun
+
+    h = harness()
+    [clip] = h.files("long.mp4", content=b"\0" * (40 << 20))
+    updates: list[JobProgress] = []
+
+    class Listener:
+        def progress(self, update: JobProgress) -> None:
+            updates.append(update)
+
+        def clip_changed(self, change) -> None:
+            pass
+
+        async def remote_job(self, remote_id) -> None:
+            pass
+
+    run_async(AnalysisRun(h.storage, h.provider, clip, listener=Listener()).execute())
+    hashing = [update for update in updates if update.phase is JobPhase.HASHING]
+    assert [update.detail for update in hashing[:2]] == [HASH_TURN_DETAIL, ""], "the note goes with the first bytes"
+    assert hashing[1].bytes_done < hashing[1].bytes_total and hashing[-1].bytes_done == hashing[-1].bytes_total
 
 
 def test_progress_is_persisted_a_few_times_per_second_and_the_latest_wins(harness, run_async):

@@ -23,6 +23,8 @@ from ..providers.base import AnalysisProvider, AnalysisRequest
 from ..providers.hashing import hash_in_background
 
 HASH_PROGRESS_STEP_BYTES = 16 << 20
+HASH_TURN_DETAIL = "waits for the files before it to be read"
+"""The hashing phase's note until the file's own hash begins: files are hashed one after another."""
 
 
 class RunListener(Protocol):
@@ -165,14 +167,16 @@ class AnalysisRun:
         reported = [0]
 
         def on_bytes(done: int, total: int) -> None:
-            if done - reported[0] >= HASH_PROGRESS_STEP_BYTES or done == total:
+            first = reported[0] == 0
+            if first or done - reported[0] >= HASH_PROGRESS_STEP_BYTES or done == total:
                 reported[0] = done
                 update = JobProgress(
-                    phase=JobPhase.HASHING, fraction=done / total if total else 1.0, bytes_done=done, bytes_total=total
+                    phase=JobPhase.HASHING, fraction=done / total if total else 1.0, bytes_done=done, bytes_total=total,
+                    detail="" if first else None,   # its turn has come
                 )
                 loop.call_soon_threadsafe(self._listener.progress, update)
 
-        self._listener.progress(JobProgress(phase=JobPhase.HASHING, fraction=0.0))
+        self._listener.progress(JobProgress(phase=JobPhase.HASHING, fraction=0.0, detail=HASH_TURN_DETAIL))
         return await hash_in_background(self.path, on_bytes, lambda: self.stopping)
 
     async def _list_clip(self, video: VideoInfo) -> None:

@@ -283,6 +283,8 @@ def progress_text(job: Job, now: float) -> str:
     if job.state is not JobState.RUNNING:
         return f"{_STATE_WORDS[job.state]} at {percent}"
     words = _PHASE_WORDS.get(job.phase, job.phase.value.capitalize())
+    if job.phase is JobPhase.HASHING and job.detail:
+        return "Waiting to read"   # files are hashed one after another: the note says why
     if job.phase is JobPhase.UPLOADING and job.bytes_total:
         if job.bytes_done >= job.bytes_total:
             return f"Sent {_megabytes(job.bytes_total)}, waiting"
