@@ -29,7 +29,7 @@ import pytest
 from test_bench_search_panel import Ticks as QtTicks
 
 from fakes.analyses import make_analysis, make_video
-from fakes.bare_loop import BareLoop, shared_with
+from fakes.bare_loop import BareLoop
 from fakes.windows import delete_now
 from reelscope.app import build_core
 from reelscope.domain.jobs import JobState
@@ -205,8 +205,8 @@ def test_event_loop_stall_with_a_large_library_while_four_analyses_run(
     longest, p99 = summary(gaps)
     worst = gaps.index(max(gaps))
     listing_longest, _ = summary(listing_gaps)
-    bare_longest, bare_p99 = summary([gap for _, gap in bare_ticks])
-    shared = [shared_with(end, gap, bare_ticks) for gap, end in zip(gaps, ends)]
+    bare_longest, bare_p99 = summary(bare_ticks.gaps)
+    shared = [bare_ticks.shared(end, gap) for gap, end in zip(gaps, ends)]
     frames = [was_shared for gap, was_shared in zip(gaps, shared) if gap >= TARGET_STALL_MS / 1000]
     own_longest = max([gap for gap, was_shared in zip(gaps, shared) if not was_shared], default=0.0) * 1000
     print(

@@ -5,8 +5,8 @@ same seconds: a timer delivered late, a core handed over only at the scheduler's
 until its stdin closes, then prints one JSON line: a list of [end of the tick (time.monotonic()), gap
 beyond the expected tick in seconds].
 
-`BareLoop` starts it from a benchmark; `shared_with` tells whether one of the benchmark's stalls happened to
-the bare loop too.
+`BareLoop` starts it from a benchmark; the `BareTicks` it returns tell whether one of the benchmark's stalls
+happened to the bare loop too.
 
 Run: python tests/fakes/bare_loop.py TICK_S
 """
@@ -14,6 +14,7 @@ Run: python tests/fakes/bare_loop.py TICK_S
 from __future__ import annotations
 
 import asyncio
+import bisect
 import json
 import os
 import subprocess
@@ -33,19 +34,32 @@ class BareLoop:
         )
         assert self._process.stdout.readline().strip() == "ticking"
 
-    def stop(self) -> list[tuple[float, float]]:
-        """(end of the tick on time.monotonic(), gap beyond the expected tick in s) for every tick."""
+    def stop(self) -> BareTicks:
         output, _ = self._process.communicate(timeout=60)
-        return [(end, gap) for end, gap in json.loads(output)]
+        return BareTicks([(end, gap) for end, gap in json.loads(output)])
 
 
-def shared_with(end: float, gap: float, bare_ticks: list[tuple[float, float]]) -> bool:
-    """Whether the bare loop stalled over the same moments for at least half of a stall of gap s that ended
-    at end (time.monotonic())."""
-    overlap = sum(
-        max(0.0, min(end, bare_end) - max(end - gap, bare_end - bare_gap)) for bare_end, bare_gap in bare_ticks
-    )
-    return overlap >= gap / 2
+class BareTicks:
+    """The bare loop's ticks: (end of the tick on time.monotonic(), gap beyond the expected tick in s), in order."""
+
+    def __init__(self, ticks: list[tuple[float, float]]) -> None:
+        self.ticks = ticks
+        self.gaps = [gap for _, gap in ticks]
+        self._ends = [end for end, _ in ticks]
+        self._longest = max(self.gaps, default=0.0)
+
+    def shared(self, end: float, gap: float) -> bool:
+        """Whether the bare loop stalled over the same moments for at least half of a stall of gap s that ended
+        at end (time.monotonic())."""
+        # Only a bare tick ending after the stall began, and less than its own (at most the longest) gap after
+        # the stall ended, can overlap it.
+        first = bisect.bisect_right(self._ends, end - gap)
+        last = bisect.bisect_left(self._ends, end + self._longest)
+        overlap = sum(
+            max(0.0, min(end, bare_end) - max(end - gap, bare_end - bare_gap))
+            for bare_end, bare_gap in self.ticks[first:last]
+        )
+        return overlap >= gap / 2
 
 
 def main() -> None:
