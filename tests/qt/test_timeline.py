@@ -184,14 +184,18 @@ def test_span_table_rows_match_each_lanes_slice():
     assert table.span(4) is lanes[2].spans[1]
 
 
-def random_span_lanes(overlapping: bool) -> list[SpanLane]:
-    """Three lanes of spans from a twentieth of a pixel to 40 px wide at 10 px/s, touching or overlapping."""
+def random_span_lanes(layout: str) -> list[SpanLane]:
+    """Three lanes of spans at 10 px/s, 2 to 40 px wide and apart, or from a twentieth of a pixel and touching
+    (a span too narrow to show still gets a pixel, which the next span may also cover), or overlapping."""
     rng = np.random.default_rng(11)
     lanes = []
     for number in range(3):
-        starts = np.sort(rng.uniform(0, 100, 300))
-        ends = starts + rng.choice([0.005, 0.05, 0.2, 1.0, 4.0], 300)
-        if not overlapping:
+        if layout == "apart":   # starts at least 2 px apart
+            starts, widths = np.sort(rng.choice(np.arange(0, 100, 0.2), 300, replace=False)), [0.2, 1.0, 4.0]
+        else:
+            starts, widths = np.sort(rng.uniform(0, 100, 300)), [0.005, 0.05, 0.2, 1.0, 4.0]
+        ends = starts + rng.choice(widths, 300)
+        if layout != "overlapping":
             ends = np.minimum(ends, np.append(starts[1:], 100.0))
         spans = tuple(TimelineSpan(start_s=a, end_s=b, label=f"{number}-{i}")
                       for i, (a, b) in enumerate(zip(starts.tolist(), ends.tolist())))
@@ -200,21 +204,24 @@ def random_span_lanes(overlapping: bool) -> list[SpanLane]:
     return lanes
 
 
-@pytest.mark.parametrize("overlapping", [False, True], ids=["side by side", "overlapping"])
-def test_body_colours_are_the_rects_painted_one_by_one_in_drawing_order(overlapping):
-    lanes = random_span_lanes(overlapping)
+@pytest.mark.parametrize("layout", ["apart", "touching", "overlapping"])
+def test_body_colours_are_the_rects_painted_one_by_one_in_drawing_order(layout):
+    lanes = random_span_lanes(layout)
     table = SpanTable.from_lanes(lanes)
     colour_table = (0xFF000000 + np.arange(len(lanes) * 5, dtype=np.uint32) + 1).reshape(len(lanes), 5)
     px_per_s = 10.0
     layer = SpanLayer(table, px_per_s, (-50, 1050), colour_table, np.zeros(len(table)), 4)
     rects = layout_spans(table.starts, table.ends, table.colours, px_per_s, table.lane)   # in drawing order
+    backgrounds = np.array([0xFF0000AA, 0xFF0000BB, 0xFF0000CC], np.uint32)
     for x0, x1 in [(0, 1000), (-50, 1050), (333, 334), (480, 720)]:
-        expected = np.zeros((len(lanes), x1 - x0), np.uint32)
-        for left, width, colour, lane in zip(rects.x0, rects.width, rects.colour, rects.lane):
-            a, b = max(left, x0), min(left + width, x1)
-            if a < b:
-                expected[lane, a - x0 : b - x0] = colour_table[lane, colour - DENSE]
-        assert (layer.body_colours(x0, x1) == expected).all(), (x0, x1)
+        for shown in ([0, 1, 2], [1, 2], [0, 2], [1]):
+            expected = np.repeat(backgrounds[: len(shown), None], x1 - x0, axis=1)
+            for left, width, colour, lane in zip(rects.x0, rects.width, rects.colour, rects.lane):
+                a, b = max(left, x0), min(left + width, x1)
+                if a < b and lane in shown:
+                    expected[shown.index(lane), a - x0 : b - x0] = colour_table[lane, colour - DENSE]
+            found = layer.body_colours(x0, x1, np.array(shown), backgrounds[: len(shown)])
+            assert (found == expected).all(), (x0, x1, shown)
 
 
 def test_neighbouring_lanes_keep_their_own_labels_and_colours(qtbot):

@@ -176,6 +176,11 @@ class SpanGeometry:
     lane: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
 
 
+def span_edges(starts: np.ndarray, ends: np.ndarray, px_per_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """The content pixel columns (x = seconds * px_per_s, rounded) where spans start and end."""
+    return np.rint(starts * px_per_s).astype(np.int64), np.rint(ends * px_per_s).astype(np.int64)
+
+
 def layout_spans(
     starts: np.ndarray,
     ends: np.ndarray,
@@ -189,41 +194,32 @@ def layout_spans(
 
     lanes (default: all in lane 0) gives each span's lane number, spans sorted by start within a lane;
     a run never crosses lanes. The rects come in drawing order: by lane, then colour index, then x0;
-    unless not ordered (wide spans, then runs), for callers that need no order.
+    unless not ordered (by lane, then x0: layout_edges's order).
     """
-    if lanes is None:
-        lanes = np.zeros(len(starts), dtype=np.int64)
-    a = np.rint(starts * px_per_s).astype(np.int64)
-    b = np.rint(ends * px_per_s).astype(np.int64)
-    wide = (b - a) >= MIN_BODY_PX
-    x0_parts = [a[wide]]
-    width_parts = [(b - a - 1)[wide]]
-    colour_parts = [colours[wide]]
-    lane_parts = [lanes[wide]]
-
-    narrow = np.flatnonzero(~wide)
-    if len(narrow):
-        # A run breaks at a wide span in between, at a visible hole between neighbours or at a new lane.
-        breaks = np.ones(len(narrow), dtype=bool)
-        breaks[1:] = (
-            (np.diff(narrow) != 1)
-            | (a[narrow[1:]] > b[narrow[:-1]])
-            | (lanes[narrow[1:]] != lanes[narrow[:-1]])
-        )
-        run_starts = np.flatnonzero(breaks)
-        run_lengths = np.diff(np.append(run_starts, len(narrow)))
-        first_of_run = narrow[run_starts]
-        run_x0 = a[first_of_run]
-        run_x1 = np.maximum.reduceat(b[narrow], run_starts)
-        single = run_lengths == 1
-        x0_parts.append(run_x0)
-        width_parts.append(np.maximum(1, run_x1 - run_x0))
-        colour_parts.append(np.where(single, colours[first_of_run], DENSE))
-        lane_parts.append(lanes[first_of_run])
-
-    x0, colour, lane = np.concatenate(x0_parts), np.concatenate(colour_parts), np.concatenate(lane_parts)
-    width = np.concatenate(width_parts)
+    left, right = span_edges(starts, ends, px_per_s)
+    geometry = layout_edges(left, right, colours, np.zeros(len(starts), np.int64) if lanes is None else lanes)
     if not ordered:
-        return SpanGeometry(x0, width, colour, lane)
-    order = np.lexsort((x0, colour, lane))
-    return SpanGeometry(x0[order], width[order], colour[order], lane[order])
+        return geometry
+    order = np.lexsort((geometry.x0, geometry.colour, geometry.lane))
+    return SpanGeometry(geometry.x0[order], geometry.width[order], geometry.colour[order], geometry.lane[order])
+
+
+def layout_edges(left: np.ndarray, right: np.ndarray, colours: np.ndarray, lanes: np.ndarray) -> SpanGeometry:
+    """layout_spans from span_edges, rects by lane then x0: each wide span, then each run of narrow ones, in order.
+
+    A run breaks at a wide span, at a visible hole between neighbours and at a new lane: a rect starts at
+    every wide span and at every narrow one after such a break, and takes in the narrow rows up to the next.
+    """
+    count = len(left)
+    if not count:
+        empty = np.empty(0, np.int64)
+        return SpanGeometry(empty, empty, empty, empty)
+    wide = (right - left) >= MIN_BODY_PX
+    first = np.ones(count, dtype=bool)
+    first[1:] = wide[1:] | wide[:-1] | (left[1:] > right[:-1]) | (lanes[1:] != lanes[:-1])
+    rows = np.flatnonzero(first)
+    x0 = left[rows]
+    # A wide span's body ends before its 1 px gap; a run covers its spans.
+    x1 = np.maximum.reduceat(right - wide.astype(np.int64), rows)
+    alone = np.diff(rows, append=count) == 1
+    return SpanGeometry(x0, np.maximum(1, x1 - x0), np.where(alone, colours[rows], DENSE), lanes[rows])

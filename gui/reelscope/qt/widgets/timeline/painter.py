@@ -41,7 +41,7 @@ from ....domain.timeline_layout.ticks import TickScale, choose_tick_scale, tick_
 from ....domain.timeline_layout.time_axis import TimeAxis
 from . import style
 from .label_atlas import LabelAtlas, prepared_text
-from .span_layer import NO_SPAN, Labels, SpanLayer
+from .span_layer import Labels, SpanLayer
 
 
 @dataclass(eq=False)
@@ -319,8 +319,7 @@ class TimelineRenderer:
     def _body_pixels(self, rows: _LaneRows, palette: QPalette, spans: _SpanArea) -> np.ndarray:
         """(bodies, columns) uint32: each shown span lane's body colours, its background where no span is."""
         backgrounds = np.array([palette.color(role).rgb() for role in LANE_ROLES[:2]], np.uint32)
-        bodies = spans.layer.body_colours(spans.x0, spans.x1)[rows.body_lanes]
-        return np.where(bodies == NO_SPAN, backgrounds[rows.body_parity][:, None], bodies)
+        return spans.layer.body_colours(spans.x0, spans.x1, rows.body_lanes, backgrounds[rows.body_parity])
 
     def _lane_rows(self, shown: ShownLanes, *, with_bodies: bool) -> _LaneRows:
         """Where the shown lanes' bands and bodies lie, kept while the lanes in view stay where they are."""

@@ -9,7 +9,8 @@ labels to draw. Scrolling within the window builds a new frame; zooming a new la
 Span bodies fill whole pixels and every row of a lane's body is the same, so a paint does not draw rects:
 ``body_colours`` gives each lane one row of pixel colours for the columns painted, and the painter
 repeats it down the body. Where spans overlap, the rect drawn last in the order (lane, colour index, x0)
-wins, as when the bodies were drawn rect by rect.
+wins, as when the bodies were drawn rect by rect; where none does (most tracks), a row is the runs of
+background and rect colour one after another.
 """
 
 from __future__ import annotations
@@ -18,10 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ....domain.timeline_layout.lanes import DENSE, SpanTable, layout_spans
+from ....domain.timeline_layout.lanes import DENSE, SpanTable, layout_edges, span_edges
 
 LABEL_OVERHANG_PX = 2
-NO_SPAN = 0   # body colour of a column no span covers (span colours are opaque: their alpha is never 0)
 
 
 @dataclass(eq=False)
@@ -81,28 +81,34 @@ class SpanLayer:
         self._frame_key: tuple[int, int] | None = None
         self._frame: SpanFrame | None = None
 
-        rows = table.rows_in(window[0] / px_per_s, window[1] / px_per_s)
-        geometry = layout_spans(
-            table.starts[rows], table.ends[rows], table.colours[rows], px_per_s, table.lane[rows], ordered=False
-        )
+        if window[0] <= 0 and table.reach.size and window[1] >= table.reach.max() * px_per_s:
+            rows = slice(None)   # all of it (zoomed out): views, not copies
+        else:
+            rows = table.rows_in(window[0] / px_per_s, window[1] / px_per_s)
+        lane = table.lane[rows]
+        left, right = span_edges(table.starts[rows], table.ends[rows], px_per_s)
+        geometry = layout_edges(left, right, table.colours[rows], lane)
         self._rect_x0 = geometry.x0
         self._rect_x1 = geometry.x0 + geometry.width
         self._rect_lane = geometry.lane
         self._rect_class = geometry.colour - DENSE   # 0 for DENSE, then the colour indices in drawing order
-        self._classes = colour_table.shape[1]
-        # Per lane: NO_SPAN, then its colour per class; flat, indexed by lane * (classes + 1) + 1 + class.
-        self._colours = np.hstack([np.full((len(colour_table), 1), NO_SPAN, np.uint32), colour_table]).ravel()
-        self._labels = self._label_candidates(rows, label_widths)
+        self._rect_colour = colour_table[geometry.lane, self._rect_class]
+        self._colour_table = colour_table
+        self._over = _overlapping(self._rect_x0, self._rect_x1, geometry.lane)
+        self._labels = self._label_candidates(np.arange(len(table))[rows], lane, left, right, label_widths[rows])
 
-    def _label_candidates(self, rows: np.ndarray, label_widths: np.ndarray) -> _LabelCandidates:
-        table = self.table
-        left = np.rint(table.starts[rows] * self.px_per_s)
-        limit = np.rint(table.ends[rows] * self.px_per_s) - 1  # the body ends before its 1 px gap
-        successor = np.rint(table.next_starts(rows) * self.px_per_s) - 1  # an overlapping successor hides the rest
-        limit = np.minimum(limit, successor)
-        widths = label_widths[rows]
+    def _label_candidates(
+        self, rows: np.ndarray, lane: np.ndarray, left: np.ndarray, right: np.ndarray, widths: np.ndarray
+    ) -> _LabelCandidates:
+        """rows are the layer's, left and right their edges in pixels, widths their labels'."""
+        # The body ends before its 1 px gap; an overlapping successor hides the rest. The span after a lane's
+        # last row in the window starts past the window, where no frame reaches.
+        limit = right - 1
+        if len(limit) > 1:
+            successor = np.where(lane[1:] == lane[:-1], left[1:] - 1, limit[:-1])
+            limit[:-1] = np.minimum(limit[:-1], successor)
         fits = np.flatnonzero(limit - left - 2 * self._padding >= widths)
-        return _LabelCandidates(rows[fits], table.lane[rows[fits]], left[fits], limit[fits], widths[fits])
+        return _LabelCandidates(rows[fits], lane[fits], left[fits], limit[fits], widths[fits])
 
     def labels_at_edges(self, left_edges: tuple[int, int], right_edges: tuple[int, int]) -> tuple[int, int]:
         """Content x up to which, and from which, labels may change when a view's edges move within these.
@@ -124,24 +130,35 @@ class SpanLayer:
 
     # --- per paint ----------------------------------------------------------------------------------
 
-    def body_colours(self, x0: int, x1: int) -> np.ndarray:
-        """(lanes, x1 - x0) uint32: the body colour in each content column [x0, x1) of each lane, else NO_SPAN.
+    def body_colours(self, x0: int, x1: int, lanes: np.ndarray, backgrounds: np.ndarray) -> np.ndarray:
+        """(len(lanes), x1 - x0) uint32: the body colour in each content column [x0, x1) of these lanes.
 
-        Where rects overlap, the one drawn last in the order (lane, colour index, x0) wins; within a lane
-        that is the highest colour index covering the column, so no sort is needed.
+        lanes are lane numbers in increasing order; where no span is, a lane's row is backgrounds[its index].
         """
-        lane_count, width = len(self.table.lanes), x1 - x0
-        hit = self._rects_between(x0, x1)
-        left = (np.maximum(self._rect_x0[hit], x0) - x0).astype(np.int32)
-        widths = (np.minimum(self._rect_x1[hit], x1) - x0).astype(np.int32) - left
-        firsts = np.cumsum(widths, dtype=np.int32) - widths
-        # One entry per column a rect covers: the column in the flat (lanes, width) array, and the rect's class.
-        starts = (self._rect_lane[hit] * width).astype(np.int32) + left - firsts
-        columns = np.arange(int(widths.sum()), dtype=np.int32) + np.repeat(starts, widths)
-        on_top = np.zeros(lane_count * width, np.int32)   # 0: no rect; else 1 + the top rect's class
-        np.maximum.at(on_top, columns, np.repeat((self._rect_class[hit] + 1).astype(np.int32), widths))
-        lane_first = (np.arange(lane_count, dtype=np.int32) * (self._classes + 1))[:, None]
-        return self._colours.take(on_top.reshape(lane_count, width) + lane_first)
+        width = x1 - x0
+        out_row = np.full(len(self.table.lanes), -1, np.int64)
+        out_row[lanes] = np.arange(len(lanes))
+        hit = (self._rect_x1 > x0) & (self._rect_x0 < x1) & (out_row[self._rect_lane] >= 0)
+        over = hit & self._over
+        side_by_side = np.flatnonzero(hit & ~self._over)
+        rows = out_row[self._rect_lane[side_by_side]]
+        left = rows * width + np.maximum(self._rect_x0[side_by_side] - x0, 0)
+        right = rows * width + np.minimum(self._rect_x1[side_by_side] - x0, width)
+        if not over.any():
+            return _runs(left, right, rows, self._rect_colour[side_by_side], backgrounds, width)
+        # Some rects overlap others: paint classes (0 for background, else 1 + the class), the highest wins.
+        on_top = _runs(left, right, rows, (self._rect_class[side_by_side] + 1).astype(np.uint32),
+                       np.zeros(len(lanes), np.uint32), width).ravel()
+        over = np.flatnonzero(over)
+        rows = out_row[self._rect_lane[over]]
+        left = rows * width + np.maximum(self._rect_x0[over] - x0, 0)
+        widths = rows * width + np.minimum(self._rect_x1[over] - x0, width) - left
+        columns = np.arange(int(widths.sum())) + np.repeat(left - (np.cumsum(widths) - widths), widths)
+        np.maximum.at(on_top, columns, np.repeat((self._rect_class[over] + 1).astype(np.uint32), widths))
+        # Per lane: its background, then its colour per class; indexed by row * (classes + 1) + on_top.
+        colours = np.hstack([backgrounds[:, None].astype(np.uint32), self._colour_table[lanes]])
+        row_first = (np.arange(len(lanes)) * colours.shape[1])[:, None]
+        return colours.ravel().take(on_top.reshape(len(lanes), width) + row_first)
 
     def rects_between(self, x0: int, x1: int) -> np.ndarray:
         """Per lane number, the rects that meet content x in [x0, x1)."""
@@ -172,3 +189,40 @@ class SpanLayer:
         # Glyphs may overhang their advance width by a pixel or two.
         ink_left, ink_right = x - LABEL_OVERHANG_PX, x + candidates.width[shown] + LABEL_OVERHANG_PX
         return SpanFrame(labels, spans_visible, rects_visible, ink_left, ink_right)
+
+
+def _overlapping(x0: np.ndarray, x1: np.ndarray, lane: np.ndarray) -> np.ndarray:
+    """Per rect (by lane, then x0): whether it starts before an earlier rect of its lane ends.
+
+    The others are side by side: none of them overlaps another.
+    """
+    if not len(x0):
+        return np.zeros(0, bool)
+    span = int(x1.max()) - int(x0.min()) + 1   # lifts each lane above the one before it
+    reach = np.maximum.accumulate(x1 + lane * span)
+    return np.concatenate(([False], x0[1:] + lane[1:] * span < reach[:-1]))
+
+
+def _runs(left: np.ndarray, right: np.ndarray, rows: np.ndarray, values: np.ndarray, gaps: np.ndarray,
+          width: int) -> np.ndarray:
+    """(len(gaps), width): row r is gaps[r] but in the side-by-side rects, flat [left, right) in row rows[i], values[i].
+
+    The rows come in order. An empty rect at each row's start keeps every run of gap within one row, that of
+    the rect before it.
+    """
+    if not len(gaps):
+        return np.zeros((0, width), values.dtype)
+    row_numbers = np.arange(len(gaps))
+    at = np.searchsorted(rows, row_numbers)
+    left = np.insert(left, at, row_numbers * width)
+    right = np.insert(right, at, row_numbers * width)
+    lengths = np.empty(2 * len(left) + 1, np.int64)   # a gap, then a rect, ..., the last gap
+    lengths[0] = 0
+    lengths[1:-1:2] = right - left
+    lengths[2:-1:2] = left[1:] - right[:-1]
+    lengths[-1] = len(gaps) * width - right[-1]
+    runs = np.empty(len(lengths), values.dtype)
+    runs[0] = 0
+    runs[1:-1:2] = np.insert(values, at, 0)
+    runs[2::2] = gaps[np.insert(rows, at, row_numbers)]
+    return np.repeat(runs, lengths).reshape(len(gaps), width)
