@@ -3,7 +3,8 @@ with one QPainter.drawPixmapFragments call that reads the fragments from numpy m
 
 A label's cell holds its text as drawStaticText draws it, on a transparent page, with a margin for ink
 that overhangs the advance box; drawing the cell at whole-pixel positions gives the pixels drawing the
-text there would give (text is translation invariant by whole pixels).
+text there would give (text is translation invariant by whole pixels). Only the part of the cell with
+ink in it is drawn: blending the transparent rest would cost as much and change nothing.
 """
 
 from __future__ import annotations
@@ -27,6 +28,13 @@ FRAGMENT_FIELDS = 10   # QPainter.PixmapFragment: x, y, sourceLeft, sourceTop, w
 def _even(pixels: int) -> int:
     """Cells have even sizes: a fragment is placed by its centre, which must not fall on half a pixel."""
     return pixels + pixels % 2
+
+
+def _even_span(start: int, end: int, limit: int) -> tuple[int, int]:
+    """[start, end) grown by a pixel if its length is odd, within [0, limit) (limit is even)."""
+    if (end - start) % 2:
+        return (start, end + 1) if end < limit else (start - 1, end)
+    return start, end
 
 
 def prepared_text(text: str, font: QFont) -> QStaticText:
@@ -59,6 +67,8 @@ class LabelAtlas:
         self._source_x = np.zeros(len(self.texts), np.float64)
         self._source_y = np.zeros(len(self.texts), np.float64)
         self._width = np.zeros(len(self.texts), np.float64)
+        # Per text, the inked part of its cell (even sizes, from the cell's top left); no ink: zero width.
+        self._ink = np.zeros((len(self.texts), 4), np.float64)   # x, y, width, height
         self._shelf = (0, PAGE_HEIGHT_PX)   # where the next cell goes on the last page: x, y
 
     def draw(self, p: QPainter, xs: np.ndarray, tops: np.ndarray, ids: np.ndarray) -> None:
@@ -88,12 +98,14 @@ class LabelAtlas:
         p.restore()
 
     def _draw_page(self, p: QPainter, page: QPixmap, xs: np.ndarray, tops: np.ndarray, ids: np.ndarray) -> None:
-        width, height = self._width[ids], float(self._cell_height)
+        inked = np.flatnonzero(self._ink[ids, 2] > 0)
+        ids, xs, tops = ids[inked], xs[inked], tops[inked]
+        ink_x, ink_y, width, height = self._ink[ids].T
         fragments = np.empty((len(ids), FRAGMENT_FIELDS), np.float64)
-        fragments[:, 0] = xs - MARGIN_PX + width / 2
-        fragments[:, 1] = tops - MARGIN_PX + height / 2
-        fragments[:, 2] = self._source_x[ids] * self.dpr
-        fragments[:, 3] = self._source_y[ids] * self.dpr
+        fragments[:, 0] = xs - MARGIN_PX + ink_x + width / 2
+        fragments[:, 1] = tops - MARGIN_PX + ink_y + height / 2
+        fragments[:, 2] = (self._source_x[ids] + ink_x) * self.dpr
+        fragments[:, 3] = (self._source_y[ids] + ink_y) * self.dpr
         fragments[:, 4] = width * self.dpr
         fragments[:, 5] = height * self.dpr
         fragments[:, 6:8] = 1 / self.dpr
@@ -105,6 +117,7 @@ class LabelAtlas:
     def _add(self, ids: list[int]) -> bool:
         """Draws these texts into cells; False if the atlas ran out of pages (those left are not placed)."""
         painter: QPainter | None = None
+        placed: list[int] = []
         try:
             for text_id in ids:
                 width = _even(self._advance[text_id] + 2 * MARGIN_PX)
@@ -128,12 +141,38 @@ class LabelAtlas:
                 text = prepared_text(self.texts[text_id], self.font)
                 painter.drawStaticText(QPointF(x + MARGIN_PX, y + MARGIN_PX), text)
                 self._page[text_id] = len(self._pages) - 1
+                placed.append(text_id)
                 self._source_x[text_id], self._source_y[text_id], self._width[text_id] = x, y, width
                 self._shelf = (x + width, y)
         finally:
             if painter is not None:
                 painter.end()
+            self._find_ink(placed)
         return True
+
+    def _find_ink(self, ids: list[int]) -> None:
+        """Where in their cells these texts, just drawn, have ink."""
+        alphas = {}   # page -> its alpha channel, in device pixels
+        ratio = self.dpr
+        for text_id in ids:
+            page = int(self._page[text_id])
+            if page not in alphas:
+                image = self._pages[page].toImage()   # shares the pixmap's pixels: no painter is active
+                pixels = np.frombuffer(image.constBits(), np.uint32, image.sizeInBytes() // 4)
+                alphas[page] = (pixels.reshape(image.height(), image.bytesPerLine() // 4) >> 24, image)
+            alpha = alphas[page][0]
+            x, y = self._source_x[text_id], self._source_y[text_id]
+            cell = alpha[round(y * ratio) : math.ceil((y + self._cell_height) * ratio),
+                         round(x * ratio) : math.ceil((x + self._width[text_id]) * ratio)]
+            rows, columns = np.flatnonzero(cell.any(axis=1)), np.flatnonzero(cell.any(axis=0))
+            if not len(rows):
+                self._ink[text_id] = 0
+                continue
+            left, top = math.floor(columns[0] / ratio), math.floor(rows[0] / ratio)
+            right, bottom = math.ceil((columns[-1] + 1) / ratio), math.ceil((rows[-1] + 1) / ratio)
+            left, right = _even_span(left, right, int(self._width[text_id]))
+            top, bottom = _even_span(top, bottom, self._cell_height)
+            self._ink[text_id] = (left, top, right - left, bottom - top)
 
     def _new_page(self) -> QPixmap:
         page = QPixmap(math.ceil(PAGE_WIDTH_PX * self.dpr), math.ceil(PAGE_HEIGHT_PX * self.dpr))
