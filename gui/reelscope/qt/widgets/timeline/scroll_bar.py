@@ -49,9 +49,9 @@ class TimelineScrollBar(QScrollBar):
             painter.end()
             super().paintEvent(event)
             return
-        picture = self._picture(self._option())
         painter = QPainter(self)
-        painter.drawImage(0, 0, picture)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)   # the pictures are opaque
+        self._paint_picture(painter, self._option())
         painter.end()
 
     def _option(self) -> QStyleOptionSlider:
@@ -62,7 +62,7 @@ class TimelineScrollBar(QScrollBar):
         option.activeSubControls = QStyle.SubControl.SC_None
         return option
 
-    def _picture(self, option: QStyleOptionSlider) -> QImage:
+    def _paint_picture(self, painter: QPainter, option: QStyleOptionSlider) -> None:
         style, bar = self.style(), QStyle.ComplexControl.CC_ScrollBar
         slider = style.subControlRect(bar, option, QStyle.SubControl.SC_ScrollBarSlider, self)
         groove = style.subControlRect(bar, option, QStyle.SubControl.SC_ScrollBarGroove, self)
@@ -86,13 +86,19 @@ class TimelineScrollBar(QScrollBar):
             styled = self._styled(option, QStyle.SubControl.SC_All)
             if reference is None and slider.width() > 2 * CAP_PX:
                 look.references[edges] = (styled, QRect(slider))
-            return styled
-        composed = self._composed(look.without_slider, reference, slider)
-        if edges not in look.checked:
+            painter.drawImage(0, 0, styled)
+        elif edges not in look.checked:
             styled = self._styled(option, QStyle.SubControl.SC_All)
+            composed = QImage(styled.size(), styled.format())
+            composed.setDevicePixelRatio(styled.devicePixelRatio())
+            with_composed = QPainter(composed)
+            with_composed.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+            self._compose(with_composed, look.without_slider, reference, slider)
+            with_composed.end()
             look.checked[edges] = composed == styled
-            return styled
-        return composed
+            painter.drawImage(0, 0, styled)
+        else:
+            self._compose(painter, look.without_slider, reference, slider)
 
     def _styled(self, option: QStyleOptionSlider, parts: QStyle.SubControl) -> QImage:
         ratio = self.devicePixelRatioF()
@@ -107,12 +113,12 @@ class TimelineScrollBar(QScrollBar):
         painter.end()
         return image
 
-    def _composed(self, without_slider: QImage, reference: tuple[QImage, QRect], slider: QRect) -> QImage:
-        """The bar with the slider at slider, its ends and middle column taken from a styled picture."""
+    def _compose(
+        self, painter: QPainter, without_slider: QImage, reference: tuple[QImage, QRect], slider: QRect
+    ) -> None:
+        """Paints the bar with the slider at slider, its ends and middle column taken from a styled picture."""
         source, drawn = reference
-        image = without_slider.copy()
-        painter = QPainter(image)
-        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+        painter.drawImage(0, 0, without_slider)
         height, ratio = self.height(), self.devicePixelRatioF()
 
         def copy(target_x: int, target_width: int, source_x: int, source_width: int) -> None:
@@ -123,5 +129,3 @@ class TimelineScrollBar(QScrollBar):
         copy(slider.left() - OVERHANG_PX, ends, drawn.left() - OVERHANG_PX, ends)
         copy(slider.left() + CAP_PX, slider.width() - 2 * CAP_PX, drawn.left() + CAP_PX, 1)
         copy(slider.right() + 1 - CAP_PX, ends, drawn.right() + 1 - CAP_PX, ends)
-        painter.end()
-        return image
