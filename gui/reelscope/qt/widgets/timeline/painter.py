@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 
 import numpy as np
@@ -57,11 +57,19 @@ LANE_ROLES = (QPalette.ColorRole.Base, QPalette.ColorRole.AlternateBase, QPalett
 
 @dataclass
 class PaintStats:
-    """What one paint drew, in the area it painted."""
+    """What one paint drew, in the area it painted. Spans and rects are counted when asked, not at each paint."""
 
-    spans_visible: int = 0
-    rects_drawn: int = 0    # span rects (merged runs count once) that intersect the area
     labels_drawn: int = 0
+    span_areas: list[tuple[SpanLayer, int, int, list[int]]] = field(default_factory=list)  # layer, x0, x1, lanes
+
+    @property
+    def spans_visible(self) -> int:
+        return sum(int(layer.spans_between(x0, x1)[lanes].sum()) for layer, x0, x1, lanes in self.span_areas)
+
+    @property
+    def rects_drawn(self) -> int:
+        """Span rects (merged runs count once) that intersect the area."""
+        return sum(int(layer.rects_between(x0, x1)[lanes].sum()) for layer, x0, x1, lanes in self.span_areas)
 
 
 @dataclass
@@ -264,7 +272,7 @@ class TimelineRenderer:
     # --- span lanes ---------------------------------------------------------------------------------
 
     def _span_area(self, shown: ShownLanes, axis: TimeAxis, columns: tuple[int, int]) -> _SpanArea | None:
-        """Bodies and labels of the span lanes in view columns [x0, x1); counts them in stats."""
+        """Bodies and labels of the span lanes in view columns [x0, x1); notes them in stats."""
         numbers = [self._lane_numbers[id(slot.lane)] for _, slot, _ in shown if isinstance(slot.lane, SpanLane)]
         if not numbers:
             return None
@@ -272,16 +280,8 @@ class TimelineRenderer:
         layer = self._current_span_layer(axis)
         x0, x1 = axis.offset_px + columns[0], axis.offset_px + columns[1]
         frame = layer.frame(axis.offset_px, axis.offset_px + axis.width_px)
-        if columns == (0, axis.width_px):
-            labels, spans, rects = frame.labels, frame.spans_visible, frame.rects_visible
-        else:
-            table = self._span_table
-            labels = frame.labels_between(x0, x1)
-            spans = np.bincount(table.lane[table.rows_in(x0 / layer.px_per_s, x1 / layer.px_per_s)],
-                                minlength=len(table.lanes))
-            rects = layer.rects_between(x0, x1)
-        self.stats.spans_visible += int(spans[numbers].sum())
-        self.stats.rects_drawn += int(rects[numbers].sum())
+        labels = frame.labels if columns == (0, axis.width_px) else frame.labels_between(x0, x1)
+        self.stats.span_areas.append((layer, x0, x1, numbers))
         return _SpanArea(layer, x0, x1, labels)
 
     def _paint_lanes(

@@ -42,8 +42,6 @@ class Labels:
 @dataclass(eq=False)
 class SpanFrame:
     labels: Labels
-    spans_visible: np.ndarray    # per lane number: spans that may intersect the view
-    rects_visible: np.ndarray    # per lane number: rects that intersect the view
     label_left: np.ndarray       # content x where a label's ink may start...
     label_right: np.ndarray      # ...and end
 
@@ -160,6 +158,12 @@ class SpanLayer:
         row_first = (np.arange(len(lanes)) * colours.shape[1])[:, None]
         return colours.ravel().take(on_top.reshape(len(lanes), width) + row_first)
 
+    def spans_between(self, x0: int, x1: int) -> np.ndarray:
+        """Per lane number, the spans that may meet content x in [x0, x1)."""
+        table = self.table
+        rows = table.rows_in(x0 / self.px_per_s, x1 / self.px_per_s)
+        return np.bincount(table.lane[rows], minlength=len(table.lanes))
+
     def rects_between(self, x0: int, x1: int) -> np.ndarray:
         """Per lane number, the rects that meet content x in [x0, x1)."""
         return np.bincount(self._rect_lane[self._rects_between(x0, x1)], minlength=len(self.table.lanes))
@@ -168,17 +172,13 @@ class SpanLayer:
         return np.flatnonzero((self._rect_x1 > x0) & (self._rect_x0 < x1))
 
     def frame(self, view_x0: int, view_x1: int) -> SpanFrame:
-        """The labels and counts for one view."""
+        """The labels for one view."""
         if self._frame is None or self._frame_key != (view_x0, view_x1):
             self._frame = self._build_frame(view_x0, view_x1)
             self._frame_key = (view_x0, view_x1)
         return self._frame
 
     def _build_frame(self, view_x0: int, view_x1: int) -> SpanFrame:
-        lane_count = len(self.table.lanes)
-        span_rows = self.table.rows_in(view_x0 / self.px_per_s, view_x1 / self.px_per_s)
-        spans_visible = np.bincount(self.table.lane[span_rows], minlength=lane_count)
-        rects_visible = self.rects_between(view_x0, view_x1)
         candidates = self._labels
         left = np.maximum(candidates.left, view_x0)
         room = np.minimum(candidates.limit, view_x1) - left - 2 * self._padding
@@ -188,7 +188,7 @@ class SpanLayer:
         labels = Labels(x, candidates.rows[shown], candidates.lane[shown])
         # Glyphs may overhang their advance width by a pixel or two.
         ink_left, ink_right = x - LABEL_OVERHANG_PX, x + candidates.width[shown] + LABEL_OVERHANG_PX
-        return SpanFrame(labels, spans_visible, rects_visible, ink_left, ink_right)
+        return SpanFrame(labels, ink_left, ink_right)
 
 
 def _overlapping(x0: np.ndarray, x1: np.ndarray, lane: np.ndarray) -> np.ndarray:
