@@ -67,8 +67,9 @@ class LabelAtlas:
         self._source_x = np.zeros(len(self.texts), np.float64)
         self._source_y = np.zeros(len(self.texts), np.float64)
         self._width = np.zeros(len(self.texts), np.float64)
-        # Per text, the inked part of its cell (even sizes, from the cell's top left); no ink: zero width.
-        self._ink = np.zeros((len(self.texts), 4), np.float64)   # x, y, width, height
+        # Per text, its fragment for a label whose advance box's top left is at (0, 0): the inked part of its
+        # cell (even sizes; with no ink, two transparent pixels of its margin).
+        self._fragments = np.zeros((len(self.texts), FRAGMENT_FIELDS), np.float64)
         self._shelf = (0, PAGE_HEIGHT_PX)   # where the next cell goes on the last page: x, y
 
     def draw(self, p: QPainter, xs: np.ndarray, tops: np.ndarray, ids: np.ndarray) -> None:
@@ -98,19 +99,9 @@ class LabelAtlas:
         p.restore()
 
     def _draw_page(self, p: QPainter, page: QPixmap, xs: np.ndarray, tops: np.ndarray, ids: np.ndarray) -> None:
-        inked = np.flatnonzero(self._ink[ids, 2] > 0)
-        ids, xs, tops = ids[inked], xs[inked], tops[inked]
-        ink_x, ink_y, width, height = self._ink[ids].T
-        fragments = np.empty((len(ids), FRAGMENT_FIELDS), np.float64)
-        fragments[:, 0] = xs - MARGIN_PX + ink_x + width / 2
-        fragments[:, 1] = tops - MARGIN_PX + ink_y + height / 2
-        fragments[:, 2] = (self._source_x[ids] + ink_x) * self.dpr
-        fragments[:, 3] = (self._source_y[ids] + ink_y) * self.dpr
-        fragments[:, 4] = width * self.dpr
-        fragments[:, 5] = height * self.dpr
-        fragments[:, 6:8] = 1 / self.dpr
-        fragments[:, 8] = 0.0
-        fragments[:, 9] = 1.0
+        fragments = self._fragments[ids]
+        fragments[:, 0] += xs
+        fragments[:, 1] += tops
         first = Shiboken.wrapInstance(fragments.__array_interface__["data"][0], QPainter.PixmapFragment)
         p.drawPixmapFragments(first, len(ids), page)
 
@@ -165,14 +156,18 @@ class LabelAtlas:
             cell = alpha[round(y * ratio) : math.ceil((y + self._cell_height) * ratio),
                          round(x * ratio) : math.ceil((x + self._width[text_id]) * ratio)]
             rows, columns = np.flatnonzero(cell.any(axis=1)), np.flatnonzero(cell.any(axis=0))
-            if not len(rows):
-                self._ink[text_id] = 0
-                continue
-            left, top = math.floor(columns[0] / ratio), math.floor(rows[0] / ratio)
-            right, bottom = math.ceil((columns[-1] + 1) / ratio), math.ceil((rows[-1] + 1) / ratio)
-            left, right = _even_span(left, right, int(self._width[text_id]))
-            top, bottom = _even_span(top, bottom, self._cell_height)
-            self._ink[text_id] = (left, top, right - left, bottom - top)
+            if len(rows):
+                left, top = math.floor(columns[0] / ratio), math.floor(rows[0] / ratio)
+                right, bottom = math.ceil((columns[-1] + 1) / ratio), math.ceil((rows[-1] + 1) / ratio)
+                left, right = _even_span(left, right, int(self._width[text_id]))
+                top, bottom = _even_span(top, bottom, self._cell_height)
+            else:
+                left, top, right, bottom = 0, 0, 2, 2
+            width, height = right - left, bottom - top
+            self._fragments[text_id] = (
+                left - MARGIN_PX + width / 2, top - MARGIN_PX + height / 2,   # the centre, from the label's
+                (x + left) * ratio, (y + top) * ratio, width * ratio, height * ratio, 1 / ratio, 1 / ratio, 0.0, 1.0,
+            )
 
     def _new_page(self) -> QPixmap:
         page = QPixmap(math.ceil(PAGE_WIDTH_PX * self.dpr), math.ceil(PAGE_HEIGHT_PX * self.dpr))

@@ -52,6 +52,7 @@ class LaneSlot:
 
 
 ShownLanes = list[tuple[int, LaneSlot, int]]   # (index in slots, slot, top in the widget) of lanes in an area
+BODY_FORMAT = QImage.Format.Format_RGB32   # of a body's row of pixels (opaque: filling with it copies)
 LANE_ROLES = (QPalette.ColorRole.Base, QPalette.ColorRole.AlternateBase, QPalette.ColorRole.Dark)  # even, odd, line
 
 
@@ -312,7 +313,7 @@ class TimelineRenderer:
         p.setBrushOrigin(origin, 0)
         row_bytes = bodies.shape[1] * 4
         for number, top in enumerate(rows.body_tops):
-            row = QImage(bodies[number].data, bodies.shape[1], 1, row_bytes, QImage.Format.Format_RGB32)
+            row = QImage(bodies[number].data, bodies.shape[1], 1, row_bytes, BODY_FORMAT)
             p.fillRect(x, top, width, rows.body_height, QBrush(row))
         p.restore()
 

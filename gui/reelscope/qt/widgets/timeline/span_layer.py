@@ -213,16 +213,26 @@ def _runs(left: np.ndarray, right: np.ndarray, rows: np.ndarray, values: np.ndar
     if not len(gaps):
         return np.zeros((0, width), values.dtype)
     row_numbers = np.arange(len(gaps))
-    at = np.searchsorted(rows, row_numbers)
-    left = np.insert(left, at, row_numbers * width)
-    right = np.insert(right, at, row_numbers * width)
-    lengths = np.empty(2 * len(left) + 1, np.int64)   # a gap, then a rect, ..., the last gap
+    empty = np.searchsorted(rows, row_numbers) + row_numbers   # where the empty rects go among the others
+    count = len(left) + len(gaps)
+    others = np.ones(count, bool)
+    others[empty] = False
+
+    def with_empty(values_of_others: np.ndarray, values_of_empty: np.ndarray | int) -> np.ndarray:
+        joined = np.empty(count, values_of_others.dtype)
+        joined[others] = values_of_others
+        joined[empty] = values_of_empty
+        return joined
+
+    left = with_empty(left, row_numbers * width)
+    right = with_empty(right, row_numbers * width)
+    lengths = np.empty(2 * count + 1, np.int64)   # a gap, then a rect, ..., the last gap
     lengths[0] = 0
     lengths[1:-1:2] = right - left
     lengths[2:-1:2] = left[1:] - right[:-1]
     lengths[-1] = len(gaps) * width - right[-1]
     runs = np.empty(len(lengths), values.dtype)
     runs[0] = 0
-    runs[1:-1:2] = np.insert(values, at, 0)
-    runs[2::2] = gaps[np.insert(rows, at, row_numbers)]
+    runs[1:-1:2] = with_empty(values, 0)
+    runs[2::2] = gaps[with_empty(rows, row_numbers)]
     return np.repeat(runs, lengths).reshape(len(gaps), width)
