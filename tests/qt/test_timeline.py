@@ -697,3 +697,21 @@ def test_playback_after_the_view_changed_shows_the_changed_view(busy_timeline, q
             QApplication.processEvents()
             differing = np.argwhere(during_playback != shown_pixels(widget))
             assert not len(differing), f"change {number}: {len(differing)} pixels differ, e.g. {differing[:4]}"
+
+
+def test_a_paint_that_fails_leaves_the_next_one_whole(timeline, qtbot, qtlog, monkeypatch):
+    def failing(*args: object) -> None:
+        raise RuntimeError("a paint that fails half way")
+
+    monkeypatch.setattr(type(timeline._renderer), "_paint_labels", failing)
+    with pytest.raises(RuntimeError, match="half way") as failure:
+        timeline.repaint()
+    monkeypatch.undo()
+    timeline.repaint()   # while the failure, and the frames it went through, are still kept
+    assert failure.value
+    assert not [record for record in qtlog.records if "active painter" in record.message]
+    track = scenes_track()
+    lane = timeline.lane_rect(track.key)
+    x = round(timeline.x_for_time(track.spans[0].start_s + 1.0))
+    image = timeline.grab().toImage()
+    assert image.pixelColor(x, lane.top() + style.SPAN_INSET + 1).rgb() == style.span_colours(track)[0].rgb()

@@ -44,15 +44,13 @@ class TimelineScrollBar(QScrollBar):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if self.orientation() != Qt.Orientation.Horizontal or self.isSliderDown() or self.underMouse():
-            painter = QPainter(self)
-            painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Base))
-            painter.end()
+            with QPainter(self) as painter:
+                painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Base))
             super().paintEvent(event)
             return
-        painter = QPainter(self)
-        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)   # the pictures are opaque
-        self._paint_picture(painter, self._option())
-        painter.end()
+        with QPainter(self) as painter:
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)   # the pictures are opaque
+            self._paint_picture(painter, self._option())
 
     def _option(self) -> QStyleOptionSlider:
         """The option QScrollBar paints with when no part of it is hovered or pressed."""

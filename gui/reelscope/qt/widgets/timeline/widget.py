@@ -420,11 +420,13 @@ class TimelineWidget(QWidget):
         made at the first such move after the view changed (the view's state says whether the picture
         still shows it). The playhead is drawn last, over the in/out range and the markers.
         """
-        painter = QPainter(self)
+        with QPainter(self) as painter:   # ended even if painting fails, so the next paint can begin
+            self._paint(painter, event)
+
+    def _paint(self, painter: QPainter, event: QPaintEvent) -> None:
         if not self._slots:
             hint = ALL_HIDDEN_HINT if self._tracks else EMPTY_HINT
             self._renderer.paint_empty(painter, self.width(), self.height(), self.palette(), hint)
-            painter.end()
             return
         self._renderer.set_font(self.font())
         view = Viewport(self.width(), self.height(), self._lanes_height(), self._v_offset)
@@ -442,7 +444,6 @@ class TimelineWidget(QWidget):
         else:
             self._paint_view(painter, view, event.region())
         self._renderer.paint_playhead(painter, view, self._axis, self._position)
-        painter.end()
 
     def _paint_view(self, painter: QPainter, view: Viewport, areas: Iterable[QRect]) -> None:
         """Everything but the playhead."""
@@ -456,10 +457,9 @@ class TimelineWidget(QWidget):
         picture = QImage(math.ceil(self.width() * ratio), math.ceil(self.height() * ratio),
                          QImage.Format.Format_ARGB32_Premultiplied)
         picture.setDevicePixelRatio(ratio)
-        painter = QPainter(picture)
-        painter.setFont(self.font())
-        self._paint_view(painter, view, [self.rect()])
-        painter.end()
+        with QPainter(picture) as painter:
+            painter.setFont(self.font())
+            self._paint_view(painter, view, [self.rect()])
         return picture
 
     def _view_state(self, view: Viewport, ratio: float) -> tuple[object, ...]:
