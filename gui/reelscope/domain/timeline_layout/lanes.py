@@ -220,6 +220,9 @@ def layout_edges(left: np.ndarray, right: np.ndarray, colours: np.ndarray, lanes
     rows = np.flatnonzero(first)
     x0 = left[rows]
     # A wide span's body ends before its 1 px gap; a run covers its spans.
-    x1 = np.maximum.reduceat(right - wide.astype(np.int64), rows)
-    alone = np.diff(rows, append=count) == 1
-    return SpanGeometry(x0, np.maximum(1, x1 - x0), np.where(alone, colours[rows], DENSE), lanes[rows])
+    x1 = np.maximum.reduceat(right - wide, rows)
+    colour = colours[rows]
+    colour[:-1][rows[1:] - rows[:-1] > 1] = DENSE   # a run of more than one span
+    if rows[-1] < count - 1:
+        colour[-1] = DENSE
+    return SpanGeometry(x0, np.maximum(1, x1 - x0), colour, lanes[rows])

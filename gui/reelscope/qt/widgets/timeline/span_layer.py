@@ -101,12 +101,16 @@ class SpanLayer:
         """rows are the layer's, left and right their edges in pixels, widths their labels'."""
         # The body ends before its 1 px gap; an overlapping successor hides the rest. The span after a lane's
         # last row in the window starts past the window, where no frame reaches.
-        limit = right - 1
-        if len(limit) > 1:
-            successor = np.where(lane[1:] == lane[:-1], left[1:] - 1, limit[:-1])
-            limit[:-1] = np.minimum(limit[:-1], successor)
-        fits = np.flatnonzero(limit - left - 2 * self._padding >= widths)
-        return _LabelCandidates(rows[fits], lane[fits], left[fits], limit[fits], widths[fits])
+        fits = np.flatnonzero(right - 1 - left - 2 * self._padding >= widths)   # before the successor is looked at
+        limit = right[fits] - 1
+        following = fits + 1
+        has_successor = following < len(left)
+        following[~has_successor] = 0
+        successor = np.where(has_successor & (lane[following] == lane[fits]), left[following] - 1, limit)
+        limit = np.minimum(limit, successor)
+        keep = limit - left[fits] - 2 * self._padding >= widths[fits]
+        fits, limit = fits[keep], limit[keep]
+        return _LabelCandidates(rows[fits], lane[fits], left[fits], limit, widths[fits])
 
     def labels_at_edges(self, left_edges: tuple[int, int], right_edges: tuple[int, int]) -> tuple[int, int]:
         """Content x up to which, and from which, labels may change when a view's edges move within these.
