@@ -12,7 +12,7 @@ from reelscope.qt.widgets.timeline.label_atlas import LabelAtlas, prepared_text
 TEXTS = ["0", "7", "Scene 12", "gjpqy", "   ", "Ärger", "—", "W"]
 
 
-@pytest.mark.parametrize("dpr", [1.0, 2.0])
+@pytest.mark.parametrize("dpr", [1.0, 1.5, 2.0])
 def test_atlas_labels_are_the_pixels_of_the_text_drawn_there(qapp, dpr):
     font = QFont()
     colour = QColor(20, 20, 20)

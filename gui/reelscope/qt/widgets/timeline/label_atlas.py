@@ -156,7 +156,9 @@ class LabelAtlas:
             cell = alpha[round(y * ratio) : math.ceil((y + self._cell_height) * ratio),
                          round(x * ratio) : math.ceil((x + self._width[text_id]) * ratio)]
             rows, columns = np.flatnonzero(cell.any(axis=1)), np.flatnonzero(cell.any(axis=0))
-            if len(rows):
+            if ratio != int(ratio):   # a part of a cell may start inside a device pixel: the whole cell is drawn
+                left, top, right, bottom = 0, 0, int(self._width[text_id]), self._cell_height
+            elif len(rows):
                 left, top = math.floor(columns[0] / ratio), math.floor(rows[0] / ratio)
                 right, bottom = math.ceil((columns[-1] + 1) / ratio), math.ceil((rows[-1] + 1) / ratio)
                 left, right = _even_span(left, right, int(self._width[text_id]))
