@@ -145,7 +145,7 @@ class TimelineRenderer:
         self._header_font: QFont | None = None
         self._headers = QPixmap()                           # the lane headers as last drawn...
         self._headers_key: tuple[object, ...] | None = None  # ...for this scroll, height, palette, font, ratio
-        self._ruler_texts: dict[str, QStaticText] = {}      # tick label -> its text in the ruler font
+        self._ruler_texts: dict[tuple[object, ...], QStaticText] = {}   # (time, scale, fps, hours) -> its label
         self._ruler_widths: dict[str, int] = {}             # text -> its advance in the ruler font
         self._tick_scale_kept: tuple[object, TickScale] | None = None
 
@@ -511,7 +511,7 @@ class TimelineRenderer:
         columns = (np.round(np.array(majors) * axis.px_per_s) - axis.offset_px + style.HEADER_WIDTH).tolist()
         p.setPen(palette.color(QPalette.ColorRole.WindowText).darker(115))
         draw_ticks(p, np.array(columns) + 0.5, bottom - 10, bottom)
-        labels = [self._ruler_text(tick_label(t, scale, axis.fps, with_hours)) for t in majors]
+        labels = [self._ruler_text(t, scale, axis.fps, with_hours) for t in majors]
         call_each(p.drawStaticText, [x + 4 for x in columns], repeat(3), labels)
         p.restore()
 
@@ -533,12 +533,14 @@ class TimelineRenderer:
             width = self._ruler_widths[text] = QFontMetrics(self._ruler_font).horizontalAdvance(text)
         return width
 
-    def _ruler_text(self, label: str) -> QStaticText:
-        text = self._ruler_texts.get(label)
+    def _ruler_text(self, seconds: float, scale: TickScale, fps: float, with_hours: bool) -> QStaticText:
+        """The label of the tick at seconds, kept by tick: zooming at one scale finds most of them made."""
+        key = (seconds, scale.frames, fps, with_hours)
+        text = self._ruler_texts.get(key)
         if text is None:
             if len(self._ruler_texts) > RULER_TEXT_CACHE:
                 self._ruler_texts.clear()
-            text = self._ruler_texts[label] = prepared_text(label, self._ruler_font)
+            text = self._ruler_texts[key] = prepared_text(tick_label(seconds, scale, fps, with_hours), self._ruler_font)
         return text
 
     def paint_playhead(self, p: QPainter, view: Viewport, axis: TimeAxis, position_s: float) -> None:
