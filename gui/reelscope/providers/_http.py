@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import importlib
 import json
 import logging
 import random
@@ -56,7 +57,21 @@ log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
 
 SERVER_MESSAGE_LIMIT = 500
+# httpx imports these at a client's first connection, on the event loop, which is the window's: 15-45 ms
+# there at the first call to a service. Imported with this module, they cost that at start-up instead.
+CONNECTION_STACK = ("sniffio", "httpcore._backends.anyio", "anyio._backends._asyncio")
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+
+
+def _import_connection_stack() -> None:
+    for module in CONNECTION_STACK:
+        try:
+            importlib.import_module(module)
+        except ImportError:   # another version of httpx's stack: its first call imports what it needs
+            log.debug("%s is not there to import ahead of the first call", module)
+
+
+_import_connection_stack()
 
 
 # -- how a provider sends its key -------------------------------------------------------------------

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import email.utils
+import json
 import logging
+import subprocess
+import sys
+import textwrap
 import time
 
 import pytest
@@ -148,3 +152,22 @@ def test_a_token_in_the_url_never_reaches_logs_or_errors(noxovision_fake, clock,
     for shown in (text, str(caught.value), repr(caught.value)):
         assert token not in shown and "abc123XYZ" not in shown and "eluvio%2Btok" not in shown
     assert redact(f"https://x/?a=1&authorization={token}&b=2") == "https://x/?a=1&authorization=***&b=2"
+
+
+def test_the_first_call_to_a_service_imports_nothing_on_the_event_loop(noxovision_fake):
+    """The loop is the window's: httpx's stack imported at a client's first connection stalled it 15-45 ms."""
+    script = textwrap.dedent(f"""
+        import asyncio, json, sys
+        from reelscope.providers._http import HeaderKey, HttpClient
+
+        async def first_call():
+            client = HttpClient("noxovision", {noxovision_fake.base_url!r}, HeaderKey({KEY!r}))
+            before = set(sys.modules)
+            await client.get_json("/latency/video")
+            await client.aclose()
+            return sorted(set(sys.modules) - before)
+
+        print(json.dumps(asyncio.run(first_call())))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    assert json.loads(done.stdout.splitlines()[-1]) == []
