@@ -71,7 +71,7 @@ LANE_PX = 1508   # the lanes' width (the widget's less the lane headers) the spa
 PLAYBACK_STEP_PX = 3
 ZOOM_SCROLL_TARGET = 0.15       # of the one-at-a-time paint
 PLAYBACK_TARGET = 0.25          # of the timeline's own full repaint
-# Fail only this far over a target. Zoom sits at 0.15-0.20 of the one-at-a-time paint (at times a miss,
+# Fail only this far over a target. Zoom sits at 0.16-0.21 of the one-at-a-time paint (at times a miss,
 # printed as such) and the ratio moves by a third with the load of a shared 2-core machine.
 FAR_OFF = 3.0
 
