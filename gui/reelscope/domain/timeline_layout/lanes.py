@@ -168,12 +168,14 @@ def _joined(arrays: list[np.ndarray], dtype: type) -> np.ndarray:
 
 @dataclass
 class SpanGeometry:
-    """Span bodies in content pixels (x = seconds * px_per_s): x0, width, colour index and lane number per rect."""
+    """Span bodies in content pixels (x = seconds * px_per_s): x0, width, colour index and lane number per rect,
+    and the index of its (first) span among those laid out."""
 
     x0: np.ndarray
     width: np.ndarray
     colour: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     lane: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    row: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
 
 
 def span_edges(starts: np.ndarray, ends: np.ndarray, px_per_s: float) -> tuple[np.ndarray, np.ndarray]:
@@ -201,7 +203,8 @@ def layout_spans(
     if not ordered:
         return geometry
     order = np.lexsort((geometry.x0, geometry.colour, geometry.lane))
-    return SpanGeometry(geometry.x0[order], geometry.width[order], geometry.colour[order], geometry.lane[order])
+    return SpanGeometry(geometry.x0[order], geometry.width[order], geometry.colour[order], geometry.lane[order],
+                        geometry.row[order])
 
 
 def layout_edges(left: np.ndarray, right: np.ndarray, colours: np.ndarray, lanes: np.ndarray) -> SpanGeometry:
@@ -213,7 +216,7 @@ def layout_edges(left: np.ndarray, right: np.ndarray, colours: np.ndarray, lanes
     count = len(left)
     if not count:
         empty = np.empty(0, np.int64)
-        return SpanGeometry(empty, empty, empty, empty)
+        return SpanGeometry(empty, empty, empty, empty, empty)
     wide = (right - left) >= MIN_BODY_PX
     first = np.ones(count, dtype=bool)
     first[1:] = wide[1:] | wide[:-1] | (left[1:] > right[:-1]) | (lanes[1:] != lanes[:-1])
@@ -225,4 +228,4 @@ def layout_edges(left: np.ndarray, right: np.ndarray, colours: np.ndarray, lanes
     colour[:-1][rows[1:] - rows[:-1] > 1] = DENSE   # a run of more than one span
     if rows[-1] < count - 1:
         colour[-1] = DENSE
-    return SpanGeometry(x0, np.maximum(1, x1 - x0), colour, lanes[rows])
+    return SpanGeometry(x0, np.maximum(1, x1 - x0), colour, lanes[rows], rows)

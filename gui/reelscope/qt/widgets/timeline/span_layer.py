@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ....domain.timeline_layout.lanes import DENSE, SpanTable, layout_edges, span_edges
+from ....domain.timeline_layout.lanes import DENSE, SpanGeometry, SpanTable, layout_edges, span_edges
 
 LABEL_OVERHANG_PX = 2
 
@@ -93,24 +93,27 @@ class SpanLayer:
         self._rect_colour = colour_table[geometry.lane, self._rect_class]
         self._colour_table = colour_table
         self._over = _overlapping(self._rect_x0, self._rect_x1, geometry.lane)
-        self._labels = self._label_candidates(np.arange(len(table))[rows], lane, left, right, label_widths[rows])
+        self._labels = self._label_candidates(np.arange(len(table))[rows], geometry, right, label_widths[rows])
 
     def _label_candidates(
-        self, rows: np.ndarray, lane: np.ndarray, left: np.ndarray, right: np.ndarray, widths: np.ndarray
+        self, rows: np.ndarray, geometry: SpanGeometry, right: np.ndarray, widths: np.ndarray
     ) -> _LabelCandidates:
-        """rows are the layer's, left and right their edges in pixels, widths their labels'."""
-        # The body ends before its 1 px gap; an overlapping successor hides the rest. The span after a lane's
-        # last row in the window starts past the window, where no frame reaches.
-        fits = np.flatnonzero(right - 1 - left - 2 * self._padding >= widths)   # before the successor is looked at
-        limit = right[fits] - 1
-        following = fits + 1
-        has_successor = following < len(left)
-        following[~has_successor] = 0
-        successor = np.where(has_successor & (lane[following] == lane[fits]), left[following] - 1, limit)
-        limit = np.minimum(limit, successor)
-        keep = limit - left[fits] - 2 * self._padding >= widths[fits]
-        fits, limit = fits[keep], limit[keep]
-        return _LabelCandidates(rows[fits], lane[fits], left[fits], limit, widths[fits])
+        """rows are the layer's table rows, right their spans' right edges in pixels, widths their labels'.
+
+        Only a rect of one span holds a label: the spans of a merged run have no room for one. The body ends
+        before its 1 px gap; an overlapping successor (the next rect's span) hides the rest. The span after
+        a lane's last one in the window starts past the window, where no frame reaches.
+        """
+        single = np.flatnonzero(geometry.colour != DENSE)
+        first = geometry.row[single]
+        left = geometry.x0[single]
+        limit = right[first] - 1
+        following = np.minimum(single + 1, len(geometry.x0) - 1)
+        successor = (single + 1 < len(geometry.x0)) & (geometry.lane[following] == geometry.lane[single])
+        limit = np.where(successor, np.minimum(limit, geometry.x0[following] - 1), limit)
+        width = widths[first]
+        fits = np.flatnonzero(limit - left - 2 * self._padding >= width)
+        return _LabelCandidates(rows[first[fits]], geometry.lane[single[fits]], left[fits], limit[fits], width[fits])
 
     def labels_at_edges(self, left_edges: tuple[int, int], right_edges: tuple[int, int]) -> tuple[int, int]:
         """Content x up to which, and from which, labels may change when a view's edges move within these.
@@ -202,6 +205,9 @@ def _overlapping(x0: np.ndarray, x1: np.ndarray, lane: np.ndarray) -> np.ndarray
     """
     if not len(x0):
         return np.zeros(0, bool)
+    # If a rect overlaps any earlier one, the first rect after that one overlaps it too: pairs tell whether any do.
+    if not np.any((x0[1:] < x1[:-1]) & (lane[1:] == lane[:-1])):
+        return np.zeros(len(x0), bool)
     span = int(x1.max()) - int(x0.min()) + 1   # lifts each lane above the one before it
     reach = np.maximum.accumulate(x1 + lane * span)
     return np.concatenate(([False], x0[1:] + lane[1:] * span < reach[:-1]))
