@@ -155,12 +155,6 @@ class SpanTable:
         """Rows of the spans that may intersect [start_s, end_s]: in each lane, SpanLane.visible_slice's range."""
         return np.flatnonzero((self.reach > start_s) & (self.starts <= end_s))
 
-    def next_starts(self, rows: np.ndarray) -> np.ndarray:
-        """Start of the span after each row in the same lane; inf after a lane's last span."""
-        following = np.minimum(rows + 1, max(len(self) - 1, 0))
-        same_lane = (rows + 1 < len(self)) & (self.lane[following] == self.lane[rows])
-        return np.where(same_lane, self.starts[following], np.inf)
-
 
 def _joined(arrays: list[np.ndarray], dtype: type) -> np.ndarray:
     return np.concatenate(arrays) if arrays else np.empty(0, dtype)
@@ -189,19 +183,15 @@ def layout_spans(
     colours: np.ndarray,
     px_per_s: float,
     lanes: np.ndarray | None = None,
-    *,
-    ordered: bool = True,
 ) -> SpanGeometry:
     """Whole-pixel rects, 1 px gap after each span; runs of too-narrow spans merge into one DENSE rect.
 
     lanes (default: all in lane 0) gives each span's lane number, spans sorted by start within a lane;
-    a run never crosses lanes. The rects come in drawing order: by lane, then colour index, then x0;
-    unless not ordered (by lane, then x0: layout_edges's order).
+    a run never crosses lanes. The rects come in drawing order: by lane, then colour index, then x0
+    (layout_edges gives them by lane, then x0).
     """
     left, right = span_edges(starts, ends, px_per_s)
     geometry = layout_edges(left, right, colours, np.zeros(len(starts), np.int64) if lanes is None else lanes)
-    if not ordered:
-        return geometry
     order = np.lexsort((geometry.x0, geometry.colour, geometry.lane))
     return SpanGeometry(geometry.x0[order], geometry.width[order], geometry.colour[order], geometry.lane[order],
                         geometry.row[order])

@@ -89,10 +89,9 @@ class TimelineScrollBar(QScrollBar):
             styled = self._styled(option, QStyle.SubControl.SC_All)
             composed = QImage(styled.size(), styled.format())
             composed.setDevicePixelRatio(styled.devicePixelRatio())
-            with_composed = QPainter(composed)
-            with_composed.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
-            self._compose(with_composed, look.without_slider, reference, slider)
-            with_composed.end()
+            with QPainter(composed) as with_composed:
+                with_composed.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+                self._compose(with_composed, look.without_slider, reference, slider)
             look.checked[edges] = composed == styled
             painter.drawImage(0, 0, styled)
         else:

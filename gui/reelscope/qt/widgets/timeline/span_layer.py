@@ -146,24 +146,30 @@ class SpanLayer:
         hit = (self._rect_x1 > x0) & (self._rect_x0 < x1) & (out_row[self._rect_lane] >= 0)
         over = hit & self._over
         side_by_side = np.flatnonzero(hit & ~self._over)
-        rows = out_row[self._rect_lane[side_by_side]]
-        left = rows * width + np.maximum(self._rect_x0[side_by_side] - x0, 0)
-        right = rows * width + np.minimum(self._rect_x1[side_by_side] - x0, width)
+        rows, left, right = self._flat_extents(side_by_side, out_row, x0, width)
         if not over.any():
             return _runs(left, right, rows, self._rect_colour[side_by_side], backgrounds, width)
         # Some rects overlap others: paint classes (0 for background, else 1 + the class), the highest wins.
         on_top = _runs(left, right, rows, (self._rect_class[side_by_side] + 1).astype(np.uint32),
                        np.zeros(len(lanes), np.uint32), width).ravel()
         over = np.flatnonzero(over)
-        rows = out_row[self._rect_lane[over]]
-        left = rows * width + np.maximum(self._rect_x0[over] - x0, 0)
-        widths = rows * width + np.minimum(self._rect_x1[over] - x0, width) - left
+        _, left, right = self._flat_extents(over, out_row, x0, width)
+        widths = right - left
         columns = np.arange(int(widths.sum())) + np.repeat(left - (np.cumsum(widths) - widths), widths)
         np.maximum.at(on_top, columns, np.repeat((self._rect_class[over] + 1).astype(np.uint32), widths))
         # Per lane: its background, then its colour per class; indexed by row * (classes + 1) + on_top.
         colours = np.hstack([backgrounds[:, None].astype(np.uint32), self._colour_table[lanes]])
         row_first = (np.arange(len(lanes)) * colours.shape[1])[:, None]
         return colours.ravel().take(on_top.reshape(len(lanes), width) + row_first)
+
+    def _flat_extents(
+        self, rects: np.ndarray, out_row: np.ndarray, x0: int, width: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The rows of these rects among body_colours's, and their [left, right) in its flat array."""
+        rows = out_row[self._rect_lane[rects]]
+        left = rows * width + np.maximum(self._rect_x0[rects] - x0, 0)
+        right = rows * width + np.minimum(self._rect_x1[rects] - x0, width)
+        return rows, left, right
 
     def spans_between(self, x0: int, x1: int) -> np.ndarray:
         """Per lane number, the spans that may meet content x in [x0, x1)."""
