@@ -498,14 +498,19 @@ def test_playhead_jump_in_view_repaints_two_strips(timeline, qtbot):
     assert region.contains(QPoint(playhead_x(timeline), 30))
 
 
-def test_following_playback_repaints_the_whole_view_when_it_pages(timeline, qtbot):
+def right_of_headers(widget: TimelineWidget) -> QRegion:
+    return QRegion(QRect(style.HEADER_WIDTH, 0, widget.width() - style.HEADER_WIDTH, widget.height()))
+
+
+def test_following_playback_repaints_the_whole_view_but_the_headers_when_it_pages(timeline, qtbot):
     lane = timeline.lane_rect("local/scenes")
     wheel(timeline, QPoint(lane.left(), lane.center().y()), dy=120 * 8)
     timeline.set_position(1.0)
     end = timeline.visible_range()[1]
     region, paints = playback_step_region(qtbot, timeline, end + 0.1)  # the playhead leaves the view
     assert timeline.visible_range()[0] > 1.0
-    assert region.boundingRect() == timeline.rect()
+    assert region.intersected(right_of_headers(timeline)) == right_of_headers(timeline)
+    assert not region.contains(QPoint(style.HEADER_WIDTH // 2, lane.center().y()))
     assert len(paints.regions) > 1  # the scroll bar moved with the view
 
 
@@ -602,6 +607,33 @@ def test_after_scrolling_the_window_shows_what_a_full_repaint_shows(busy_timelin
         assert not len(differing), f"step {number}: {len(differing)} pixels differ, e.g. (y, x) {differing[:4]}"
         painted = paints.regions.get(widget, QRegion())
         assert painted.boundingRect() != widget.rect() or abs(step) > 20  # the moved pixels are not painted again
+
+
+def test_after_zooming_and_paging_the_window_shows_what_a_full_repaint_shows(busy_timeline, qtbot):
+    widget = busy_timeline
+    lane = widget.lane_rect("local/scenes")
+    widget.set_position(3 * px_in_seconds(widget))  # its handle over the headers
+    changes = [
+        lambda: wheel(widget, QPoint(lane.left() + 2, lane.center().y()), dy=120 * 3),   # the handle stays near
+        lambda: wheel(widget, QPoint(lane.center().x(), lane.center().y()), dy=120 * 2),  # it leaves the view
+        lambda: widget.set_position(widget.visible_range()[1] + 1.0),                     # playback pages
+        lambda: wheel(widget, QPoint(lane.right() - 5, lane.center().y()), dy=-120 * 2),
+        lambda: wheel(widget, QPoint(lane.left() + 40, 10), dy=120),                      # over the ruler
+        widget.zoom_to_fit,
+    ]
+    for number, change in enumerate(changes):
+        settle(widget)
+        paints = PaintRegions(widget)
+        change()
+        QApplication.processEvents()
+        paints.stop()
+        changed = shown_pixels(widget)
+        widget.update()
+        QApplication.processEvents()
+        differing = np.argwhere(changed != shown_pixels(widget))
+        assert not len(differing), f"change {number}: {len(differing)} pixels differ, e.g. (y, x) {differing[:4]}"
+        painted = paints.regions[widget]
+        assert not painted.contains(QPoint(style.HEADER_WIDTH // 2, lane.center().y())), "the headers were repainted"
 
 
 def test_a_span_narrower_than_a_pixel_still_shows_in_its_colour(qtbot):

@@ -175,7 +175,6 @@ class TimelineWidget(QWidget):
             self._following = True
         if self._following and self._slots and not self._axis.contains(self._position):
             self._page_to(self._position)
-            self.update()
         else:
             self._move_playhead(previous)
 
@@ -221,7 +220,14 @@ class TimelineWidget(QWidget):
         self._axis.fit()
         self._following = True
         self._sync_hbar()
-        self.update()
+        self._repaint_view()
+
+    def zoom_at(self, x: float, factor: float) -> None:
+        """Zooms in by factor (out if below 1), keeping the time under widget x where it is."""
+        self._axis.zoom_at(x - style.HEADER_WIDTH, factor)
+        self._following = False
+        self._sync_hbar()
+        self._repaint_view()
 
     def visible_range(self) -> tuple[float, float]:
         if not self._slots:
@@ -346,6 +352,7 @@ class TimelineWidget(QWidget):
     def _page_to(self, seconds: float) -> None:
         self._axis.page_to(seconds, lead_px=min(32.0, self._axis.width_px * 0.05))
         self._sync_hbar()
+        self._repaint_view()
 
     # --- seeking ------------------------------------------------------------------------------------
 
@@ -356,7 +363,6 @@ class TimelineWidget(QWidget):
         self._following = True
         if not self._axis.contains(seconds):
             self._page_to(seconds)
-            self.update()
         else:
             self._move_playhead(previous)
         self.seek_requested.emit(seconds)
@@ -394,7 +400,7 @@ class TimelineWidget(QWidget):
             return
         lanes_height = self._lanes_height()
         if abs(dx) >= self._axis.width_px // 2:
-            self.update()
+            self._repaint_view()
             return
         self.scroll(dx, 0, QRect(style.HEADER_WIDTH, 0, self._axis.width_px, style.RULER_HEIGHT + lanes_height))
         view = Viewport(self.width(), self.height(), lanes_height, self._v_offset)
@@ -404,6 +410,12 @@ class TimelineWidget(QWidget):
         for column in (playhead, playhead_column(self._axis, self._position)):
             if -style.HEADER_WIDTH < column < self._axis.width_px + HANDLE_HALF_WIDTH:
                 self.update(playhead_rect(self._axis, column, lanes_height))
+
+    def _repaint_view(self) -> None:
+        """Repaints what a new zoom or a jump of the view changes: all but the lane headers, save the columns
+        the playhead's handle reaches over when its line is in the view's first column."""
+        left = playhead_rect(self._axis, 0, 0).left()
+        self.update(QRect(left, 0, self.width() - left, self.height()))
 
     def _on_vbar_moved(self, value: int) -> None:
         if not self._syncing_bars:
@@ -495,10 +507,7 @@ class TimelineWidget(QWidget):
             event.accept()
             return
         elif delta.y():
-            self._axis.zoom_at(x - style.HEADER_WIDTH, WHEEL_ZOOM_STEP ** (delta.y() / 120))
-            self._following = False
-        self._sync_hbar()
-        self.update()
+            self.zoom_at(x, WHEEL_ZOOM_STEP ** (delta.y() / 120))
         event.accept()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
