@@ -16,6 +16,7 @@ from pathlib import Path
 
 import av
 import pytest
+from targets import check_target
 
 from fakes.media import make_clip
 from reelscope.providers.local.pipeline import analyze_file
@@ -80,11 +81,11 @@ def test_analysis_keeps_up_with_decoding(label, size, tmp_path):
     analysis_wall, analysis_cpu = (min(times) for times in zip(*analysis))
     ratio, cpu_ratio = decode_wall / analysis_wall, decode_cpu / analysis_cpu
     target = TARGETS[label]
-    verdict = "meets" if ratio >= target else "MISSES"
     print(
-        f"\nanalysis/decode {label}: {ratio:.2f} ({verdict} the target of {target}; CPU time {cpu_ratio:.2f}; "
+        f"\nanalysis/decode {label}: {ratio:.2f} (target >= {target}; CPU time {cpu_ratio:.2f}; "
         f"analysis {frames / analysis_wall:.0f} fps, decode-only {frames / decode_wall:.0f} fps; "
         f"probe + hashing + scan + thumbnails)"
     )
+    check_target(f"analysis/decode {label}", ratio, ">=", target)
     # Noisy machines: the printed figures matter; only a result far below the target in both fails.
     assert max(ratio, cpu_ratio) >= target * 0.75, f"far below the target of {target}"

@@ -15,6 +15,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, QRect
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QStyleOptionViewItem
+from targets import check_target
 from test_bench_analysis import MEDIA_CACHE, bench_clip
 
 from fakes.media import make_looped_clip
@@ -86,6 +87,7 @@ def test_bench_sprite_sheet_share_of_analysis(tmp_path):
     print(f"\nsprite sheet of a {CLIP_SECONDS} s 720p clip: {sprite_s * 1000:.0f} ms beside an analysis of "
           f"{analysis_s:.2f} s: {share:.1%} of it (target < {TARGET_SHARE:.0%}; decoding, shared with the "
           f"analysis pass, {frames.decoding_s:.2f} s, left out)")
+    check_target("the sprite sheet's share of the analysis", share * 100, "<", TARGET_SHARE * 100, " %")
     assert share < TARGET_SHARE * 2
 
 
@@ -143,4 +145,5 @@ def test_bench_hover_scrub_tile_repaint(qtbot, tmp_path, pane_kind):
     print(f"\nhover scrub {pane_kind} tile repaint: median {median:.2f} ms, p95 {p95:.2f} ms "
           f"(target < {TARGET_MS:.0f} ms); {median / baseline:.2f}x the same tile painted at rest "
           f"({baseline:.2f} ms)")
+    check_target(f"hover scrub {pane_kind} tile repaint, median", median, "<", TARGET_MS, " ms")
     assert median < TARGET_MS * 2

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import av
 import pytest
+from targets import check_target
 
 from fakes import real_media
 from fakes.pictures import Caption, Shot, card, make_picture_clip, plain
@@ -90,6 +91,8 @@ def test_full_local_analysis_of_a_60s_720p_clip(tmp_path):
     print(f"  found: {len(analysis.scenes)} scenes, {len(analysis.ocr)} text spans, "
           f"{len({p.person_id for s in analysis.people for p in s.persons})} persons, "
           f"{[m.title for m in analysis.music]} music, {len(analysis.sections)} sections")
+    check_target("cuts + faces + music", CLIP_S / together, ">=", CUTS_FACES_MUSIC_TARGET, "x realtime")
+    check_target("OCR", CLIP_S / max(ocr_s, 1e-6), ">=", OCR_TARGET, "x realtime")
     assert analysis.music and analysis.music[0].title == "Song 22"
     assert CLIP_S / together >= CUTS_FACES_MUSIC_TARGET * 0.5, "far below the target"
     assert CLIP_S / max(ocr_s, 1e-6) >= OCR_TARGET * 0.5, "far below the target"

@@ -62,6 +62,7 @@ from PySide6.QtWidgets import (
     QScrollBar,
     QWidget,
 )
+from targets import check_target
 
 from reelscope.domain.timeline import TimelineSpan, TimelineTrack, TrackKind
 from reelscope.domain.timeline_layout.lanes import SpanLane
@@ -407,9 +408,7 @@ def test_bench_timeline_paint(qtbot, height, lanes, labelled_per_lane, narrow_pe
         else:
             target, ratio, against = ZOOM_SCROLL_TARGET, ratios["one at a time"], "the one-at-a-time paint"
         print(line + f" (target <= {target} of {against})")
-        if ratio > target:
-            print(f"TARGET MISSED: timeline {scenario} at 1600x{height} is {ratio:.3f} of {against} "
-                  f"(target <= {target})")
+        if not check_target(f"timeline {scenario} at 1600x{height} (ratio to {against})", ratio, "<=", target):
             missed.append((scenario, ratio, target))
     far_off = [(scenario, ratio) for scenario, ratio, target in missed if ratio > target * FAR_OFF]
     assert not far_off, f"far over the target ratio: {far_off}"

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from targets import check_target
 
 from reelscope.providers._http import FileBody, HeaderKey, HttpClient, Timeouts
 
@@ -161,8 +162,9 @@ def test_four_parallel_uploads_keep_the_loop_responsive(fake_url, tmp_path):
         f"{base.stall_s / max(mine.stall_s, 1e-6):.2f}), {mine.wall_stall_s * 1000:.1f} ms wall (plain httpx "
         f"{base.wall_stall_s * 1000:.1f} ms); {total / mine_s / 1e6:.0f} MB/s "
         f"(plain httpx {total / base_s / 1e6:.0f} MB/s), RSS growth {mine.growth_mb:.1f} MB; "
-        f"target < {TARGET_STALL_MS:.0f} ms busy: {'met' if mine.stall_s * 1000 < TARGET_STALL_MS else 'MISSED'} "
-        f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+        f"target < {TARGET_STALL_MS:.0f} ms busy (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
     )
+    check_target(f"the longest loop stall of {PARALLEL} parallel uploads (busy)", mine.stall_s * 1000, "<",
+                 TARGET_STALL_MS, " ms")
     # A crowded machine stretches even busy time: fail only when far off the target; the figures matter.
     assert mine.stall_s * 1000 < TARGET_STALL_MS * 2, "far above a frame"
