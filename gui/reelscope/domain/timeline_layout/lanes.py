@@ -122,27 +122,40 @@ class SpanTable:
     """
 
     lanes: list[SpanLane]
-    starts: np.ndarray
-    ends: np.ndarray
+    edges_s: np.ndarray    # (2, rows): starts, then ends (one multiply gives a zoom's pixel edges)
     reach: np.ndarray      # running maximum of ends within each lane (SpanLane.reach)
     colours: np.ndarray
     lane: np.ndarray       # lane number (index into lanes) of each row
+    new_lane: np.ndarray   # whether a row's lane is not the row before it's (the first row's is)
     first_row: np.ndarray  # row of each lane's first span, then the row count: len(lanes) + 1 entries
+    end_s: float           # the latest end of any span, 0 if none
 
     @classmethod
     def from_lanes(cls, lanes: Sequence[SpanLane]) -> SpanTable:
         counts = [len(lane.spans) for lane in lanes]
         first_row = np.concatenate(([0], np.cumsum(counts, dtype=np.int64))).astype(np.int64)
         lane_numbers = np.repeat(np.arange(len(lanes), dtype=np.int64), counts)
+        edges_s = np.stack((_joined([lane.starts for lane in lanes], np.float64),
+                            _joined([lane.ends for lane in lanes], np.float64)))
+        reach = _joined([lane.reach for lane in lanes], np.float64)
         return cls(
             list(lanes),
-            _joined([lane.starts for lane in lanes], np.float64),
-            _joined([lane.ends for lane in lanes], np.float64),
-            _joined([lane.reach for lane in lanes], np.float64),
+            edges_s,
+            reach,
             _joined([lane.colours for lane in lanes], np.int64),
             lane_numbers,
+            lane_changes(lane_numbers),
             first_row,
+            float(reach.max()) if len(reach) else 0.0,
         )
+
+    @property
+    def starts(self) -> np.ndarray:
+        return self.edges_s[0]
+
+    @property
+    def ends(self) -> np.ndarray:
+        return self.edges_s[1]
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -172,9 +185,17 @@ class SpanGeometry:
     row: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
 
 
-def span_edges(starts: np.ndarray, ends: np.ndarray, px_per_s: float) -> tuple[np.ndarray, np.ndarray]:
-    """The content pixel columns (x = seconds * px_per_s, rounded) where spans start and end."""
-    return np.rint(starts * px_per_s).astype(np.int64), np.rint(ends * px_per_s).astype(np.int64)
+def lane_changes(lanes: np.ndarray) -> np.ndarray:
+    """Per row, whether its lane differs from the previous row's (the first row's does)."""
+    changes = np.empty(len(lanes), bool)
+    changes[:1] = True
+    np.not_equal(lanes[1:], lanes[:-1], out=changes[1:])
+    return changes
+
+
+def span_edges(edges_s: np.ndarray, px_per_s: float) -> np.ndarray:
+    """The content pixel columns (x = seconds * px_per_s, rounded) of edges in seconds, in one int64 array."""
+    return np.rint(edges_s * px_per_s).astype(np.int64)
 
 
 def layout_spans(
@@ -190,26 +211,30 @@ def layout_spans(
     a run never crosses lanes. The rects come in drawing order: by lane, then colour index, then x0
     (layout_edges gives them by lane, then x0).
     """
-    left, right = span_edges(starts, ends, px_per_s)
-    geometry = layout_edges(left, right, colours, np.zeros(len(starts), np.int64) if lanes is None else lanes)
+    left, right = span_edges(np.stack((starts, ends)), px_per_s)
+    lanes = np.zeros(len(starts), np.int64) if lanes is None else lanes
+    geometry = layout_edges(left, right, colours, lanes, lane_changes(lanes))
     order = np.lexsort((geometry.x0, geometry.colour, geometry.lane))
     return SpanGeometry(geometry.x0[order], geometry.width[order], geometry.colour[order], geometry.lane[order],
                         geometry.row[order])
 
 
-def layout_edges(left: np.ndarray, right: np.ndarray, colours: np.ndarray, lanes: np.ndarray) -> SpanGeometry:
+def layout_edges(
+    left: np.ndarray, right: np.ndarray, colours: np.ndarray, lanes: np.ndarray, new_lane: np.ndarray
+) -> SpanGeometry:
     """layout_spans from span_edges, rects by lane then x0: each wide span, then each run of narrow ones, in order.
 
-    A run breaks at a wide span, at a visible hole between neighbours and at a new lane: a rect starts at
-    every wide span and at every narrow one after such a break, and takes in the narrow rows up to the next.
+    A run breaks at a wide span, at a visible hole between neighbours and at a new lane (new_lane is
+    lane_changes(lanes)): a rect starts at every wide span and at every narrow one after such a break, and
+    takes in the narrow rows up to the next.
     """
     count = len(left)
     if not count:
         empty = np.empty(0, np.int64)
         return SpanGeometry(empty, empty, empty, empty, empty)
     wide = (right - left) >= MIN_BODY_PX
-    first = np.ones(count, dtype=bool)
-    first[1:] = wide[1:] | wide[:-1] | (left[1:] > right[:-1]) | (lanes[1:] != lanes[:-1])
+    first = new_lane.copy()
+    first[1:] |= wide[1:] | wide[:-1] | (left[1:] > right[:-1])
     rows = np.flatnonzero(first)
     x0 = left[rows]
     # A wide span's body ends before its 1 px gap; a run covers its spans.

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ....domain.timeline_layout.lanes import DENSE, SpanGeometry, SpanTable, layout_edges, span_edges
+from ....domain.timeline_layout.lanes import DENSE, SpanGeometry, SpanTable, lane_changes, layout_edges, span_edges
 
 LABEL_OVERHANG_PX = 2
 
@@ -79,41 +79,44 @@ class SpanLayer:
         self._frame_key: tuple[int, int] | None = None
         self._frame: SpanFrame | None = None
 
-        if window[0] <= 0 and table.reach.size and window[1] >= table.reach.max() * px_per_s:
-            rows = slice(None)   # all of it (zoomed out): views, not copies
+        if window[0] <= 0 and window[1] >= table.end_s * px_per_s:
+            rows, table_rows = slice(None), None   # all of it (zoomed out): views, not copies
+            new_lane = table.new_lane
         else:
-            rows = table.rows_in(window[0] / px_per_s, window[1] / px_per_s)
-        lane = table.lane[rows]
-        left, right = span_edges(table.starts[rows], table.ends[rows], px_per_s)
-        geometry = layout_edges(left, right, table.colours[rows], lane)
+            rows = table_rows = table.rows_in(window[0] / px_per_s, window[1] / px_per_s)
+            new_lane = lane_changes(table.lane[rows])
+        left, right = span_edges(table.edges_s[:, rows], px_per_s)
+        geometry = layout_edges(left, right, table.colours[rows], table.lane[rows], new_lane)
         self._rect_x0 = geometry.x0
         self._rect_x1 = geometry.x0 + geometry.width
         self._rect_lane = geometry.lane
         self._rect_class = geometry.colour - DENSE   # 0 for DENSE, then the colour indices in drawing order
         self._rect_colour = colour_table[geometry.lane, self._rect_class]
         self._colour_table = colour_table
-        self._over = _overlapping(self._rect_x0, self._rect_x1, geometry.lane)
-        self._labels = self._label_candidates(np.arange(len(table))[rows], geometry, right, label_widths[rows])
+        # Per rect but the last: whether the next one is in its lane.
+        same_lane = geometry.lane[1:] == geometry.lane[:-1]
+        self._over = _overlapping(self._rect_x0, self._rect_x1, geometry.lane, same_lane)
+        self._any_over = bool(self._over.any())
+        self._labels = self._label_candidates(geometry, same_lane, label_widths[rows], table_rows)
 
     def _label_candidates(
-        self, rows: np.ndarray, geometry: SpanGeometry, right: np.ndarray, widths: np.ndarray
+        self, geometry: SpanGeometry, same_lane: np.ndarray, widths: np.ndarray, table_rows: np.ndarray | None
     ) -> _LabelCandidates:
-        """rows are the layer's table rows, right their spans' right edges in pixels, widths their labels'.
+        """widths are the labels' of the layer's spans; table_rows their rows in the table (None: the same).
 
-        Only a rect of one span holds a label: the spans of a merged run have no room for one. The body ends
-        before its 1 px gap; an overlapping successor (the next rect's span) hides the rest. The span after
-        a lane's last one in the window starts past the window, where no frame reaches.
+        Only a rect of one span holds a label: the spans of a merged run have no room for one. The label's
+        room ends with the body (a wide span's ends before its 1 px gap; a narrow one's has no room for a
+        label at all), or before the next rect of its lane begins. The span after a lane's last one in the
+        window starts past the window, where no frame reaches.
         """
-        single = np.flatnonzero(geometry.colour != DENSE)
-        first = geometry.row[single]
-        left = geometry.x0[single]
-        limit = right[first] - 1
-        following = np.minimum(single + 1, len(geometry.x0) - 1)
-        successor = (single + 1 < len(geometry.x0)) & (geometry.lane[following] == geometry.lane[single])
-        limit = np.where(successor, np.minimum(limit, geometry.x0[following] - 1), limit)
-        width = widths[first]
-        fits = np.flatnonzero(limit - left - 2 * self._padding >= width)
-        return _LabelCandidates(rows[first[fits]], geometry.lane[single[fits]], left[fits], limit[fits], width[fits])
+        x0, x1 = self._rect_x0, self._rect_x1
+        limit = x1.copy()
+        np.minimum(x1[:-1], np.where(same_lane, x0[1:] - 1, x1[:-1]), out=limit[:-1])
+        width = widths[geometry.row]
+        fits = np.flatnonzero((limit - x0 - 2 * self._padding >= width) & (geometry.colour != DENSE))
+        rows = geometry.row[fits]
+        return _LabelCandidates(rows if table_rows is None else table_rows[rows], geometry.lane[fits], x0[fits],
+                                limit[fits], width[fits])
 
     def labels_at_edges(self, left_edges: tuple[int, int], right_edges: tuple[int, int]) -> tuple[int, int]:
         """Content x up to which, and from which, labels may change when a view's edges move within these.
@@ -141,14 +144,19 @@ class SpanLayer:
         lanes are lane numbers in increasing order; where no span is, a lane's row is backgrounds[its index].
         """
         width = x1 - x0
-        out_row = np.full(len(self.table.lanes), -1, np.int64)
-        out_row[lanes] = np.arange(len(lanes))
-        hit = (self._rect_x1 > x0) & (self._rect_x0 < x1) & (out_row[self._rect_lane] >= 0)
+        hit = (self._rect_x1 > x0) & (self._rect_x0 < x1)
+        out_row = None   # body_colours's row of each lane number, when not all lanes are painted
+        if len(lanes) < len(self.table.lanes):
+            out_row = np.full(len(self.table.lanes), -1, np.int64)
+            out_row[lanes] = np.arange(len(lanes))
+            hit &= out_row[self._rect_lane] >= 0
+        if not self._any_over:
+            side_by_side = np.flatnonzero(hit)
+            rows, left, right = self._flat_extents(side_by_side, out_row, x0, width)
+            return _runs(left, right, rows, self._rect_colour[side_by_side], backgrounds, width)
         over = hit & self._over
         side_by_side = np.flatnonzero(hit & ~self._over)
         rows, left, right = self._flat_extents(side_by_side, out_row, x0, width)
-        if not over.any():
-            return _runs(left, right, rows, self._rect_colour[side_by_side], backgrounds, width)
         # Some rects overlap others: paint classes (0 for background, else 1 + the class), the highest wins.
         on_top = _runs(left, right, rows, (self._rect_class[side_by_side] + 1).astype(np.uint32),
                        np.zeros(len(lanes), np.uint32), width).ravel()
@@ -163,12 +171,14 @@ class SpanLayer:
         return colours.ravel().take(on_top.reshape(len(lanes), width) + row_first)
 
     def _flat_extents(
-        self, rects: np.ndarray, out_row: np.ndarray, x0: int, width: int
+        self, rects: np.ndarray, out_row: np.ndarray | None, x0: int, width: int
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The rows of these rects among body_colours's, and their [left, right) in its flat array."""
-        rows = out_row[self._rect_lane[rects]]
-        left = rows * width + np.maximum(self._rect_x0[rects] - x0, 0)
-        right = rows * width + np.minimum(self._rect_x1[rects] - x0, width)
+        lane = self._rect_lane[rects]
+        rows = lane if out_row is None else out_row[lane]
+        row_start = rows * width - x0
+        left = row_start + np.maximum(self._rect_x0[rects], x0)
+        right = row_start + np.minimum(self._rect_x1[rects], x0 + width)
         return rows, left, right
 
     def spans_between(self, x0: int, x1: int) -> np.ndarray:
@@ -204,15 +214,16 @@ class SpanLayer:
         return SpanFrame(labels, ink_left, ink_right)
 
 
-def _overlapping(x0: np.ndarray, x1: np.ndarray, lane: np.ndarray) -> np.ndarray:
+def _overlapping(x0: np.ndarray, x1: np.ndarray, lane: np.ndarray, same_lane: np.ndarray) -> np.ndarray:
     """Per rect (by lane, then x0): whether it starts before an earlier rect of its lane ends.
 
-    The others are side by side: none of them overlaps another.
+    same_lane says, per rect but the last, whether the next one is in its lane. The others are side by side:
+    none of them overlaps another.
     """
     if not len(x0):
         return np.zeros(0, bool)
     # If a rect overlaps any earlier one, the first rect after that one overlaps it too: pairs tell whether any do.
-    if not np.any((x0[1:] < x1[:-1]) & (lane[1:] == lane[:-1])):
+    if not np.any((x0[1:] < x1[:-1]) & same_lane):
         return np.zeros(len(x0), bool)
     span = int(x1.max()) - int(x0.min()) + 1   # lifts each lane above the one before it
     reach = np.maximum.accumulate(x1 + lane * span)
