@@ -23,8 +23,9 @@ scroll bar's: all but the lane headers on a zoom, the uncovered columns and what
 scroll, the playhead's strips during playback for the timeline; the whole widget for the one-at-a-time
 baseline; what the scene found dirty for the graphics view. A zoom or scroll step's paint is timed before
 the widget's own paint of it (which would leave the new layout made), in the region the same step asked
-for two frames before, which each step is checked to ask for again. The timeline's playback strip paint
-is also compared with its own full repaint.
+for two frames before, which each step is checked to ask for again (a step that asked for another region,
+or repainted the whole timeline, is not counted; more than a few fail the run). The timeline's playback
+strip paint is also compared with its own full repaint.
 
 1600x400 (lanes 1,508 px wide; the widget is that plus the lane headers) holds 14 span lanes: 10,000
 spans fit, but only ~1,300 labels can be wide enough to be shown (14 lanes x 1,508 px / 16 px per
@@ -70,6 +71,7 @@ from reelscope.qt.widgets.timeline import TimelineWidget, style
 
 FRAMES = 50
 WARM_UP_FRAMES = 4   # untimed: they learn what a step of each kind asks to repaint
+MAX_STRAY_STEPS = 5  # steps not counted because something else repainted too, before the benchmark fails
 LABELLED_SPAN_PX = 16
 LANE_PX = 1508   # the lanes' width (the widget's less the lane headers) the span patterns are laid out for
 PLAYBACK_STEP_PX = 3
@@ -295,7 +297,8 @@ def measure(qtbot, timeline: TimelineWidget, naive: OneAtATimeTimeline, view: Gr
         times["timeline full repaint"] = []
     whole = (timeline.rect(), naive.rect(), QRegion(view.rect()))
     asked = [tuple(QRegion(rect) for rect in whole)] * 2   # what a step of each parity asked for
-    for frame in range(1 - WARM_UP_FRAMES, FRAMES + 1):
+    frame, strays = 1 - WARM_UP_FRAMES, 0
+    while len(times["timeline"]) < FRAMES:
         for each in watched + bars:
             each.take()  # render() sends paint events too
         moved = dict.fromkeys(images, 0.0)   # ms the change itself took: a scroll moves painted pixels
@@ -320,29 +323,33 @@ def measure(qtbot, timeline: TimelineWidget, naive: OneAtATimeTimeline, view: Gr
             "graphics view": lambda: QWidget.render(view, images["graphics view"]),
         }
         if scenario == "playback":   # the strips move with the playhead: paint what this step asks for
-            if frame > 0:
-                paints["timeline full repaint"] = paints["timeline"]
+            paints["timeline full repaint"] = paints["timeline"]
             asked[frame % 2] = asked_for(qtbot, timeline, naive, view, watched, bars)
         # A zoom or scroll step asks for what the same step asked for two frames before (checked below); its
         # paint is timed before the widget's own, which would leave this zoom's layout and labels made.
-        timeline_region, naive_region, view_region = asked[frame % 2]
-        whole_timeline = timeline_region.boundingRect() == timeline.rect()
-        assert frame <= 0 or not whole_timeline, f"{scenario} repainted the whole timeline"
+        predicted = asked[frame % 2]
+        timeline_region, naive_region, view_region = predicted
         paints["timeline"] = region_paint(timeline, images["timeline"], timeline_region)
         paints["one at a time"] = region_paint(naive, images["one at a time"], naive_region)
         paints["graphics view"] = region_paint(view, images["graphics view"], view_region)
         names = list(paints)
         shift = frame % len(names)  # each implementation in turn goes first
-        for name in names[shift:] + names[:shift]:
-            took = moved.get(name, 0.0) + timed(paints[name])
-            if frame > 0:
-                times[name].append(took)
+        took = {name: moved.get(name, 0.0) + timed(paints[name]) for name in names[shift:] + names[:shift]}
         if scenario != "playback":
             for each in watched + bars:
                 each.take()  # the timed paints' own paint events
-            regions = asked_for(qtbot, timeline, naive, view, watched, bars)
-            assert frame <= 0 or regions == asked[frame % 2], f"{scenario} steps asked for different regions"
-            asked[frame % 2] = regions
+            asked[frame % 2] = asked_for(qtbot, timeline, naive, view, watched, bars)
+        # A step that repainted the whole timeline, or asked for another region than the one painted (something
+        # else asked for a repaint too), is not counted; a few such steps fail the benchmark.
+        if frame > 0:
+            if asked[frame % 2] == predicted and timeline_region.boundingRect() != timeline.rect():
+                for name, ms in took.items():
+                    times[name].append(ms)
+            else:
+                strays += 1
+                assert strays <= MAX_STRAY_STEPS, f"{scenario}: {strays} steps repainted the whole timeline or " \
+                                                  "asked for another region than the same step before"
+        frame += 1
     return times
 
 
