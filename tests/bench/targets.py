@@ -12,5 +12,5 @@ def check_target(what: str, figure: float, limit: str, target: float, unit: str 
     """Whether figure meets the target (limit is "<", "<=" or ">="); prints the TARGET MISSED line if not."""
     met = _MEETS[limit](figure, target)
     if not met:
-        print(f"TARGET MISSED: {what} is {figure:.3g}{unit} (target {limit} {target:g}{unit})")
+        print(f"TARGET MISSED: {what} is {figure:.4g}{unit} (target {limit} {target:g}{unit})")
     return met
