@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRect, Qt
@@ -555,6 +557,20 @@ def shown_pixels(widget) -> np.ndarray:
     return np.frombuffer(image.constBits(), np.uint32).reshape(image.height(), -1).copy()
 
 
+def shown_after(widget: TimelineWidget, change) -> tuple[np.ndarray, QRegion]:
+    """After change(): the (y, x) of the pixels the window shows that a full repaint then changes, and the
+    region the change repainted."""
+    settle(widget)
+    paints = PaintRegions(widget)
+    change()
+    QApplication.processEvents()
+    paints.stop()
+    changed = shown_pixels(widget)
+    widget.update()
+    QApplication.processEvents()
+    return np.argwhere(changed != shown_pixels(widget)), paints.regions.get(widget, QRegion())
+
+
 @pytest.fixture
 def busy_timeline(qtbot) -> TimelineWidget:
     """Labels crossing both view edges, overlapping spans, a graph, an empty lane with a note, marks."""
@@ -592,20 +608,12 @@ def test_after_scrolling_the_window_shows_what_a_full_repaint_shows(busy_timelin
     widget.set_position(widget.visible_range()[0] + 3 * px_in_seconds(widget))  # its handle over the headers
     steps = [1, 1, -1, 3, -7, 25, 2, -40, 90, 5]
     for number, step in enumerate(steps):
-        settle(widget)
-        paints = PaintRegions(widget)
-        if number % 2:
-            wheel(widget, lane.center(), dx=-step * 120 // 40 or -1)  # a horizontal wheel or trackpad
+        if number % 2:   # a horizontal wheel or trackpad
+            change = functools.partial(wheel, widget, lane.center(), dx=-step * 120 // 40 or -1)
         else:
-            widget._hbar.setValue(widget._hbar.value() + step)
-        QApplication.processEvents()
-        paints.stop()
-        scrolled = shown_pixels(widget)
-        widget.update()
-        QApplication.processEvents()
-        differing = np.argwhere(scrolled != shown_pixels(widget))
+            change = functools.partial(widget._hbar.setValue, widget._hbar.value() + step)
+        differing, painted = shown_after(widget, change)
         assert not len(differing), f"step {number}: {len(differing)} pixels differ, e.g. (y, x) {differing[:4]}"
-        painted = paints.regions.get(widget, QRegion())
         assert painted.boundingRect() != widget.rect() or abs(step) > 20  # the moved pixels are not painted again
 
 
@@ -622,17 +630,9 @@ def test_after_zooming_and_paging_the_window_shows_what_a_full_repaint_shows(bus
         widget.zoom_to_fit,
     ]
     for number, change in enumerate(changes):
-        settle(widget)
-        paints = PaintRegions(widget)
-        change()
-        QApplication.processEvents()
-        paints.stop()
-        changed = shown_pixels(widget)
-        widget.update()
-        QApplication.processEvents()
-        differing = np.argwhere(changed != shown_pixels(widget))
+        differing, painted = shown_after(widget, change)
+        assert not painted.isEmpty(), f"change {number} repainted nothing"
         assert not len(differing), f"change {number}: {len(differing)} pixels differ, e.g. (y, x) {differing[:4]}"
-        painted = paints.regions[widget]
         assert not painted.contains(QPoint(style.HEADER_WIDTH // 2, lane.center().y())), "the headers were repainted"
 
 
