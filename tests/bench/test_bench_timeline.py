@@ -295,8 +295,8 @@ def measure(qtbot, timeline: TimelineWidget, naive: OneAtATimeTimeline, view: Gr
     times: dict[str, list[float]] = {name: [] for name in images}
     if scenario == "playback":
         times["timeline full repaint"] = []
-    whole = (timeline.rect(), naive.rect(), QRegion(view.rect()))
-    asked = [tuple(QRegion(rect) for rect in whole)] * 2   # what a step of each parity asked for
+    whole = (QRegion(timeline.rect()), QRegion(naive.rect()), QRegion(view.rect()))
+    asked = [whole, whole]   # what a step of each parity asked for
     frame, strays = 1 - WARM_UP_FRAMES, 0
     while len(times["timeline"]) < FRAMES:
         for each in watched + bars:

@@ -150,17 +150,14 @@ class SpanLayer:
             out_row = np.full(len(self.table.lanes), -1, np.int64)
             out_row[lanes] = np.arange(len(lanes))
             hit &= out_row[self._rect_lane] >= 0
-        if not self._any_over:
-            side_by_side = np.flatnonzero(hit)
-            rows, left, right = self._flat_extents(side_by_side, out_row, x0, width)
-            return _runs(left, right, rows, self._rect_colour[side_by_side], backgrounds, width)
-        over = hit & self._over
-        side_by_side = np.flatnonzero(hit & ~self._over)
+        side_by_side = np.flatnonzero(hit & ~self._over if self._any_over else hit)
         rows, left, right = self._flat_extents(side_by_side, out_row, x0, width)
+        if not self._any_over:
+            return _runs(left, right, rows, self._rect_colour[side_by_side], backgrounds, width)
         # Some rects overlap others: paint classes (0 for background, else 1 + the class), the highest wins.
         on_top = _runs(left, right, rows, (self._rect_class[side_by_side] + 1).astype(np.uint32),
                        np.zeros(len(lanes), np.uint32), width).ravel()
-        over = np.flatnonzero(over)
+        over = np.flatnonzero(hit & self._over)
         _, left, right = self._flat_extents(over, out_row, x0, width)
         widths = right - left
         columns = np.arange(int(widths.sum())) + np.repeat(left - (np.cumsum(widths) - widths), widths)
