@@ -21,6 +21,8 @@ from typing import Protocol
 import av
 import numpy as np
 
+from .frame_scaler import FrameScaler
+
 CHECK_INTERVAL_S = 0.2
 PROBE_SIZE = (64, 36)
 PROBE_BLOCKS = (8, 6)   # columns, rows of the blocks a change is measured in
@@ -46,10 +48,9 @@ class FrameAnalyser(Protocol):
     def finish(self, end_s: float) -> None: ...
 
 
-def probe_picture(frame: av.VideoFrame) -> np.ndarray:
+def probe_picture(frame: av.VideoFrame, scaler: FrameScaler) -> np.ndarray:
     """The frame as a tiny grey picture (float32, 0..255), for change checks."""
-    small = frame.reformat(width=PROBE_SIZE[0], height=PROBE_SIZE[1], format="gray", interpolation="AREA")
-    return small.to_ndarray().astype(np.float32)
+    return scaler.array(frame, PROBE_SIZE[0], PROBE_SIZE[1], "gray", "AREA").astype(np.float32)
 
 
 def block_change(current: np.ndarray, previous: np.ndarray) -> float:
@@ -97,6 +98,8 @@ class FrameSampler:
         self.pictures = 0
         self.seconds: dict[str, float] = {}
         self._next_check_s = 0.0
+        self._probe_scaler = FrameScaler()
+        self._picture_scaler = FrameScaler()
 
     def __call__(self, time_s: float, frame: av.VideoFrame, starts_scene: bool) -> None:
         if starts_scene and self.frames_seen:
@@ -107,10 +110,10 @@ class FrameSampler:
         self._next_check_s = (math.floor(time_s / self.check_interval_s + 1e-6) + 1) * self.check_interval_s - 1e-6
         started = time.perf_counter()
         starts = starts_scene or self.frames_seen == 1
-        probe = probe_picture(frame)
+        probe = probe_picture(frame, self._probe_scaler)
         takers = [analyser for analyser in self.analysers if analyser.gate.wants(time_s, starts, probe)]
         if takers:
-            picture = to_picture(frame, time_s, self.scene_index, starts)
+            picture = to_picture(frame, time_s, self.scene_index, starts, self._picture_scaler)
             self.pictures += 1
         self._count("frame sampling", started)
         for analyser in takers:
@@ -135,7 +138,9 @@ def analysis_size(width: int, height: int) -> tuple[int, int]:
     return target, max(2, round(height * target / width / 2) * 2)
 
 
-def to_picture(frame: av.VideoFrame, time_s: float, scene_index: int, starts_scene: bool) -> Picture:
+def to_picture(
+    frame: av.VideoFrame, time_s: float, scene_index: int, starts_scene: bool, scaler: FrameScaler
+) -> Picture:
     width, height = analysis_size(frame.width, frame.height)
-    rgb = frame.to_ndarray(width=width, height=height, format="rgb24", interpolation="AREA")
+    rgb = scaler.array(frame, width, height, "rgb24", "AREA")
     return Picture(time_s, scene_index, starts_scene, np.ascontiguousarray(rgb), width / frame.width)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import av
 import numpy as np
 
+from .frame_scaler import FrameScaler
+
 LUMA_COLUMNS = 80
 CHROMA_COLUMNS = 20
 LUMA_TAPS = 3  # per cell side
@@ -45,6 +47,7 @@ class FrameSampler:
         self._grids: tuple[_Grid, _Grid, _Grid] | None = None
         self._shift = 0
         self._sum_type: type = np.uint16
+        self._scaler = FrameScaler()
 
     def __call__(self, frame: av.VideoFrame) -> Picture:
         layout = (frame.format.name, frame.width, frame.height)
@@ -52,7 +55,7 @@ class FrameSampler:
             self._adapt_to(frame)
             self._layout = layout
         if self._grids is None:
-            return _by_reformat(frame)
+            return _by_reformat(frame, self._scaler)
         luma, u, v = (self._plane_grid(frame, index, grid) for index, grid in enumerate(self._grids))
         return Picture(luma, u, v)
 
@@ -110,11 +113,11 @@ def _grid_for(width: int, height: int, target_columns: int, taps: int) -> _Grid 
     return _Grid(stride, taps, rows, columns)
 
 
-def _by_reformat(frame: av.VideoFrame) -> Picture:
+def _by_reformat(frame: av.VideoFrame, scaler: FrameScaler) -> Picture:
     """Any other pixel format or a tiny frame: let swscale average the picture down."""
     columns = max(1, min(frame.width, LUMA_COLUMNS))
     rows = max(1, min(frame.height, round(columns * frame.height / frame.width)))
-    small = frame.reformat(width=columns, height=rows, format="yuv444p", interpolation="AREA")
+    small = scaler.frame(frame, columns, rows, "yuv444p", "AREA")
     luma, u, v = _planes_of(small)
     return Picture(luma, u, v)
 

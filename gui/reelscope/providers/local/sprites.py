@@ -17,6 +17,7 @@ from PIL import Image
 
 from ...domain.sprites import SpriteLayout, sample_times
 from ...domain.thumbnails import sprite_layout_relpath, sprite_sheet_relpath
+from .frame_scaler import FrameScaler
 
 TILE_COUNT = 60
 COLUMNS = 10
@@ -52,6 +53,7 @@ class SpriteSheetWriter:
         self._tile_height = 0
         self._next = 0
         self._last: tuple[float, Frame] | None = None
+        self._scaler = FrameScaler()
         self._done = self.already_made
 
     @property
@@ -101,7 +103,7 @@ class SpriteSheetWriter:
             self._tile_height = _tile_height(frame, self._tile_width, self._pixel_aspect, rotation)
         turned = rotation in (90, 270)
         width, height = (self._tile_height, self._tile_width) if turned else (self._tile_width, self._tile_height)
-        tile = _scaled(frame, width, height)
+        tile = _scaled(frame, width, height, self._scaler)
         if rotation:
             tile = np.ascontiguousarray(np.rot90(tile, rotation // 90))  # counter-clockwise, as displayed
         self._tiles.append(tile)
@@ -145,10 +147,10 @@ def _tile_height(frame: Frame, tile_width: int, pixel_aspect: float, rotation: i
     return max(2, round(tile_width * display_height / display_width / 2) * 2)
 
 
-def _scaled(frame: Frame, width: int, height: int) -> np.ndarray:
+def _scaled(frame: Frame, width: int, height: int, scaler: FrameScaler) -> np.ndarray:
     if isinstance(frame, av.VideoFrame):
         # Area averaging: a clean downscale at a tenth of the default (bicubic) scaler's cost.
-        return frame.to_ndarray(width=width, height=height, format="rgb24", interpolation="AREA")
+        return scaler.array(frame, width, height, "rgb24", "AREA")
     image = Image.fromarray(np.ascontiguousarray(frame[..., :3]))
     return np.asarray(image.resize((width, height), Image.Resampling.BILINEAR))
 

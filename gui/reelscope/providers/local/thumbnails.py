@@ -9,6 +9,7 @@ import av
 from PIL import Image
 
 from ...domain.thumbnails import scene_thumbnail_relpath
+from .frame_scaler import FrameScaler
 
 THUMBNAIL_WIDTH = 320
 JPEG_QUALITY = 85
@@ -21,6 +22,7 @@ class SceneThumbnailWriter:
         self.thumbnail_root = Path(thumbnail_root)
         self.sha256 = sha256
         self.sample_aspect_ratio = sample_aspect_ratio or 1.0
+        self._scaler = FrameScaler()
 
     def path_for(self, scene_index: int) -> Path:
         return self.thumbnail_root / scene_thumbnail_relpath(self.sha256, scene_index)
@@ -29,7 +31,7 @@ class SceneThumbnailWriter:
         target = self.path_for(scene_index)
         if target.exists():
             return
-        image = _display_image(frame, self.sample_aspect_ratio)
+        image = _display_image(frame, self.sample_aspect_ratio, self._scaler)
         target.parent.mkdir(parents=True, exist_ok=True)
         # Written under a temporary name and renamed, so the cache never holds half a JPEG.
         partial = target.with_name(f".{target.name}.{os.getpid()}.part")
@@ -37,7 +39,7 @@ class SceneThumbnailWriter:
         os.replace(partial, target)
 
 
-def _display_image(frame: av.VideoFrame, sample_aspect_ratio: float) -> Image.Image:
+def _display_image(frame: av.VideoFrame, sample_aspect_ratio: float, scaler: FrameScaler) -> Image.Image:
     """The frame as a player shows it, THUMBNAIL_WIDTH wide: pixel aspect and rotation applied."""
     width, height = frame.width * sample_aspect_ratio, frame.height
     rotation = round((getattr(frame, "rotation", 0) or 0) / 90) * 90 % 360
@@ -45,6 +47,6 @@ def _display_image(frame: av.VideoFrame, sample_aspect_ratio: float) -> Image.Im
     display_width, display_height = (height, width) if turned else (width, height)
     thumbnail_height = max(2, round(THUMBNAIL_WIDTH * display_height / display_width / 2) * 2)
     if not turned:
-        return frame.to_image(width=THUMBNAIL_WIDTH, height=thumbnail_height)
+        return scaler.image(frame, THUMBNAIL_WIDTH, thumbnail_height)
     # Rotated by PIL, counter-clockwise like the display matrix.
-    return frame.to_image(width=thumbnail_height, height=THUMBNAIL_WIDTH).rotate(rotation, expand=True)
+    return scaler.image(frame, thumbnail_height, THUMBNAIL_WIDTH).rotate(rotation, expand=True)
