@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
@@ -172,6 +173,23 @@ def test_playback_moves_the_playhead_and_the_overlay(open_app, qtbot, tmp_path, 
     qtbot.keyClick(app.window, Qt.Key.Key_Right)        # one frame forward
     assert abs(player.position() - (stopped_at + 1 / FPS)) < 1e-6
     assert player.transport.time_label.text().startswith("00:00:0")
+
+
+def test_a_clip_whose_name_is_not_utf8_plays(open_app, qtbot, tmp_path, run_async):
+    made = make_clip(tmp_path / "made.mp4", cut_frames=(15,), total_frames=60, fps=FPS)
+    raw_name = os.fsencode(tmp_path) + b"/caf\xe9 take\xff.mp4"   # Latin-1 bytes: legal on Linux, not UTF-8
+    os.rename(made, raw_name)
+    app = open_app()
+    errors = []
+    app.workspace.player.error_occurred.connect(errors.append)
+    run_async(app.workspace.add_paths([Path(os.fsdecode(raw_name))]))
+    wait_until_analysed(app, qtbot, 1)
+    app.workspace.library.select_clip(app.clips()[0].id)
+    player = app.workspace.player
+    qtbot.waitUntil(lambda: player.has_frame() or bool(errors), timeout=5_000)
+    assert errors == [] and player.has_frame()
+    player.seek(1.5)
+    qtbot.waitUntil(lambda: abs(player.player_position() - 1.5) <= 1.0 / FPS, timeout=5_000)
 
 
 def test_an_exception_in_a_slot_reaches_the_user(open_app, qtbot, qloop):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 from PySide6.QtCore import QSizeF, QTimer, QUrl, Signal
@@ -26,6 +27,7 @@ class PlayerPane(QWidget):
         self._duration_s = 0.0
         self._position_s = 0.0
         self._frame_shown = False
+        self._source_fd: int | None = None
 
         self.view = VideoView(self)
         self.transport = TransportBar(self)
@@ -74,7 +76,10 @@ class PlayerPane(QWidget):
         self._frame_shown = False
         self._pending_seek_ms = None
         self.view.set_video_size(QSizeF(width, height))
-        self._player.setSource(QUrl.fromLocalFile(path))
+        source, fd = playable_source(path)
+        self._player.setSource(source)
+        self._close_source_fd()
+        self._source_fd = fd
         self.transport.set_duration(duration_s)
         self._set_loaded(True)
         self._update_time_label()
@@ -86,6 +91,7 @@ class PlayerPane(QWidget):
         self._rate = 0.0
         self._player.stop()
         self._player.setSource(QUrl())
+        self._close_source_fd()
         self._pending_seek_ms = None
         self._duration_s = 0.0
         self._position_s = 0.0
@@ -93,6 +99,11 @@ class PlayerPane(QWidget):
         self.view.set_overlay_lines([])
         self._set_loaded(False)
         self._update_time_label()
+
+    def _close_source_fd(self) -> None:
+        if self._source_fd is not None:
+            os.close(self._source_fd)
+            self._source_fd = None
 
     def _set_loaded(self, loaded: bool) -> None:
         self.transport.setEnabled(loaded)
@@ -231,3 +242,23 @@ class PlayerPane(QWidget):
     def closeEvent(self, event) -> None:
         self._player.stop()
         super().closeEvent(event)
+
+
+def playable_source(path: str) -> tuple[QUrl, int | None]:
+    """A URL the media backend opens path by, and a file descriptor to close once the player is done with it.
+
+    The backend opens a file by its name in UTF-8. A Linux file name may hold bytes that are not UTF-8 (kept
+    in path as surrogate escapes, which no UTF-8 name can reach): such a file is opened here and handed over
+    as /proc/self/fd/N, which opens that same file whatever its name.
+    """
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        if os.path.isdir("/proc/self/fd"):
+            try:
+                fd = os.open(os.fsencode(path), os.O_RDONLY | os.O_CLOEXEC)
+            except OSError:
+                pass   # the backend then reports why it cannot open the file
+            else:
+                return QUrl.fromLocalFile(f"/proc/self/fd/{fd}"), fd
+    return QUrl.fromLocalFile(path), None
