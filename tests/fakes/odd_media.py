@@ -18,9 +18,13 @@ FPS = 25
 
 
 def make_timestamp_gap_clip(path: Path | str, frames: int = 20, gap_hours: float = 1000) -> Path:
-    """A tiny clip whose last frame is stamped gap_hours after the others."""
+    """A tiny clip whose last frame is stamped gap_hours after the others.
+
+    MP4 gets a track time scale of one tick per frame, which (unlike its default) can hold such a stamp.
+    """
     last = round(gap_hours * 3600 * FPS)
-    return _write(path, frames, (64, 48), pts=[*range(frames - 1), last])
+    options = {"video_track_timescale": str(FPS)} if Path(path).suffix == ".mp4" else None
+    return _write(path, frames, (64, 48), pts=[*range(frames - 1), last], container_options=options)
 
 
 def make_sized_clip(path: Path | str, size: tuple[int, int], frames: int = 10) -> Path:
@@ -76,10 +80,11 @@ def _write(
     pixel_format: str = "yuv420p",
     rotation: int = 0,
     marked: bool = False,
+    container_options: dict[str, str] | None = None,
 ) -> Path:
     path = Path(path)
     width, height = size
-    with av.open(str(path), mode="w") as container:
+    with av.open(str(path), mode="w", options=container_options or {}) as container:
         stream = container.add_stream("libx264", rate=FPS, options={"preset": "ultrafast"})
         stream.width, stream.height = size
         stream.pix_fmt = pixel_format

@@ -22,8 +22,9 @@ from reelscope.providers.local.pipeline import analyze_file
 from reelscope.providers.local.probe import probe
 
 
-def test_a_timestamp_gap_of_a_thousand_hours_stays_small(tmp_path):
-    clip = make_timestamp_gap_clip(tmp_path / "gap.mkv", frames=20, gap_hours=1000)
+@pytest.mark.parametrize("suffix", [".mkv", ".mp4"])
+def test_a_timestamp_gap_of_a_thousand_hours_stays_small(tmp_path, suffix):
+    clip = make_timestamp_gap_clip(tmp_path / f"gap{suffix}", frames=20, gap_hours=1000)
 
     analysis = analyze_file(clip, tmp_path / "thumbnails")
 
@@ -31,6 +32,9 @@ def test_a_timestamp_gap_of_a_thousand_hours_stays_small(tmp_path):
     assert analysis.video.duration_s <= bound_s
     assert len(analysis.activity.values) <= bound_s * 25 + 1
     assert len(analysis.to_json()) < 100_000
+    # MP4 states an average rate of 20 frames over 1000 hours: the clip still steps and is timed at 25 fps.
+    assert analysis.video.fps == pytest.approx(25)
+    assert analysis.activity.interval_s == pytest.approx(1 / 25)
 
 
 @pytest.mark.parametrize("size", [(1, 1), (2, 2), (8000, 64), (64, 8000)], ids=lambda s: f"{s[0]}x{s[1]}")
