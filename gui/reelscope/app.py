@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sys
@@ -271,9 +272,18 @@ async def _gui_main(
     window.restore_layout()
     window.show()
     from .qt.instance_server import InstanceServer, server_name
+    from .qt.quit_signals import QuitSignals
 
     instance_server = InstanceServer(server_name(Path(core.settings.data_dir)), window)
     instance_server.files_received.connect(lambda paths: _take_files(window, workspace, paths))
+    quit_requested: asyncio.Future[int] = loop.create_future()   # by a signal: the number of the first
+
+    def quit_on_signal(number: int) -> None:
+        if not quit_requested.done():
+            quit_requested.set_result(number)
+        window.close()
+
+    quit_signals = QuitSignals(quit_on_signal)
     await core.analysis.start()
     _index_music_in_background(core)
     if files:
@@ -283,23 +293,39 @@ async def _gui_main(
     exit_code = 0
     try:
         if quit_after_paint:
-            await painted
-            started = os.environ.get(STARTED_AT_VARIABLE)
-            since = f"{time.time() - float(started):.2f} s after launch" if started else "painted"
-            print(f"reelscope: window painted, {since}", flush=True)
+            if await _unless_quit(painted, quit_requested):
+                started = os.environ.get(STARTED_AT_VARIABLE)
+                since = f"{time.time() - float(started):.2f} s after launch" if started else "painted"
+                print(f"reelscope: window painted, {since}", flush=True)
             window.close()
         elif screenshot is not None:
-            exit_code = await _capture_when_analysed(core, window, workspace, files, screenshot)
+            capture = asyncio.ensure_future(_capture_when_analysed(core, window, workspace, files, screenshot))
+            if await _unless_quit(capture, quit_requested):
+                exit_code = capture.result()
             window.close()
         else:
-            await closed
+            await _unless_quit(closed, quit_requested)
+        if quit_requested.done() and (quit_after_paint or screenshot is not None):
+            exit_code = 128 + quit_requested.result()   # what was asked for was not done, as a shell says it
     finally:
+        quit_signals.close()
         instance_server.close()
         workspace.close()
         await tasks.aclose()
         await core.aclose()
         window.error_reporter.uninstall_hooks(loop)
     return exit_code
+
+
+async def _unless_quit(work: asyncio.Future, quit_requested: asyncio.Future) -> bool:
+    """True once work is done; False when a quit signal comes first (work is then cancelled)."""
+    await asyncio.wait({work, quit_requested}, return_when=asyncio.FIRST_COMPLETED)
+    if work.done():
+        return True
+    work.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await work
+    return False
 
 
 def _first_paint(window, loop: asyncio.AbstractEventLoop) -> asyncio.Future[None]:

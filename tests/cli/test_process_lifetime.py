@@ -82,14 +82,15 @@ def reelscope(env, *args: str) -> list[str]:
     return [sys.executable, "-m", "reelscope", *args]
 
 
-@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["kill-9", "sigterm"])
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT], ids=["kill-9", "sigterm", "ctrl-c"])
 def test_no_process_outlives_the_app_and_the_next_start_finishes_the_job(env, tmp_path, how):
     pair = make_clip(tmp_path / "pair.mp4", cut_frames=(50,), total_frames=100)
     long_take = make_looped_clip(pair, tmp_path / "long take.mp4", repeats=120)  # a few seconds of analysis
-    app = subprocess.Popen(
-        reelscope(env, "gui", str(long_take), "--screenshot", str(tmp_path / "first.png")),
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+    with open(tmp_path / "stderr.txt", "wb") as stderr:
+        app = subprocess.Popen(
+            reelscope(env, "gui", str(long_take), "--screenshot", str(tmp_path / "first.png")),
+            env=env, stdout=subprocess.DEVNULL, stderr=stderr,
+        )
     try:
         # Mid-analysis: a pool worker is decoding the clip.
         decoding = lambda: any(has_open(pid, long_take) for pid in descendants(app.pid))  # noqa: E731
@@ -100,10 +101,14 @@ def test_no_process_outlives_the_app_and_the_next_start_finishes_the_job(env, tm
     finally:
         if app.poll() is None:
             app.kill()
-        app.stderr.close()
     assert wait_for(lambda: not any(alive(pid) for pid in workers), timeout_s=EXIT_WAIT_S), (
         f"left behind: {[pid for pid in workers if alive(pid)]}"
     )
+    if how != signal.SIGKILL:   # asked to quit, the app quits as Quit does
+        said = (tmp_path / "stderr.txt").read_text(errors="replace")
+        assert app.returncode == 128 + how, said[-2000:]   # the screenshot it was started for was not taken
+        assert "leaked" not in said and "Traceback" not in said, said[-2000:]
+        assert (tmp_path / "window.ini").is_file(), "the window's layout was not saved"
 
     second = subprocess.run(
         reelscope(env, "gui", "--screenshot", str(tmp_path / "second.png")),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
@@ -205,6 +206,26 @@ def test_an_exception_in_a_slot_reaches_the_user(open_app, qtbot, qloop):
         QTimer.singleShot(0, broken_slot)
         qtbot.waitUntil(lambda: "catalogue went away" in app.window.statusBar().currentMessage(), timeout=3_000)
         assert reporter.last_message == "Unexpected error: catalogue went away"
+    finally:
+        reporter.uninstall_hooks(qloop)
+
+
+def test_an_error_dropped_on_another_thread_is_shown_from_the_gui_thread(open_app, qtbot, qloop, monkeypatch):
+    app = open_app(start=False)
+    reporter = app.window.error_reporter
+    reported_on = []
+    report = reporter.report_exception
+    monkeypatch.setattr(reporter, "report_exception",
+                        lambda error: (reported_on.append(threading.current_thread()), report(error)))
+    reporter.install_hooks(qloop)
+    try:
+        # asyncio reports a future whose exception nobody read from whichever thread frees it.
+        dropper = threading.Thread(target=lambda: qloop.call_exception_handler(
+            {"message": "Future exception was never retrieved", "exception": RuntimeError("worker gone")}))
+        dropper.start()
+        dropper.join()
+        qtbot.waitUntil(lambda: "worker gone" in app.window.statusBar().currentMessage(), timeout=3_000)
+        assert reported_on == [threading.main_thread()]
     finally:
         reporter.uninstall_hooks(qloop)
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sys
+import threading
 import traceback
 
 from PySide6.QtWidgets import QMainWindow, QMessageBox
@@ -38,6 +40,13 @@ class ErrorReporter:
             error = context.get("exception")
             if error is None:
                 log.warning("event loop: %s", context.get("message"))
+            elif threading.current_thread() is not threading.main_thread():
+                # A future dropped with its exception unread is reported by whichever thread frees it;
+                # widgets are touched on the GUI thread only.
+                with contextlib.suppress(RuntimeError):   # the loop has closed: only the log is left
+                    loop.call_soon_threadsafe(self.report_exception, error)
+                    return
+                log.error("unexpected error", exc_info=error)
             else:
                 self.report_exception(error)
 

@@ -217,7 +217,9 @@ class LocalProvider:
         """Asks the worker to stop and gives it a moment to do so, freeing its process."""
         job.future.cancel()
         await self._in_thread(job.request_cancel)
-        await asyncio.wait({asyncio.wrap_future(job.future)}, timeout=STOP_WAIT_S)
+        stopping = asyncio.wrap_future(job.future)
+        stopping.add_done_callback(_as_asked)
+        await asyncio.wait({stopping}, timeout=STOP_WAIT_S)
 
     def _discard_pool(self, broken: ProcessPoolExecutor | None = None) -> None:
         """Drops the pool (only if it is still `broken`, when given: another thread may have replaced it)."""
@@ -227,6 +229,13 @@ class LocalProvider:
                 return
             self._pool = None
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _as_asked(stopped: asyncio.Future) -> None:
+    """A job asked to stop ends cancelled (WorkerFailure), which is no failure: its outcome is taken here, or
+    asyncio would report an exception never retrieved."""
+    if not stopped.cancelled():
+        stopped.exception()
 
 
 @dataclass(eq=False)
