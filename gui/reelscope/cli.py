@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -49,6 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ProviderError as error:
         _say_failure(failure_line(error))
         return 1
+    except BrokenPipeError:   # the reader went away (`reelscope library | head`): nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # Python's last flush would fail too
+        return 128 + 13   # as a shell reports SIGPIPE
     except (CliError, ReelscopeError, ValueError, OSError) as error:
         print(f"reelscope: {one_line(str(error))}", file=sys.stderr)
         return 1
@@ -264,7 +268,7 @@ async def _search(core: Core, args: argparse.Namespace) -> int:
     for hit in result.hits:
         score = f"{hit.score:.2f}" if hit.score is not None else "-"
         where = f"  {one_line(hit.local_path)}" if hit.local_path else ""
-        print(f"  {hit.title}  {hit.start_s:.2f}–{hit.end_s:.2f} s  score {score}{where}")
+        print(f"  {one_line(hit.title)}  {hit.start_s:.2f}–{hit.end_s:.2f} s  score {score}{where}")
     return 0
 
 
@@ -311,7 +315,7 @@ async def _library(core: Core, args: argparse.Namespace) -> int:
             )
         else:
             statuses = ", ".join(f"{s.provider}: {s.status.value}" for s in clip.statuses)
-            print(f"{clip.title}  {format_timecode(clip.video.duration_s, clip.video.fps)}  {statuses}")
+            print(f"{one_line(clip.title)}  {format_timecode(clip.video.duration_s, clip.video.fps)}  {statuses}")
     return 0
 
 
@@ -359,7 +363,7 @@ async def _collections(core: Core, args: argparse.Namespace) -> int:
             _print_json({"schema": "reelscope.collection/1", "provider": args.provider, **row})
         else:
             count = "" if row["video_count"] is None else f"  {row['video_count']} videos"
-            print(f"{row['collection_id']}  {row['name']}{count}")
+            print(f"{row['collection_id']}  {one_line(row['name'])}{count}")
     return 0
 async def _export(core: Core, args: argparse.Namespace) -> int:
     provider = core.providers.get(args.provider)

@@ -138,6 +138,28 @@ def test_a_name_holding_a_newline_fails_on_one_line(cli_env, tmp_path):
     assert "two\\nlines.mp4" in result.stderr
 
 
+def test_the_library_lists_a_clip_whose_name_holds_a_newline_on_one_line(cli_env, tmp_path):
+    clip = make_clip(tmp_path / "new\nline.mp4", cut_frames=(10,), total_frames=30)
+    assert reelscope(cli_env, "analyze", str(clip)).returncode == 0
+    library = reelscope(cli_env, "library")
+    assert library.returncode == 0, library.stderr
+    [line] = library.stdout.splitlines()
+    assert line.startswith("new\\nline  00:00:01.05")
+
+
+def test_a_listing_cut_short_by_its_reader_ends_quietly(cli_env, tmp_path):
+    clip = make_clip(tmp_path / "pier.mp4", cut_frames=(10,), total_frames=30)
+    assert reelscope(cli_env, "analyze", str(clip)).returncode == 0
+    # `reelscope library --json | head -c 1`: the reader has gone before the listing is written.
+    reader, writer = os.pipe()
+    os.close(reader)
+    listing = subprocess.run([sys.executable, "-m", "reelscope", "library", "--json"], env=cli_env, stdout=writer,
+                             stderr=subprocess.PIPE, text=True, timeout=120)
+    os.close(writer)
+    assert listing.stderr == ""
+    assert listing.returncode == 141
+
+
 def test_a_batch_goes_on_past_a_file_that_fails_unexpectedly(cli_env, tmp_path, monkeypatch, capsys):
     from reelscope import cli
     from reelscope.services.analysis_run import AnalysisRun
