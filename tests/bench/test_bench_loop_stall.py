@@ -35,6 +35,7 @@ from fakes.windows import delete_now
 from reelscope.app import build_core
 from reelscope.domain.jobs import JobState
 from reelscope.library.config import load_settings
+from reelscope.qt.main_window import DEFAULT_SIZE
 from reelscope.qt.window_factory import build_window
 
 TICK_S = 0.005
@@ -188,6 +189,7 @@ def test_event_loop_stall_with_a_large_library_while_four_analyses_run(
 
     qt_turns = QtTicks()
     try:
+        window.arrange(*DEFAULT_SIZE)   # the docks as on a large screen, then wider
         window.resize(1600, 1000)
         window.show()
         qtbot.waitExposed(window)

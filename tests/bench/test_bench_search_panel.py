@@ -47,6 +47,7 @@ from fakes.bare_loop import BareLoop
 from fakes.loops import run_on_own_loop
 from fakes.windows import delete_now
 from reelscope.app import build_core
+from reelscope.qt.main_window import DEFAULT_SIZE
 from reelscope.qt.theme import apply_dark_theme
 from reelscope.qt.window_factory import build_window
 
@@ -203,6 +204,7 @@ def test_scrolling_500_twelve_labs_hits_in_the_search_panel(
     core = build_core()
     window, workspace, tasks = build_window(core, tmp_path)
     try:
+        window.arrange(*DEFAULT_SIZE)   # the docks as on a large screen, then wider
         window.resize(1600, 900)
         window.show()
         qtbot.waitExposed(window)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from fakes.media import make_clip, make_text_file
 from reelscope.domain.jobs import JobState
+from reelscope.qt.main_window import LIBRARY_MIN_WIDTH
 
 FPS = 25
 
@@ -134,6 +135,21 @@ def test_layout_is_restored_at_the_next_start(open_app, qtbot):
     second.window.restore_layout()
     assert not second.window.search_dock.isVisible()
     assert second.window.library_dock.isVisible()
+
+
+def test_on_a_small_screen_the_window_starts_as_small_as_it_can_and_the_library_stays_readable(open_app, qtbot):
+    app = open_app(start=False)
+    window = app.window
+    screen = window.screen().availableGeometry()
+    assert screen.width() < 1480 and screen.height() < 900, "the test platform's screen is not a small one"
+    assert window.height() <= screen.height()
+    assert window.width() == max(window.minimumSizeHint().width(), round(screen.width() * 0.92))
+
+    narrowest = window.minimumSizeHint()
+    window.resize(narrowest)   # a user narrowing the window as far as it goes
+    qtbot.waitUntil(lambda: window.size() == narrowest)
+    assert window.library_dock.width() >= LIBRARY_MIN_WIDTH
+    assert window.centralWidget().width() >= 300   # the player is still a picture
 
 
 def _queue_text(pane) -> str:

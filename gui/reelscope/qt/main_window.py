@@ -22,6 +22,9 @@ from PySide6.QtWidgets import (
 from ..domain.media import VIDEO_EXTENSIONS
 
 LAYOUT_VERSION = 1
+DEFAULT_SIZE = (1480, 900)
+SCREEN_SHARE = 0.92       # of the screen's free area, at most, for the first start's window
+LIBRARY_MIN_WIDTH = 220   # a thumbnail and the start of a title
 TARGETS_KEY = "ingest/targets"
 
 
@@ -76,12 +79,26 @@ class MainWindow(QMainWindow):
         self.activity_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.activity_label)
 
-        self.resize(1480, 900)
-        self.resizeDocks([self.library_dock, self.search_dock], [300, 360], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.timeline_dock, self.queue_dock], [200, 150], Qt.Orientation.Vertical)
+        self._arrange_for_screen()
         self._default_state = self.saveState(LAYOUT_VERSION)
 
     # -- construction ------------------------------------------------------------------------------
+    def _arrange_for_screen(self) -> None:
+        """The first start's size, within the screen (a 1366x768 laptop too)."""
+        screen = self.screen().availableGeometry()
+        self.arrange(min(DEFAULT_SIZE[0], round(screen.width() * SCREEN_SHARE)),
+                     min(DEFAULT_SIZE[1], round(screen.height() * SCREEN_SHARE)))
+
+    def arrange(self, width: int, height: int) -> None:
+        """The window at this size, with the docks' default shares of it."""
+        self.resize(width, height)
+        self.library_dock.setMinimumWidth(LIBRARY_MIN_WIDTH)   # its titles and badges stay readable
+        across, down = width / DEFAULT_SIZE[0], height / DEFAULT_SIZE[1]
+        self.resizeDocks([self.library_dock, self.search_dock], [round(300 * across), round(360 * across)],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.timeline_dock, self.queue_dock], [round(200 * down), round(150 * down)],
+                         Qt.Orientation.Vertical)
+
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
