@@ -80,6 +80,14 @@ def test_an_audio_file_is_refused(tmp_path):
     assert "no video stream" in reason_for(make_audio_only_clip(tmp_path / "song.mp4"))
 
 
+def test_an_mp4_whose_index_lost_its_tracks_is_called_damaged_not_audio(tmp_path):
+    clip = make_clip(tmp_path / "take.mp4", total_frames=10)
+    damaged = tmp_path / "damaged.mp4"
+    damaged.write_bytes(clip.read_bytes().replace(b"trak", b"free"))   # the index no longer lists the track
+    reason = reason_for(damaged)
+    assert "truncated or not a video" in reason and "audio" not in reason
+
+
 def test_a_missing_file_is_refused(tmp_path):
     assert reason_for(tmp_path / "gone.mp4") == "file not found"
 

@@ -99,6 +99,8 @@ def open_video(path: Path) -> Iterator[av.container.InputContainer]:
         raise MediaError(str(path), f"cannot be opened ({error.strerror or error})") from error
     with container:
         if not container.streams.video:
+            if not container.streams:   # a damaged MP4 index (moov) leaves none at all
+                raise MediaError(str(path), f"no stream could be found: {UNREADABLE_HINT}")
             raise MediaError(str(path), "no video stream (an audio or data file, not a video)")
         yield container
 
