@@ -108,6 +108,18 @@ def _is(colour, expected: QColor, tolerance: int = 40) -> bool:
     return all(abs(a - b) <= tolerance for a, b in zip(colour.getRgb()[:3], expected.getRgb()[:3], strict=True))
 
 
+def test_in_a_narrow_queue_the_file_name_gives_way_and_every_column_stays_in_view(qtbot, pane):
+    pane.set_jobs([done(1), failed(2)])
+    pane.resize(600, 320)   # the queue dock on a 1366x768 screen
+    table = pane.table
+    qtbot.waitUntil(lambda: table.viewport().width() < 600)
+    header = table.horizontalHeader()
+    assert header.length() <= table.viewport().width()   # no column behind a horizontal scroll bar
+    metrics = table.fontMetrics()
+    assert header.sectionSize(Column.STATE) > metrics.horizontalAdvance("Analysing 100 %")
+    assert header.sectionSize(Column.FILE) > metrics.horizontalAdvance("done.mov")
+
+
 def test_the_bar_is_filled_as_far_as_the_job_got_and_updates_with_it(pane):
     pane.set_jobs([running(1, progress=0.25)])
     highlight = pane.table.palette().color(QPalette.ColorRole.Highlight)

@@ -212,10 +212,11 @@ class QueuePane(QWidget):
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Column.STATE, QHeaderView.ResizeMode.Stretch)
+        # The file name gives way in a narrow queue (elided in the middle): the state beside it stays readable.
+        header.setSectionResizeMode(Column.FILE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(Column.ETA, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(Column.ACTIONS, QHeaderView.ResizeMode.Fixed)
-        for column, width in ((Column.FILE, 180), (Column.TARGET, 96), (Column.PROGRESS, 170),
+        for column, width in ((Column.TARGET, 96), (Column.PROGRESS, 140), (Column.STATE, 150),
                               (Column.ETA, 56), (Column.ACTIONS, 76)):
             header.resizeSection(column, width)
 
