@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(player)
 
         self.library_dock = self._dock("Library", "LibraryDock", library, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.library_dock.setMinimumWidth(LIBRARY_MIN_WIDTH)   # its titles and badges stay readable
         self.search_dock = self._dock("Search", "SearchDock", search, Qt.DockWidgetArea.RightDockWidgetArea)
         self.timeline_dock = self._dock("Timeline", "TimelineDock", timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.queue_dock = self._dock("Queue", "QueueDock", queue, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -92,7 +93,6 @@ class MainWindow(QMainWindow):
     def arrange(self, width: int, height: int) -> None:
         """The window at this size, with the docks' default shares of it."""
         self.resize(width, height)
-        self.library_dock.setMinimumWidth(LIBRARY_MIN_WIDTH)   # its titles and badges stay readable
         across, down = width / DEFAULT_SIZE[0], height / DEFAULT_SIZE[1]
         self.resizeDocks([self.library_dock, self.search_dock], [round(300 * across), round(360 * across)],
                          Qt.Orientation.Horizontal)
