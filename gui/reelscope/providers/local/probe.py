@@ -111,13 +111,12 @@ def nominal_fps(stream: av.video.stream.VideoStream) -> float:
     A gap in the timestamps drags the average down (20 frames with a 1000-hour gap average one frame in
     50 hours): an average under a quarter of the rate the timestamps are laid out at gives way to that rate.
     """
-    rates = [float(rate) for rate in (stream.average_rate, stream.guessed_rate, stream.base_rate)
-             if rate and 0 < float(rate) < 1000]
-    if not rates:
-        return FALLBACK_FPS
-    if len(rates) > 1 and rates[0] * GAPPED_AVERAGE_FACTOR < rates[1]:
-        return rates[1]
-    return rates[0]
+    average, *stamped = (float(rate) if rate and 0 < float(rate) < 1000 else None
+                         for rate in (stream.average_rate, stream.guessed_rate, stream.base_rate))
+    laid_out = next((rate for rate in stamped if rate is not None), None)
+    if average is not None and (laid_out is None or average * GAPPED_AVERAGE_FACTOR >= laid_out):
+        return average
+    return laid_out or FALLBACK_FPS
 
 
 def _checked_size(path: Path) -> int:
